@@ -1,0 +1,213 @@
+"""The `kg` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg.errors import KgError
+
+app = typer.Typer(
+    name="kg",
+    help=(
+        "A knowledge graph of machine-learning research.\n\n"
+        "Reads paper listings (the Hugging Face Daily Papers page or API, JSON Lines, arXiv "
+        "Atom), finds the methods, models, datasets, hardware, metrics, tasks and results each "
+        "paper names, links every real-world thing to ONE node, and writes the graph as JSON, "
+        "RDF Turtle, Neo4j import files and an interactive HTML page.\n\n"
+        "Start with:  kg build examples/daily_papers_sep10.txt --out out"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    pretty_exceptions_enable=False,
+)
+GraphArg = Annotated[Path, typer.Argument(help="A graph.json written by `kg build`, or its folder.")]
+query_app = typer.Typer(no_args_is_help=True)
+export_app = typer.Typer(help="Write a built graph in another format.", no_args_is_help=True)
+app.add_typer(query_app, name="query")
+
+
+@query_app.callback()
+def query(ctx: typer.Context, graph: GraphArg) -> None:
+    """Ask questions of a built graph: `kg query GRAPH VERB ...`; no server needed."""
+    ctx.obj = graph
+app.add_typer(export_app, name="export")
+
+err = Console(stderr=True)
+out = Console()
+
+
+
+def _fail(e: Exception) -> None:
+    err.print(f"[bold red]error:[/] {e}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def build(
+    inputs: Annotated[list[Path], typer.Argument(help="Paper listings; `.gz` is read as is.")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")] = Path("out"),
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="Force a reader: daily-page, jsonl, hf-api, arxiv-atom."),
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Processes for extraction.")] = 1,
+    html: Annotated[bool, typer.Option(help="Also write graph.html.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+) -> None:
+    """Build the graph of INPUTS into OUT: graph.json, graph.ttl, neo4j/ and graph.html.
+
+    Every output is written whole or not at all: on bad input the error names the file and
+    line, exit code 2, and OUT is left as it was.
+    """
+    from kg.build import build as run_build
+
+    progress = None if quiet else Progress(
+        TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} papers/s"), TimeElapsedColumn(), console=err,
+        transient=True,
+    )
+
+    def track(papers):
+        task = progress.add_task("extract", total=None, rate="-")
+        start = time.perf_counter()
+        for i, p in enumerate(papers, 1):
+            yield p
+            if i % 50 == 0 or i < 50:
+                rate = f"{i / max(time.perf_counter() - start, 1e-9):,.0f}"
+                progress.update(task, completed=i, rate=rate)
+
+    try:
+        if progress is not None:
+            with progress:
+                _, report = run_build(inputs, out_dir, fmt, workers, html, progress=track)
+        else:
+            _, report = run_build(inputs, out_dir, fmt, workers, html)
+    except KgError as e:
+        _fail(e)
+    if not quiet:
+        total = sum(report.seconds.values())
+        err.print(f"built {report.papers} papers -> {report.nodes} nodes, {report.edges} edges "
+                  f"in {total:.1f}s; wrote {', '.join(report.outputs)} to {out_dir}/")
+
+
+@app.command()
+def stats(graph: GraphArg, top: Annotated[int, typer.Option(help="How many top entities.")] = 15,
+          as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Count nodes and edges by type, and list the entities most papers name."""
+    from kg.graph import load
+    from kg.queries import stats as graph_stats
+
+    try:
+        s = graph_stats(load(graph), top)
+    except KgError as e:
+        _fail(e)
+    if as_json:
+        out.print_json(json.dumps(s))
+        return
+    t = Table(title="nodes")
+    t.add_column("type")
+    t.add_column("count", justify="right")
+    for k, v in sorted(s["nodes"].items()):
+        t.add_row(k, str(v))
+    out.print(t)
+    t = Table(title="edges")
+    t.add_column("type")
+    t.add_column("count", justify="right")
+    for k, v in sorted(s["edges"].items()):
+        t.add_row(k, str(v))
+    out.print(t)
+    t = Table(title="most named entities")
+    for c in ("id", "name", "type", "papers"):
+        t.add_column(c)
+    for row in s["top"]:
+        t.add_row(row["id"], row["name"], row["type"], str(row["papers"]))
+    out.print(t)
+
+
+@query_app.command("papers-using")
+def papers_using(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="An entity name or alias, e.g. SDXL or 'SD 1.5'.")],
+    role: Annotated[
+        str | None, typer.Option(help="Only this role: uses, proposes, compares_with, ...")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Papers that name an entity (or one of its versions), with the role and the sentence."""
+    from kg.graph import load
+    from kg.queries import papers_using as query
+
+    try:
+        rows = query(load(ctx.obj), name, role)
+    except KgError as e:
+        _fail(e)
+    if as_json:
+        sys.stdout.write(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=1) + "\n")
+        return
+    t = Table(title=f"papers naming {name}")
+    for c in ("paper", "role", "evidence"):
+        t.add_column(c, overflow="fold")
+    for r in rows:
+        t.add_row(r.title, r.role, r.evidence)
+    out.print(t)
+
+
+@export_app.command("rdf")
+def export_rdf(
+    graph: GraphArg,
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="ttl, nt or jsonld.")] = "ttl",
+) -> None:
+    """Write the graph as RDF (Turtle, N-Triples or JSON-LD)."""
+    from kg.exporters.rdf import FORMATS, write_rdf
+    from kg.graph import load
+
+    if fmt not in FORMATS:
+        _fail(KgError(f"unknown RDF format {fmt!r} (known: {', '.join(FORMATS)})"))
+    try:
+        write_rdf(load(graph), out_file, fmt)
+    except KgError as e:
+        _fail(e)
+
+
+@export_app.command("neo4j")
+def export_neo4j(
+    graph: GraphArg,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write.")],
+) -> None:
+    """Write CSV files for `neo4j-admin database import`, import.sh and import.cypher."""
+    from kg.exporters.neo4j import write_neo4j
+    from kg.graph import load
+
+    try:
+        write_neo4j(load(graph), out_dir)
+    except KgError as e:
+        _fail(e)
+
+
+@export_app.command("html")
+def export_html(
+    graph: GraphArg,
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write.")],
+) -> None:
+    """Write an interactive HTML page of the graph that opens offline."""
+    from kg.exporters.html import write_html
+    from kg.graph import load
+
+    try:
+        write_html(load(graph), out_file)
+    except KgError as e:
+        _fail(e)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""Exporters: the built graph written in the formats other tools read."""

@@ -1,0 +1,289 @@
+"""Extraction: one paper in, its mentions, roles, results and code links out.
+
+`extract_paper` is a pure function of the paper and the vocabulary, so a corpus is a map over
+papers that any pool of workers can run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.extract import names as patterns_for_names
+from kg.extract.names import Name, is_generic, type_from_context
+from kg.extract.results import numbers
+from kg.extract.roles import combine_roles, is_proposal_sentence, role_of_mention
+from kg.extract.text import norm, sentences
+from kg.extract.vocabulary import Entry, Vocabulary, default_vocabulary
+from kg.ontology import patterns
+from kg.schema import Mention, NodeType, Paper, PaperExtraction, ResultClaim, Role, Span
+
+URL = re.compile(r"https?://[^\s<>\"'{}|\\^`\]]+")
+OUR = re.compile(r"\bour\s+$", re.I)
+
+
+@dataclass
+class Found:
+    """One place a name stands, before mentions of the same entity are grouped."""
+
+    field: str
+    start: int
+    end: int
+    surface: str
+    entry: Entry | None
+    name: Name | None = None
+    key: str = ""
+    type: NodeType | None = None
+
+
+@dataclass
+class Group:
+    key: str
+    type: NodeType
+    name: str
+    entry: Entry | None
+    aliases: dict[str, None] = field(default_factory=dict)
+    roles: set[Role] = field(default_factory=set)
+    spans: list[Span] = field(default_factory=list)
+    places: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+def extract_paper(paper: Paper, vocabulary: Vocabulary | None = None) -> PaperExtraction:
+    vocab = vocabulary or default_vocabulary()
+    fields = {"title": paper.title, "abstract": paper.abstract}
+    sentence_spans = {f: sentences(t) for f, t in fields.items()}
+    found: list[Found] = []
+    local_keys: dict[str, tuple[str, Entry | None, Name]] = {}  # acronym forms -> their entity
+    for fname, text in fields.items():
+        found += _find_names(fname, text, sentence_spans[fname], vocab, local_keys)
+    groups = _group(found, local_keys, vocab, fields)
+    _assign_roles(groups, found, fields, sentence_spans)
+    mentions = [_mention(g, vocab) for g in groups.values()]
+    results, kept = _results(paper.abstract, sentence_spans["abstract"], groups)
+    mentions = [m for m in mentions if m.key in kept or not _numeric_only(m)]
+    return PaperExtraction(
+        paper=paper,
+        mentions=mentions,
+        results=results,
+        code_urls=list(dict.fromkeys(u.rstrip(".,;:)]}'\"") for u in URL.findall(paper.abstract))),
+    )
+
+
+def _find_names(
+    fname: str,
+    text: str,
+    spans: list[tuple[int, int]],
+    vocab: Vocabulary,
+    local_keys: dict[str, tuple[str, Entry | None, Name]],
+) -> list[Found]:
+    starts = {s for s, _ in spans}
+    hits = [Found(fname, h.start, h.end, h.surface, h.entry) for h in vocab.find(text)]
+    candidates: list[Name] = []
+    if fname == "title":
+        prefix = patterns_for_names.title_prefix(text)
+        if prefix:
+            candidates.append(prefix)
+    for acronym in patterns_for_names.acronym_definitions(text):
+        _register_acronym(acronym, vocab, local_keys)
+        candidates.append(acronym)
+    tokens = list(patterns_for_names.name_tokens(text, starts))
+    candidates += tokens
+    if fname == "abstract":
+        candidates += patterns_for_names.capitalized_phrases(text, starts)
+    candidates += patterns_for_names.sized_names(text, tokens + [_as_name(h) for h in hits])
+    candidates += patterns_for_names.hardware_names(text)
+
+    pattern_found = []
+    for c in candidates:
+        if is_generic(c.surface) or c.surface.lower() in patterns()["not_names"]:
+            continue
+        entry = vocab.lookup(c.surface)
+        if c.long_form:
+            local = local_keys.get(norm(c.surface))
+            entry = local[1] if local else entry
+        pattern_found.append(Found(fname, c.start, c.end, c.surface, entry, name=c))
+    return _without_overlaps(hits, pattern_found)
+
+
+def _as_name(found: Found) -> Name:
+    return Name(found.start, found.end, found.surface)
+
+
+def _register_acronym(
+    acronym: Name, vocab: Vocabulary, local_keys: dict[str, tuple[str, Entry | None, Name]]
+) -> None:
+    """An acronym and its expansion are one entity; the expansion decides which."""
+    assert acronym.long_form is not None
+    if is_generic(acronym.long_form) or is_generic(acronym.surface):
+        return
+    entry = vocab.lookup(acronym.long_form)
+    if entry is None:
+        short_entry = vocab.lookup(acronym.surface)
+        # trust the vocabulary's reading of the acronym only if the expansion agrees with it
+        if short_entry and any(norm(acronym.long_form) == norm(f) for f in short_entry.forms):
+            entry = short_entry
+    key = entry.id if entry else f"new:{norm(acronym.long_form)}"
+    for form in (acronym.surface, acronym.long_form):
+        local_keys.setdefault(norm(form), (key, entry, acronym))
+
+
+def _without_overlaps(hits: list[Found], pattern_found: list[Found]) -> list[Found]:
+    """Keep the longest of overlapping names; a vocabulary hit wins a tie."""
+    ranked = sorted(
+        [(h, 1) for h in hits] + [(p, 0) for p in pattern_found],
+        key=lambda item: (-(item[0].end - item[0].start), -item[1], item[0].start),
+    )
+    taken: list[Found] = []
+    for f, _ in ranked:
+        if all(f.end <= t.start or f.start >= t.end for t in taken):
+            taken.append(f)
+    return sorted(taken, key=lambda f: (f.field != "title", f.start))
+
+
+def _group(
+    found: list[Found],
+    local_keys: dict[str, tuple[str, Entry | None, Name]],
+    vocab: Vocabulary,
+    fields: dict[str, str],
+) -> dict[str, Group]:
+    groups: dict[str, Group] = {}
+    for f in found:
+        local = local_keys.get(norm(f.surface))
+        entry = f.entry
+        if local:
+            key, entry, acronym = local
+            f.name = f.name or acronym
+            if f.name.long_form is None:
+                f.name.long_form = acronym.long_form
+        elif entry is not None:
+            key = entry.id
+        else:
+            key = f"new:{norm(f.surface)}"
+        f.key, f.entry = key, entry
+        if entry is not None:
+            node_type, name = entry.type, entry.name
+        else:
+            node_type = f.name.type if f.name and f.name.type else None
+            name = (local[2].surface if local else f.surface)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = Group(key, node_type or NodeType.METHOD, name, entry)
+            if node_type is None:
+                text = fields[f.field]
+                long_form = f.name.long_form if f.name else None
+                group.type = type_from_context(f.surface, long_form, text[f.end : f.end + 60])
+        group.aliases[f.surface] = None
+        if f.name and f.name.long_form:
+            group.aliases[f.name.long_form] = None
+        f.type = group.type
+    return groups
+
+
+def _assign_roles(
+    groups: dict[str, Group],
+    found: list[Found],
+    fields: dict[str, str],
+    sentence_spans: dict[str, list[tuple[int, int]]],
+) -> None:
+    proposal_cache: dict[tuple[str, int], bool] = {}
+    proposed_bases: set[str] = set()
+    for f in found:
+        group = groups[f.key]
+        text = fields[f.field]
+        s0, s1 = next(((a, b) for a, b in sentence_spans[f.field] if a <= f.start < b), (0, len(text)))
+        sentence = text[s0:s1]
+        is_new = group.entry is None
+        if (f.field, s0) not in proposal_cache:
+            proposal_cache[(f.field, s0)] = is_proposal_sentence(sentence)
+        proposal = proposal_cache[(f.field, s0)]
+        if f.name and f.name.proposed:
+            proposal = True
+        if is_new and OUR.search(text[max(0, f.start - 8) : f.start]):
+            proposal = True
+        if f.name and f.name.size_of and norm(f.name.size_of) in proposed_bases:
+            proposal = True
+        role = role_of_mention(group.type, sentence, f.start - s0, is_new, proposal)
+        if role == Role.PROPOSES:
+            proposed_bases.add(norm(group.name))
+            proposed_bases.update(norm(a) for a in group.aliases)
+        group.roles.add(role)
+        group.spans.append(Span(field=f.field, start=f.start, end=f.end, sentence=sentence,
+                                sentence_start=s0))
+        group.places.append((f.field, f.start, f.end))
+
+
+def _mention(group: Group, vocab: Vocabulary) -> Mention:
+    entry = group.entry
+    aliases = [a for a in group.aliases if a != group.name]
+    return Mention(
+        type=group.type,
+        name=group.name,
+        key=group.key,
+        aliases=aliases,
+        roles=combine_roles(group.type, group.roles),
+        spans=group.spans,
+        in_vocabulary=entry is not None,
+        broader=vocab.lineage(entry) if entry else [],
+    )
+
+
+def _numeric_only(mention: Mention) -> bool:
+    if mention.type != NodeType.METRIC:
+        return False
+    generic = patterns()["numeric_only_metrics"]
+    return any(f.lower() in generic for f in [mention.name, *mention.aliases])
+
+
+def _results(
+    abstract: str, spans: list[tuple[int, int]], groups: dict[str, Group]
+) -> tuple[list[ResultClaim], set[str]]:
+    """Numbers reported in the abstract, tied to the entities of their sentence."""
+    places = [
+        (start, end, g)
+        for g in groups.values()
+        for fname, start, end in g.places
+        if fname == "abstract"
+    ]
+    claims, metrics_with_numbers = [], set()
+    proposed = next((g.key for g in groups.values() if Role.PROPOSES in g.roles), None)
+    for s0, s1 in spans:
+        sentence = abstract[s0:s1]
+        inside = sorted((a - s0, b - s0, g) for a, b, g in places if s0 <= a < s1)
+        metrics = [(a, g) for a, _, g in inside if g.type == NodeType.METRIC]
+        blocked = [(a, b) for a, b, g in inside if g.type != NodeType.METRIC]
+        for number in numbers(sentence, blocked, metric_context=bool(metrics)):
+            metric = _nearest(metrics, number.start)
+            if metric:
+                metrics_with_numbers.add(metric.key)
+            before = [(a, g) for a, _, g in inside if a < number.start]
+            subject = next(
+                (g.key for a, g in reversed(before) if g.type in (NodeType.MODEL, NodeType.METHOD)),
+                proposed,
+            )
+            claims.append(
+                ResultClaim(
+                    value=number.value,
+                    unit=number.unit,
+                    metric=metric.name if metric else None,
+                    metric_key=metric.key if metric else None,
+                    subject=subject,
+                    dataset=_first(inside, NodeType.DATASET),
+                    hardware=_first(inside, NodeType.HARDWARE),
+                    baseline=next((g.key for _, _, g in inside if Role.COMPARES_WITH in g.roles
+                                   and g.key != subject), None),
+                    text=sentence[number.text_start : number.text_end],
+                    span=Span(start=s0 + number.text_start, end=s0 + number.text_end,
+                              sentence=sentence, sentence_start=s0),
+                )
+            )
+    return claims, metrics_with_numbers
+
+
+def _nearest(metrics: list[tuple[int, Group]], offset: int) -> Group | None:
+    if not metrics:
+        return None
+    return min(metrics, key=lambda m: abs(m[0] - offset))[1]
+
+
+def _first(inside: list[tuple[int, int, Group]], node_type: NodeType) -> str | None:
+    return next((g.key for _, _, g in inside if g.type == node_type), None)

@@ -1,0 +1,81 @@
+"""Numbers a paper reports: value, unit, and the metric, subject, dataset, hardware and baseline
+named with them in the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from kg.ontology import patterns
+
+NUMBER = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+RANGE_JOIN = r"\s*(?:-|–|~|to)\s*"
+BLOCKED_BEFORE = re.compile(r"[A-Za-z_\\.\-/^]$")
+
+
+@cache
+def unit_pattern() -> re.Pattern[str]:
+    units = sorted(patterns()["units"], key=len, reverse=True)
+    alternation = "|".join(re.escape(u) for u in units)
+    return re.compile(
+        rf"{NUMBER}(?:{RANGE_JOIN}{NUMBER})?\s?(?:\s|-)?({alternation})(?![A-Za-z0-9])", re.I
+    )
+
+
+DECIMAL = re.compile(r"(?<![\w.])(\d+\.\d+)(?![\w.]|\.\d)")
+FROM_TO = re.compile(rf"\bfrom\s+{NUMBER}\s*%?\s+to\s+{NUMBER}", re.I)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A value at `[start, end)`, read from the snippet `text` at `[text_start, text_end)`."""
+
+    start: int
+    end: int
+    value: float
+    unit: str | None
+    text_start: int
+    text_end: int
+
+
+def _value(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def numbers(sentence: str, blocked: list[tuple[int, int]], metric_context: bool) -> list[Number]:
+    """Reported numbers in a sentence, outside the `blocked` spans (entity names)."""
+    units = patterns()["units"]
+    found: dict[int, Number] = {}
+
+    def free(start: int, end: int) -> bool:
+        if start > 0 and BLOCKED_BEFORE.search(sentence[:start]):
+            return False
+        return all(end <= b0 or start >= b1 for b0, b1 in blocked)
+
+    for m in unit_pattern().finditer(sentence):
+        unit = units.get(m.group(3).lower(), m.group(3))
+        if not free(m.start(), m.end()):
+            continue
+        if unit == "s" and not re.match(r"\s?s(?:ec)?\b", sentence[m.end(3) - len(m.group(3)) :]):
+            continue
+        for g in (1, 2):
+            if m.group(g):
+                found[m.start(g)] = Number(m.start(g), m.end(g), _value(m.group(g)), unit,
+                                           m.start(), m.end())
+    if metric_context:
+        for m in FROM_TO.finditer(sentence):
+            for g in (1, 2):
+                if m.start(g) not in found and free(m.start(g), m.end(g)):
+                    found[m.start(g)] = Number(m.start(g), m.end(g), _value(m.group(g)), None,
+                                               m.start(), m.end())
+        for m in DECIMAL.finditer(sentence):
+            if m.start(1) in found or not free(m.start(1), m.end(1)):
+                continue
+            after = sentence[m.end(1) : m.end(1) + 2]
+            if re.match(r"\s?[BMKbk]\b", after):
+                continue
+            found[m.start(1)] = Number(m.start(1), m.end(1), _value(m.group(1)), None,
+                                       m.start(1), m.end(1))
+    return [found[k] for k in sorted(found)]

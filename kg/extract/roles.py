@@ -1,0 +1,82 @@
+"""The role an entity plays for a paper, read from the cue words of the sentence naming it."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from kg.ontology import patterns
+from kg.schema import NodeType, Role
+
+ROLE_OF_TYPE = {
+    NodeType.DATASET: Role.EVALUATED_ON,
+    NodeType.HARDWARE: Role.RUNS_ON,
+    NodeType.METRIC: Role.MEASURES,
+    NodeType.TASK: Role.ADDRESSES,
+}
+COMPARE_WINDOW = 120  # characters after a comparison cue that still belong to it
+AUTHOR_SUBJECT = re.compile(
+    r"\b(?:we|this (?:paper|work|study|report|article)|our (?:work|paper|study)|in this (?:paper|work))\b",
+    re.I,
+)
+
+
+def _alternation(words: frozenset[str]) -> re.Pattern[str]:
+    ordered = sorted(words, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in ordered) + r")\b", re.I)
+
+
+@cache
+def cue_patterns() -> dict[str, re.Pattern[str]]:
+    p = patterns()
+    return {
+        "propose": _alternation(p["propose_cues"]),
+        "naming": _alternation(p["naming_cues"]),
+        "compare": _alternation(p["compare_cues"]),
+        "train": _alternation(p["train_cues"]),
+    }
+
+
+def is_proposal_sentence(sentence: str) -> bool:
+    """`We propose ...`, `This paper introduces ...`, `..., dubbed X`."""
+    cues = cue_patterns()
+    if cues["naming"].search(sentence):
+        return True
+    return bool(AUTHOR_SUBJECT.search(sentence) and cues["propose"].search(sentence))
+
+
+def compare_cue_before(sentence: str, offset: int) -> bool:
+    """Whether a comparison cue stands shortly before `offset` in the sentence."""
+    window = sentence[max(0, offset - COMPARE_WINDOW) : offset]
+    if re.search(r"[;]|, while|, whereas", window):
+        window = re.split(r"[;]|, while|, whereas", window)[-1]
+    return bool(cue_patterns()["compare"].search(window))
+
+
+def train_cue_before(sentence: str, offset: int) -> bool:
+    return bool(cue_patterns()["train"].search(sentence[max(0, offset - 60) : offset]))
+
+
+def role_of_mention(
+    node_type: NodeType, sentence: str, offset: int, is_new: bool, proposal: bool
+) -> Role:
+    """The role one mention gives its entity. `offset` is the mention's place in the sentence."""
+    if is_new and proposal:
+        return Role.PROPOSES
+    if node_type in (NodeType.HARDWARE, NodeType.METRIC, NodeType.TASK):
+        return ROLE_OF_TYPE[node_type]
+    if node_type == NodeType.DATASET:
+        return Role.USES if train_cue_before(sentence, offset) else Role.EVALUATED_ON
+    if compare_cue_before(sentence, offset):
+        return Role.COMPARES_WITH
+    return Role.USES
+
+
+def combine_roles(node_type: NodeType, roles: set[Role]) -> list[Role]:
+    """One paper's roles for an entity from all its mentions."""
+    if Role.PROPOSES in roles:
+        keep = {Role.PROPOSES}
+        if node_type == NodeType.DATASET:
+            keep.add(Role.EVALUATED_ON)
+        return sorted(keep)
+    return sorted(roles)

@@ -1,0 +1,200 @@
+"""The curated vocabulary (`ontology/vocab/*.csv`) and a matcher that finds its names in text.
+
+Matching ignores case, spaces and punctuation (`SD 1.5` = `sd-1.5`), keeps word boundaries, takes
+the longest name at each place, and compares case where an entry is flagged `cs`.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import ahocorasick
+
+from kg.errors import InputError
+from kg.extract.text import RUN, NormalizedText, norm
+from kg.ontology import ontology_dir
+from kg.schema import NodeType
+
+TYPE_OF_FILE = {
+    "models": NodeType.MODEL,
+    "methods": NodeType.METHOD,
+    "datasets": NodeType.DATASET,
+    "hardware": NodeType.HARDWARE,
+    "metrics": NodeType.METRIC,
+    "tasks": NodeType.TASK,
+}
+COLUMNS = ["name", "aliases", "broader", "flags"]
+
+
+def slug(text: str) -> str:
+    return "-".join(RUN.findall(text.lower())) or "x"
+
+
+def entity_id(node_type: NodeType | str, name: str) -> str:
+    return f"{str(node_type).lower()}:{slug(name)}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    type: NodeType
+    name: str
+    aliases: tuple[str, ...]
+    broader: str | None
+    case_sensitive: bool
+    ambiguous: bool
+    source: str
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A vocabulary name found in text: offsets in the text, the entry, the exact surface."""
+
+    start: int
+    end: int
+    entry: Entry
+    surface: str
+
+
+@dataclass
+class Vocabulary:
+    entries: dict[str, Entry]
+    by_form: dict[str, list[Entry]] = field(default_factory=dict)
+    _automaton: ahocorasick.Automaton | None = None
+
+    def __post_init__(self) -> None:
+        for entry in self.entries.values():
+            for form in entry.forms:
+                key = norm(form)
+                if len(key) >= 2 and entry not in self.by_form.setdefault(key, []):
+                    self.by_form[key].append(entry)
+        automaton = ahocorasick.Automaton()
+        for key, entries in self.by_form.items():
+            automaton.add_word(key, (len(key), key))
+        if self.by_form:
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    def lookup(self, surface: str) -> Entry | None:
+        """The entry a whole surface string names, if exactly one does (case rules apply)."""
+        matches = [e for e in self.by_form.get(norm(surface), []) if _case_ok(e, surface)]
+        return matches[0] if len(matches) == 1 else None
+
+    def lineage(self, entry: Entry) -> list[str]:
+        """Ids of the entry's families, nearest first."""
+        out, seen = [], {entry.id}
+        while entry.broader and entry.broader in self.entries and entry.broader not in seen:
+            seen.add(entry.broader)
+            out.append(entry.broader)
+            entry = self.entries[entry.broader]
+        return out
+
+    def find(self, text: str) -> list[Hit]:
+        """Longest, leftmost, non-overlapping vocabulary names in `text`."""
+        if self._automaton is None:
+            return []
+        nt = NormalizedText.of(text)
+        candidates = []
+        for end, (length, key) in self._automaton.iter(nt.normalized):
+            start = end - length + 1
+            if not nt.is_run_start(start):
+                continue
+            stop = end + 1
+            if stop not in nt.run_ends:
+                # a plural: `SVMs`, `Hopper GPUs`
+                if not (nt.normalized[stop : stop + 1] == "s" and stop + 1 in nt.run_ends):
+                    continue
+                if key[-1].isdigit():
+                    continue
+                stop += 1
+            begin, finish = nt.span(start, stop)
+            surface = text[begin:finish]
+            entries = [e for e in self.by_form[key] if _case_ok(e, surface)]
+            if entries:
+                candidates.append((begin, finish, entries[0], surface))
+        candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        hits, last_end = [], -1
+        for begin, finish, entry, surface in candidates:
+            if begin >= last_end:
+                hits.append(Hit(begin, finish, entry, surface))
+                last_end = finish
+        return hits
+
+
+def _case_ok(entry: Entry, surface: str) -> bool:
+    """A `cs` entry's one-word forms match only with the same letters in the same case."""
+    if not entry.case_sensitive:
+        return True
+    key = norm(surface)
+    letters = "".join(RUN.findall(surface))
+    for form in entry.forms:
+        if norm(form) not in (key, key[:-1]):
+            continue
+        if " " in form.strip():
+            return True
+        exact = "".join(RUN.findall(form))
+        if letters in (exact, exact + "s"):
+            return True
+    return False
+
+
+def read_vocabulary_files(folder: Path) -> Iterator[Entry]:
+    """Every row of every vocabulary CSV in `folder`, checked."""
+    for path in sorted(folder.glob("*.csv")):
+        node_type = TYPE_OF_FILE.get(path.stem.split("_")[0])
+        if node_type is None:
+            raise InputError(path, f"file name must start with one of {sorted(TYPE_OF_FILE)}")
+        with open(path, encoding="utf-8", newline="") as f:
+            reader = csv.reader(f)
+            header = next(reader, None)
+            if header != COLUMNS:
+                raise InputError(path, f"header must be {','.join(COLUMNS)}", 1)
+            for lineno, row in enumerate(reader, 2):
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) != len(COLUMNS):
+                    raise InputError(path, f"expected {len(COLUMNS)} columns, got {len(row)}", lineno)
+                name, aliases, broader, flags = (cell.strip() for cell in row)
+                if not name:
+                    raise InputError(path, "empty name", lineno)
+                flag_set = set(flags.split())
+                yield Entry(
+                    id=entity_id(node_type, name),
+                    type=node_type,
+                    name=name,
+                    aliases=tuple(a.strip() for a in aliases.split("|") if a.strip()),
+                    broader=entity_id(node_type, broader) if broader else None,
+                    case_sensitive="cs" in flag_set,
+                    ambiguous="ambiguous" in flag_set,
+                    source=f"{path.name}:{lineno}",
+                )
+
+
+def build_vocabulary(folder: Path) -> Vocabulary:
+    entries: dict[str, Entry] = {}
+    for entry in read_vocabulary_files(folder):
+        if entry.id in entries:
+            first = entries[entry.id]
+            # the same thing listed in two topic files: merge the aliases
+            merged = tuple(dict.fromkeys(first.aliases + entry.aliases))
+            entries[entry.id] = Entry(
+                first.id, first.type, first.name, merged, first.broader or entry.broader,
+                first.case_sensitive and entry.case_sensitive, first.ambiguous or entry.ambiguous,
+                first.source,
+            )
+        else:
+            entries[entry.id] = entry
+    return Vocabulary(entries)
+
+
+@cache
+def default_vocabulary() -> Vocabulary:
+    return build_vocabulary(ontology_dir() / "vocab")

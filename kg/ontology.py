@@ -1,0 +1,23 @@
+"""Where the ontology files live, and the small data files read from there."""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+REPO_ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology"
+
+
+def ontology_dir() -> Path:
+    """`$KG_ONTOLOGY`, else the `ontology/` folder beside the package."""
+    return Path(os.environ.get("KG_ONTOLOGY") or REPO_ONTOLOGY)
+
+
+@cache
+def patterns() -> dict[str, Any]:
+    with open(ontology_dir() / "patterns.json", encoding="utf-8") as f:
+        data = json.load(f)
+    return {k: (frozenset(v) if isinstance(v, list) else v) for k, v in data.items()}

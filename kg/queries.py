@@ -1,0 +1,91 @@
+"""Questions asked of a built graph, as plain functions over a networkx MultiDiGraph."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import networkx as nx
+
+from kg.errors import KgError
+from kg.extract.text import norm
+from kg.schema import ENTITY_TYPES, NodeType, Role
+
+
+class NameNotFound(KgError):
+    pass
+
+
+@dataclass(frozen=True)
+class PaperUse:
+    paper: str
+    title: str
+    role: str
+    url: str | None
+    evidence: str
+
+
+def find_entity(g: nx.MultiDiGraph, name: str) -> str:
+    """The entity node a name or alias means; a clear error if none or several."""
+    if name in g and g.nodes[name].get("type") in ENTITY_TYPES:
+        return name
+    key = norm(name)
+    hits = [
+        n for n, d in g.nodes(data=True)
+        if d.get("type") in ENTITY_TYPES
+        and key in {norm(str(x)) for x in [d.get("name", ""), *(d.get("aliases") or [])]}
+    ]
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        near = sorted(n for n, d in g.nodes(data=True)
+                      if d.get("type") in ENTITY_TYPES and key and key in norm(str(d.get("name"))))
+        hint = f"; did you mean: {', '.join(near[:8])}" if near else ""
+        raise NameNotFound(f"no entity named {name!r} in the graph{hint}")
+    raise NameNotFound(f"{name!r} is ambiguous: {', '.join(sorted(hits)[:8])}")
+
+
+def members(g: nx.MultiDiGraph, node: str) -> set[str]:
+    """The node and every version under it (`llama-2` -> `llama-2-7b`, `llama-2-13b`)."""
+    out, todo = {node}, [node]
+    while todo:
+        for child, _, d in g.in_edges(todo.pop(), data=True):
+            if d.get("type") == "BROADER" and child not in out:
+                out.add(child)
+                todo.append(child)
+    return out
+
+
+def papers_using(g: nx.MultiDiGraph, name: str, role: str | None = None) -> list[PaperUse]:
+    """Papers linked to an entity or one of its versions, by any role or by `role`."""
+    roles = {r.value for r in Role} if role is None else {role.upper()}
+    out = []
+    for member in members(g, find_entity(g, name)):
+        for paper, _, d in g.in_edges(member, data=True):
+            if g.nodes[paper].get("type") != NodeType.PAPER or d.get("type") not in roles:
+                continue
+            sentence = (d.get("evidence") or [{}])[0].get("sentence", "")
+            out.append(PaperUse(paper, g.nodes[paper].get("title", ""), d["type"],
+                                g.nodes[paper].get("url"), sentence))
+    return sorted(out, key=lambda u: (u.title, u.role))
+
+
+def papers_per_entity(g: nx.MultiDiGraph) -> Counter:
+    count: Counter = Counter()
+    for node, data in g.nodes(data=True):
+        if data.get("type") in ENTITY_TYPES:
+            count[node] = len({u for u, _ in g.in_edges(node)
+                               if g.nodes[u].get("type") == NodeType.PAPER})
+    return count
+
+
+def stats(g: nx.MultiDiGraph, top: int = 10) -> dict:
+    """Nodes and edges by type, and the entities named by the most papers."""
+    return {
+        "nodes": dict(Counter(str(d.get("type")) for _, d in g.nodes(data=True))),
+        "edges": dict(Counter(str(d.get("type")) for _, _, d in g.edges(data=True))),
+        "top": [
+            {"id": n, "name": g.nodes[n].get("name"), "type": g.nodes[n].get("type"), "papers": c}
+            for n, c in papers_per_entity(g).most_common(top)
+        ],
+    }

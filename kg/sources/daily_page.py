@@ -1,0 +1,58 @@
+"""The Hugging Face Daily Papers page saved as text from a browser.
+
+Page chrome, a date line such as `Sep 10`, then blocks separated by blank lines that alternate
+title and abstract. The date is kept as the papers' listing date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.schema import Paper
+from kg.sources.base import collapse, open_text, slug
+
+name = "daily-page"
+DATE_LINE = re.compile(
+    r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(, \d{4})?$"
+)
+MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+
+
+def sniff(head: str) -> bool:
+    return any(DATE_LINE.match(line.strip()) for line in head.splitlines()[:60])
+
+
+def read(path: Path) -> Iterator[Paper]:
+    with open_text(path) as f:
+        lines = f.read().splitlines()
+    date_at = next((i for i, line in enumerate(lines) if DATE_LINE.match(line.strip())), None)
+    if date_at is None:
+        raise InputError(path, "no date line (such as 'Sep 10') before the papers", 1)
+    listing_date = _iso_date(lines[date_at].strip())
+    blocks: list[tuple[int, str]] = []
+    for lineno, line in enumerate(lines[date_at + 1 :], date_at + 2):
+        if line.strip():
+            blocks.append((lineno, collapse(line)))
+    if len(blocks) % 2:
+        lineno, text = blocks[-1]
+        raise InputError(path, f"title without an abstract: {text[:60]!r}", lineno)
+    for (title_line, title), (_, abstract) in zip(blocks[::2], blocks[1::2], strict=True):
+        yield Paper(
+            id=slug(title)[:80],
+            title=title,
+            abstract=abstract,
+            listing_date=listing_date,
+            source=f"{path}:{title_line}",
+        )
+
+
+def _iso_date(text: str) -> str:
+    """`Sep 10` -> `--09-10` (ISO 8601 without a year); `Sep 10, 2025` -> `2025-09-10`."""
+    m = re.match(r"([A-Za-z]{3})[a-z]*\.? (\d{1,2})(?:, (\d{4}))?", text)
+    assert m
+    month, day = MONTHS.index(m.group(1).lower()) + 1, int(m.group(2))
+    year = m.group(3)
+    return f"{year}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"

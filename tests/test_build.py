@@ -1,0 +1,110 @@
+"""The example day end to end: every output written, and each one readable by its real reader."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import pytest
+import rdflib
+from conftest import EXAMPLE_DAY
+
+from kg.build import build
+from kg.errors import InputError
+from kg.graph import load
+
+
+def test_graph_json_is_the_scorer_contract(example_build):
+    g, report, out = example_build
+    assert report.papers == 78
+    data = json.loads((out / "graph.json").read_text())
+    assert "edges" in data
+    papers = [n for n in data["nodes"] if n["type"] == "Paper"]
+    assert len(papers) == 78 and all(p["title"] for p in papers)
+    for n in data["nodes"]:
+        assert {"id", "type", "name", "aliases"} <= n.keys()
+        if n["type"] == "Result":
+            assert isinstance(n["value"], float) and "unit" in n and "metric" in n
+    roles = [e for e in data["edges"] if e["type"] in ("USES", "PROPOSES", "COMPARES_WITH")]
+    assert roles and all(e["mentions"] and e["evidence"] for e in roles)
+    # one node per real entity: SDXL is named by several papers
+    sdxl = [n for n in data["nodes"] if n["id"] == "model:sdxl"]
+    assert len(sdxl) == 1
+    assert len({e["source"] for e in data["edges"] if e["target"] == "model:sdxl"}) >= 3
+
+
+def test_evidence_spans_are_exact(example_build):
+    g, _, _ = example_build
+    for u, v, d in g.edges(data=True):
+        for ev in d.get("evidence") or []:
+            text = g.nodes[u]["abstract"] if ev["field"] == "abstract" else g.nodes[u]["title"]
+            assert text[ev["start"] : ev["end"]] == ev["mention"]
+
+
+def test_turtle_parses_with_rdflib(example_build):
+    _, _, out = example_build
+    rdf = rdflib.Graph().parse(out / "graph.ttl", format="turtle")
+    kg = rdflib.Namespace("https://w3id.org/mlkg/ontology#")
+    assert len(set(rdf.subjects(rdflib.RDF.type, kg.Paper))) == 78
+    assert len(rdf) > 5000
+
+
+def test_neo4j_csv_headers_and_cypher(example_build):
+    g, _, out = example_build
+    neo = out / "neo4j"
+    node_rows = 0
+    for f in neo.glob("nodes_*.csv"):
+        with open(f, newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+        assert rows[0][:2] == ["id:ID(Node)", ":LABEL"]
+        assert all(re.fullmatch(r"\w+:(string|float|boolean|string\[\])", h) for h in rows[0][2:])
+        node_rows += len(rows) - 1
+    assert node_rows == g.number_of_nodes()
+    for f in neo.glob("rels_*.csv"):
+        with open(f, newline="", encoding="utf-8") as fh:
+            header = next(csv.reader(fh))
+        assert header[:3] == [":START_ID(Node)", ":END_ID(Node)", ":TYPE"]
+    script = (neo / "import.cypher").read_text()
+    assert "CREATE CONSTRAINT paper_id IF NOT EXISTS" in script
+    assert "MERGE (n:Paper {id: row.id})" in script
+    assert "neo4j-admin\" database import full" in (neo / "import.sh").read_text()
+
+
+def test_html_holds_the_nodes_and_needs_no_network(example_build):
+    g, _, out = example_build
+    page = (out / "graph.html").read_text()
+    assert "vis-network" in page or "vis.Network" in page
+    assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?://", page)
+    assert "model:sdxl" in page
+    assert page.count('"id": "paper:') == 78
+
+
+def test_round_trip_of_graph_json(example_build):
+    g, _, out = example_build
+    h = load(out / "graph.json")
+    assert h.number_of_nodes() == g.number_of_nodes()
+    assert h.number_of_edges() == g.number_of_edges()
+
+
+def test_bad_input_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "1", "title": "A", "abstract": "B."}\n{"id": ')
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match=":2:"):
+        build([EXAMPLE_DAY, bad], out)
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_failed_rebuild_keeps_previous_outputs(tmp_path):
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"id": "1", "title": "A", "abstract": "We fine-tune SDXL."}\n')
+    out = tmp_path / "out"
+    build([good], out, html=False)
+    before = (out / "graph.json").read_bytes()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "1", "title": "A", "abstract": ""}\n')
+    with pytest.raises(InputError):
+        build([bad], out, html=False)
+    assert (out / "graph.json").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["graph.json", "graph.ttl", "neo4j"]

@@ -1,0 +1,86 @@
+"""Extraction on real sentences from paper abstracts."""
+
+from __future__ import annotations
+
+from kg.extract import extract_paper
+from kg.extract.results import numbers
+from kg.schema import Paper, Role
+
+
+def extract(abstract: str, title: str = "A paper"):
+    return extract_paper(Paper(id="x", title=title, abstract=abstract))
+
+
+def by_name(ex):
+    out = {}
+    for m in ex.mentions:
+        for form in [m.name, *m.aliases]:
+            out[form] = m
+    return out
+
+
+def test_acronym_definition_is_one_proposed_entity():
+    ex = extract("To address this limitation, we propose Step-aware Preference Optimization (SPO), "
+                 "a novel post-training approach. SPO is fast.")
+    m = by_name(ex)["SPO"]
+    assert "Step-aware Preference Optimization" in [m.name, *m.aliases]
+    assert m.roles == [Role.PROPOSES]
+    assert len(m.spans) == 3
+
+
+def test_vocabulary_versions_stay_distinct_and_compare_cue():
+    ex = extract("Our experiments with Stable Diffusion v1.5 and SDXL demonstrate that SPO "
+                 "significantly outperforms the latest Diffusion-DPO in aligning images.")
+    names = by_name(ex)
+    assert names["Stable Diffusion v1.5"].key != names["SDXL"].key
+    assert Role.USES in names["SDXL"].roles
+    assert Role.COMPARES_WITH in names["Diffusion-DPO"].roles
+
+
+def test_title_prefix_is_proposed():
+    ex = extract("We study noise.", title="ReNO: Enhancing One-step Text-to-Image Models")
+    assert by_name(ex)["ReNO"].roles == [Role.PROPOSES]
+
+
+def test_hardware_from_pattern_and_vocabulary():
+    ex = extract("Our implementation on Hopper GPUs reaches 40 FPS on a single RTX 4060 Ti.")
+    types = {m.name: m.type.value for m in ex.mentions}
+    assert "Hardware" in types.values()
+    hw = [m for m in ex.mentions if m.type.value == "Hardware"]
+    assert len(hw) == 2 and all(m.roles == [Role.RUNS_ON] for m in hw)
+
+
+def test_generic_words_are_not_entities():
+    ex = extract("Large language models (LLMs) and diffusion models run on consumer GPUs.")
+    assert not [m for m in ex.mentions if m.type.value in ("Model", "Method", "Hardware")]
+
+
+def test_numbers_units_ranges_and_thousands():
+    s = ("a decoding throughput of up to 4,039 tokens per second per GPU, reducing memory "
+         "up to 8.2times, 50\\% faster, speedups of 1.4-2.5times")
+    found = [(n.value, n.unit) for n in numbers(s, [], metric_context=False)]
+    assert (4039.0, "tokens/s/GPU") in found
+    assert (8.2, "x") in found
+    assert (50.0, "%") in found
+    assert (1.4, "x") in found and (2.5, "x") in found
+
+
+def test_from_to_in_a_metric_sentence():
+    ex = extract("With HyperAttention, perplexity increases from 5.6 to 6.3 on long contexts.")
+    assert {r.value for r in ex.results} >= {5.6, 6.3}
+
+
+def test_code_urls_without_trailing_punctuation():
+    ex = extract("Code is at https://github.com/ExplainableML/ReNO. See also "
+                 "(https://rockeycoss.github.io/spo.github.io/).")
+    assert ex.code_urls == ["https://github.com/ExplainableML/ReNO",
+                            "https://rockeycoss.github.io/spo.github.io/"]
+
+
+def test_evidence_spans_point_at_the_mention():
+    abstract = "We fine-tune LLaMA-2-7B on GSM8K."
+    ex = extract(abstract)
+    for m in ex.mentions:
+        for s in m.spans:
+            assert abstract[s.start : s.end] in [m.name, *m.aliases]
+            assert s.sentence == abstract[s.sentence_start : s.sentence_start + len(s.sentence)]

@@ -1,0 +1,37 @@
+"""The curated vocabulary stays well formed."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from kg.extract.text import norm
+from kg.extract.vocabulary import default_vocabulary, read_vocabulary_files
+from kg.ontology import ontology_dir
+
+
+def test_every_row_reads_and_every_broader_exists():
+    vocab = default_vocabulary()
+    assert len(vocab.entries) > 500
+    missing = [(e.source, e.broader) for e in vocab.entries.values()
+               if e.broader and e.broader not in vocab.entries]
+    assert missing == []
+
+
+def test_no_alias_claimed_twice_unless_marked_ambiguous():
+    claims = defaultdict(set)
+    entries = {}
+    for e in read_vocabulary_files(ontology_dir() / "vocab"):
+        entries[e.id] = e
+        for form in e.forms:
+            claims[norm(form)].add(e.id)
+    clashes = [
+        (form, sorted(ids)) for form, ids in claims.items()
+        if len(ids) > 1 and not all(entries[i].ambiguous for i in ids)
+    ]
+    assert clashes == []
+
+
+def test_generic_class_words_are_not_entries():
+    vocab = default_vocabulary()
+    for word in ["LLMs", "diffusion models", "transformers", "GPUs", "CNN", "neural networks"]:
+        assert vocab.lookup(word) is None, word
