@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass, field
 
 from kg.extract import names as patterns_for_names
-from kg.extract.names import Name, is_generic, type_from_context
+from collections import Counter
+
+from kg.extract.names import Name, context_type, is_generic, own_type
 from kg.extract.results import numbers
 from kg.extract.roles import combine_roles, is_proposal_sentence, role_of_mention
 from kg.extract.text import norm, sentences
@@ -46,6 +48,11 @@ class Group:
     roles: set[Role] = field(default_factory=set)
     spans: list[Span] = field(default_factory=list)
     places: list[tuple[str, int, int]] = field(default_factory=list)
+    typed: bool = True
+    votes: Counter = field(default_factory=Counter)
+
+
+TYPE_PRIORITY = (NodeType.DATASET, NodeType.MODEL, NodeType.METHOD, NodeType.TASK)
 
 
 def extract_paper(paper: Paper, vocabulary: Vocabulary | None = None) -> PaperExtraction:
@@ -77,19 +84,33 @@ def _find_names(
     local_keys: dict[str, tuple[str, Entry | None, Name]],
 ) -> list[Found]:
     starts = {s for s, _ in spans}
+    # URLs are not names: blank them out, keeping every offset
+    text = URL.sub(lambda m: " " * len(m.group(0)), text)
     hits = [Found(fname, h.start, h.end, h.surface, h.entry) for h in vocab.find(text)]
     candidates: list[Name] = []
     if fname == "title":
-        prefix = patterns_for_names.title_prefix(text)
-        if prefix:
-            candidates.append(prefix)
-    for acronym in patterns_for_names.acronym_definitions(text):
-        _register_acronym(acronym, vocab, local_keys)
-        candidates.append(acronym)
-    tokens = list(patterns_for_names.name_tokens(text, starts))
+        for own in (patterns_for_names.title_prefix(text), patterns_for_names.title_report(text)):
+            if own:
+                candidates.append(own)
+    definitions = [*patterns_for_names.acronym_definitions(text),
+                   *patterns_for_names.reverse_acronym_definitions(text)]
+    for acronym in definitions:
+        if _register_acronym(acronym, vocab, local_keys):
+            candidates.append(acronym)
+            assert acronym.long_form is not None and acronym.long_start is not None
+            candidates.append(Name(acronym.long_start, acronym.long_start + len(acronym.long_form),
+                                   acronym.long_form, long_form=acronym.long_form))
+    tokens = [
+        t for t in patterns_for_names.name_tokens(text, starts, title=fname == "title")
+        if not patterns_for_names.bare_acronym(t.surface) or norm(t.surface) in local_keys
+    ]
     candidates += tokens
     if fname == "abstract":
-        candidates += patterns_for_names.capitalized_phrases(text, starts)
+        # a capitalized phrase around a vocabulary name is that name in context, not a new one
+        candidates += [
+            c for c in patterns_for_names.capitalized_phrases(text, starts)
+            if not any(h.start < c.end and c.start < h.end for h in hits)
+        ]
     candidates += patterns_for_names.sized_names(text, tokens + [_as_name(h) for h in hits])
     candidates += patterns_for_names.hardware_names(text)
 
@@ -111,20 +132,27 @@ def _as_name(found: Found) -> Name:
 
 def _register_acronym(
     acronym: Name, vocab: Vocabulary, local_keys: dict[str, tuple[str, Entry | None, Name]]
-) -> None:
+) -> bool:
     """An acronym and its expansion are one entity; the expansion decides which."""
     assert acronym.long_form is not None
     if is_generic(acronym.long_form) or is_generic(acronym.surface):
-        return
+        return False
     entry = vocab.lookup(acronym.long_form)
     if entry is None:
         short_entry = vocab.lookup(acronym.surface)
         # trust the vocabulary's reading of the acronym only if the expansion agrees with it
-        if short_entry and any(norm(acronym.long_form) == norm(f) for f in short_entry.forms):
+        if short_entry and any(_similar(acronym.long_form, f) for f in short_entry.forms):
             entry = short_entry
     key = entry.id if entry else f"new:{norm(acronym.long_form)}"
     for form in (acronym.surface, acronym.long_form):
         local_keys.setdefault(norm(form), (key, entry, acronym))
+    return True
+
+
+def _similar(a: str, b: str) -> bool:
+    """Most words shared: `Stochastic Gradient Decent` ~ `Stochastic Gradient Descent`."""
+    wa, wb = set(re.findall(r"[a-z0-9]+", a.lower())), set(re.findall(r"[a-z0-9]+", b.lower()))
+    return len(wa) > 1 and len(wa & wb) * 2 >= max(len(wa), len(wb))
 
 
 def _without_overlaps(hits: list[Found], pattern_found: list[Found]) -> list[Found]:
@@ -168,14 +196,28 @@ def _group(
         group = groups.get(key)
         if group is None:
             group = groups[key] = Group(key, node_type or NodeType.METHOD, name, entry)
-            if node_type is None:
-                text = fields[f.field]
-                long_form = f.name.long_form if f.name else None
-                group.type = type_from_context(f.surface, long_form, text[f.end : f.end + 60])
+            group.typed = node_type is not None
+        if not group.typed:
+            text = fields[f.field]
+            long_form = f.name.long_form if f.name else None
+            votes = group.votes
+            own = own_type(f.surface, long_form)
+            if own:
+                votes[own] += 3
+            after = context_type(text[f.end : f.end + 80])
+            if after:
+                votes[after] += 1
+            if f.field == "title" and re.search(r"\b(?:benchmark|dataset|corpus)\b", text, re.I):
+                votes[NodeType.DATASET] += 2
         group.aliases[f.surface] = None
         if f.name and f.name.long_form:
             group.aliases[f.name.long_form] = None
-        f.type = group.type
+    for group in groups.values():
+        if not group.typed and group.votes:
+            best = max(group.votes.values())
+            group.type = next(t for t in TYPE_PRIORITY if group.votes[t] == best)
+    for f in found:
+        f.type = groups[f.key].type
     return groups
 
 

@@ -17,7 +17,15 @@ TOKEN = re.compile(r"[A-Za-z0-9\u0370-\u03ff][A-Za-z0-9\u0370-\u03ff.+/]*(?:-[A-
 SIZE = re.compile(r"\d+(?:\.\d+)?[BMK](?:-A\d+(?:\.\d+)?B)?")
 ACRONYM_IN_PARENS = re.compile(r"\(([A-Za-z][A-Za-z0-9\-+.&/]{1,14}?)s?(?:[;,][^)]*)?\)")
 TITLE_PREFIX = re.compile(r"^\s*([^:]{2,40}?)\s*:\s")
-CONNECTORS = frozenset({"of", "for", "with", "and", "to", "in", "on", "the", "via", "by", "from"})
+REPORT_TITLE = re.compile(r"^\s*(\S.{1,40}?)\s+(?:Technical Report|Tech Report|System Card|Model Card)\s*$")
+VERSION = re.compile(r"v?\d+(?:\.\d+)+")
+TITLE_OPENERS = frozenset(
+    "from towards toward when why how what beyond rethinking revisiting on is are do does can "
+    "should not".split()
+)
+# words that may stand inside a capitalized name (`Tanks of Temples` no, `Level of Detail` yes)
+CONNECTORS = frozenset({"of", "for"})
+LEAD_WORDS = frozenset({"a", "an", "the", "our", "we", "of", "for", "with", "and", "to", "in", "on"})
 UNIT_TOKEN = re.compile(
     r"^\d+(?:\.\d+)?(?:[kKMBTGx×%]|ms|s|h|GB|MB|TB|fps|FPS|px|D|d|nd|st|rd|th|K\+?)?$"
 )
@@ -54,37 +62,59 @@ def strong_name(token: str) -> bool:
     core = token.strip("-.+/")
     if len(core) < 2 or UNIT_TOKEN.match(core) or core.lower() in patterns()["not_names"]:
         return False
+    if "-" in core:
+        return any(strong_name(part) for part in core.split("-"))
     if re.fullmatch(r"[IVX]+", core):  # roman numerals
         return False
     letters = re.sub(r"[^A-Za-z]", "", core)
     if not letters:
         return False
-    if re.search(r"[a-z][A-Z]", core):  # camel case
-        return True
-    if re.search(r"[A-Za-z]", core) and re.search(r"\d", core):
-        return bool(re.match(r"[A-Za-z]", core))
-    return sum(c.isupper() for c in letters) >= 2 and (letters.isupper() or len(letters) <= 6)
+    if len(letters) < 2:
+        return False
+    if re.search(r"[a-z][A-Z]|[A-Z]{2}[a-z]", core):  # camel: `diffGrad`, `STARFlow`; not `mN`
+        return len(letters) >= 4 or (core[0].isupper() and len(letters) >= 3)
+    if re.search(r"\d", core):  # `Phi-2`, `T5`, `Wan2.1`; not `sim50`
+        return bool(re.match(r"[A-Z]", core))
+    return sum(c.isupper() for c in letters) >= 2 and (letters.isupper() or len(letters) <= 6) and (
+        len(letters) >= 3
+    )
+
+
+def bare_acronym(token: str) -> bool:
+    """All capitals and nothing else (`AIGC`, `SLA`): usually an abbreviation, not a name."""
+    return bool(re.fullmatch(r"[A-Z]{2,}s?", token))
 
 
 def _capitalized(token: str) -> bool:
     return bool(re.match(r"[A-Z][a-z]", token)) and token.lower() not in patterns()["not_names"]
 
 
-def type_from_context(surface: str, long_form: str | None, after: str) -> NodeType:
-    """A new name's type from its own head word, its expansion, and the words after it."""
+def own_type(surface: str, long_form: str | None) -> NodeType | None:
+    """The type a name's own words give it: `X-Bench` is a dataset, `X Attention` a method."""
     p = patterns()
-    words = re.findall(r"[A-Za-z]+", f"{long_form or ''} {surface}".lower())
-    tail = [w for w in re.findall(r"[A-Za-z]+", f"{long_form or surface}".lower())][-1:]
-    following = re.findall(r"[A-Za-z]+", after.lower())[:2]
-    if any(w.endswith("bench") or w in p["dataset_heads"] for w in words[-2:] + following[:1]):
+    words = re.findall(r"[a-z]+", f"{long_form or surface}".lower())
+    short = re.findall(r"[a-z]+", surface.lower())
+    if any(w.endswith("bench") or w in p["dataset_heads"] for w in words[-1:] + short[-1:]):
         return NodeType.DATASET
-    if tail and tail[0] in p["method_heads"]:
+    if words and words[-1] in p["method_heads"]:
         return NodeType.METHOD
-    if tail and tail[0] in p["model_heads"] or (following and following[0] in p["model_heads"]):
+    if words and words[-1] in p["model_heads"]:
         return NodeType.MODEL
-    if following and following[0] in p["method_heads"]:
-        return NodeType.METHOD
-    return NodeType.METHOD
+    return None
+
+
+def context_type(after: str) -> NodeType | None:
+    """The type the words right after a name give it: `MMWorld, a new benchmark for ...`."""
+    p = patterns()
+    clause = re.split(r"[.;:()]", after, maxsplit=1)[0]
+    for word in re.findall(r"[A-Za-z]+", clause.lower())[:6]:
+        if word.endswith("bench") or word in p["dataset_heads"]:
+            return NodeType.DATASET
+        if word in p["model_heads"]:
+            return NodeType.MODEL
+        if word in p["method_heads"]:
+            return NodeType.METHOD
+    return None
 
 
 def acronym_definitions(text: str) -> Iterator[Name]:
@@ -92,12 +122,16 @@ def acronym_definitions(text: str) -> Iterator[Name]:
     for m in ACRONYM_IN_PARENS.finditer(text):
         short = m.group(1).rstrip(".-")
         if not strong_name(short) and not re.fullmatch(r"[A-Z][a-z]?[A-Z]", short):
-            continue
+            if not _capitalized(short):
+                continue
         if sum(c.isupper() for c in short) < 2 and not re.search(r"[a-z][A-Z]", short):
-            continue
+            if not _capitalized(short) or len(short) < 3:
+                continue
         before = text[max(0, m.start() - 160) : m.start()].rstrip()
         long_form = _long_form(short, before)
         if long_form is None:
+            continue
+        if not strong_name(short) and sum(w[0].isupper() for w in long_form.split()) < 2:
             continue
         long_start = m.start() - (len(text[: m.start()]) - len(text[: m.start()].rstrip())) - len(long_form)
         yield Name(
@@ -107,6 +141,24 @@ def acronym_definitions(text: str) -> Iterator[Name]:
             long_form=long_form,
             long_start=long_start,
         )
+
+
+SHORT_THEN_LONG = re.compile(r"\b([A-Za-z][A-Za-z0-9\-+]{1,14})\s+\(([A-Za-z][^()]{4,120}?)\)")
+
+
+def reverse_acronym_definitions(text: str) -> Iterator[Name]:
+    """`FRUGAL (Full-Rank Updates with GrAdient spLitting)`: the name first, then what it spells."""
+    for m in SHORT_THEN_LONG.finditer(text):
+        short, inner = m.group(1), m.group(2).strip()
+        if " " not in inner or not (strong_name(short) or _capitalized(short)):
+            continue
+        words = inner.split()
+        letters = [c.lower() for c in short if c.isalnum()]
+        if len(words) > len(letters) + 3 or not _spells(letters, inner):
+            continue
+        if inner[0].lower() != letters[0]:
+            continue
+        yield Name(m.start(1), m.end(1), short, long_form=inner, long_start=m.start(2))
 
 
 def _long_form(short: str, before: str) -> str | None:
@@ -122,7 +174,7 @@ def _long_form(short: str, before: str) -> str | None:
             continue
         if _spells(letters, candidate) and candidate[0].lower() == letters[0]:
             first = words[-count].lower().strip("\"'(")
-            if first in CONNECTORS or first in {"a", "an", "the", "our", "we"}:
+            if first in LEAD_WORDS:
                 continue
             return candidate.strip(",;:")
     return None
@@ -149,21 +201,35 @@ def title_prefix(title: str) -> Name | None:
         return None
     prefix = m.group(1).strip()
     tokens = prefix.split()
-    if len(tokens) > 4 or is_generic(prefix):
+    if len(tokens) > 4 or is_generic(prefix) or tokens[0].lower() in TITLE_OPENERS:
         return None
-    if not any(strong_name(t) for t in re.split(r"[\s]+", prefix)) and not (
-        len(tokens) == 1 and _capitalized(prefix) and len(prefix) > 3 and "-" not in prefix
-    ):
+    if any(t[0].islower() and not strong_name(t) for t in tokens):  # `From SRA to Self-Flow`
+        return None
+    named = any(strong_name(t) or VERSION.fullmatch(t) for t in tokens)
+    if not named and not (len(tokens) == 1 and _capitalized(prefix) and len(prefix) > 3):
         return None
     return Name(m.start(1), m.start(1) + len(prefix), prefix, proposed=True)
 
 
-def name_tokens(text: str, sentence_starts: set[int]) -> Iterator[Name]:
-    """Name-shaped tokens and hyphenated compounds: `Diffusion-DPO`, `Lumina-Next-T2I`."""
+def title_report(title: str) -> Name | None:
+    """`Step-Audio-R1.5 Technical Report`: the model a report is about."""
+    m = REPORT_TITLE.match(title)
+    if not m or not any(strong_name(t) for t in m.group(1).split()):
+        return None
+    return Name(m.start(1), m.end(1), m.group(1), type=NodeType.MODEL, proposed=True)
+
+
+def name_tokens(text: str, sentence_starts: set[int], title: bool = False) -> Iterator[Name]:
+    """Name-shaped tokens and hyphenated compounds: `Diffusion-DPO`, `Lumina-Next-T2I`.
+
+    In a title every word is capitalized, so there a compound needs a name-shaped part.
+    """
     tails = patterns()["name_tail_words"]
     for m in TOKEN.finditer(text):
         token = m.group(0).rstrip(".")
         start = m.start()
+        if start and text[start - 1] in "\\_^$":  # LaTeX and formulas: `\sim50`, `x_t`
+            continue
         parts = token.split("-")
         # cut off a descriptive tail: `SDXL-based` -> `SDXL`
         while len(parts) > 1 and parts[-1].lower() in tails:
@@ -175,17 +241,28 @@ def name_tokens(text: str, sentence_starts: set[int]) -> Iterator[Name]:
             if not strong_name(token):
                 continue
         else:
-            strong = [strong_name(p) for p in parts]
-            shaped = [s or _capitalized(p) or p.isdigit() or SIZE.fullmatch(p) for s, p in zip(strong, parts, strict=True)]
-            if not any(strong) and not (all(shaped) and start not in sentence_starts):
+            if not any(len(re.sub(r"[^A-Za-z]", "", p)) >= 2 for p in parts):
                 continue
-            if not all(shaped):
+            strong = [strong_name(p) for p in parts]
+            shaped = [
+                s or _capitalized(p) or p.isdigit() or bool(SIZE.fullmatch(p))
+                for s, p in zip(strong, parts, strict=True)
+            ]
+            loose_ok = not title and start not in sentence_starts
+            if not all(shaped) or not (any(strong) or loose_ok):
                 continue
         yield Name(start, start + len(token), token)
 
 
+QUOTED = re.compile(r"\"[^\"]{0,200}\"|“[^”]{0,200}”")
+
+
 def capitalized_phrases(text: str, sentence_starts: set[int]) -> Iterator[Name]:
-    """Runs of two to six capitalized words in running text: `Level Set Traversal`."""
+    """Runs of two to six capitalized words in running text: `Level Set Traversal`.
+
+    Not inside quotes (a cited title), and not runs of bare abbreviations (`TPOT SLA`).
+    """
+    text = QUOTED.sub(lambda m: " " * len(m.group(0)), text)
     words = list(re.finditer(r"[A-Za-z0-9][A-Za-z0-9\-]*", text))
     i = 0
     while i < len(words):
@@ -208,7 +285,7 @@ def capitalized_phrases(text: str, sentence_starts: set[int]) -> Iterator[Name]:
         run = words[i:j]
         while run and run[-1].group(0) in CONNECTORS:
             run.pop()
-        if 2 <= len(run) <= 6:
+        if 2 <= len(run) <= 6 and not all(bare_acronym(w.group(0)) for w in run):
             start, end = run[0].start(), run[-1].end()
             yield Name(start, end, text[start:end])
         i = max(j, i + 1)
