@@ -26,6 +26,7 @@ app = typer.Typer(
         "Start with:  kg build examples/daily_papers_sep10.txt --out out"
     ),
     no_args_is_help=True,
+    add_completion=False,
     rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
 )

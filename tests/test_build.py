@@ -16,7 +16,7 @@ from kg.graph import load
 
 
 def test_graph_json_is_the_scorer_contract(example_build):
-    g, report, out = example_build
+    _g, report, out = example_build
     assert report.papers == 78
     data = json.loads((out / "graph.json").read_text())
     assert "edges" in data
@@ -36,7 +36,7 @@ def test_graph_json_is_the_scorer_contract(example_build):
 
 def test_evidence_spans_are_exact(example_build):
     g, _, _ = example_build
-    for u, v, d in g.edges(data=True):
+    for u, _v, d in g.edges(data=True):
         for ev in d.get("evidence") or []:
             text = g.nodes[u]["abstract"] if ev["field"] == "abstract" else g.nodes[u]["title"]
             assert text[ev["start"] : ev["end"]] == ev["mention"]
@@ -72,7 +72,7 @@ def test_neo4j_csv_headers_and_cypher(example_build):
 
 
 def test_html_holds_the_nodes_and_needs_no_network(example_build):
-    g, _, out = example_build
+    _g, _, out = example_build
     page = (out / "graph.html").read_text()
     assert "vis-network" in page or "vis.Network" in page
     assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?://", page)

@@ -50,7 +50,7 @@ def _tooltip(g: nx.MultiDiGraph, node: str) -> str:
     papers = [u for u, _ in g.in_edges(node) if g.nodes[u].get("type") == "Paper"]
     if papers:
         lines.append(f"{len(papers)} paper(s)")
-    for u, _, e in list(g.in_edges(node, data=True))[:3]:
+    for _u, _, e in list(g.in_edges(node, data=True))[:3]:
         for ev in e.get("evidence", [])[:1]:
             if ev.get("sentence"):
                 lines.append("“" + html.escape(ev["sentence"][:200]) + "”")

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import networkx as nx
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
 
 from kg.io import atomic_file
 

@@ -7,14 +7,18 @@ papers that any pool of workers can run.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from kg.extract import names as patterns_for_names
-from collections import Counter
-
 from kg.extract.names import Name, context_type, is_generic, own_type
 from kg.extract.results import numbers
-from kg.extract.roles import combine_roles, is_proposal_sentence, role_of_mention
+from kg.extract.roles import (
+    combine_roles,
+    is_proposal_sentence,
+    is_proposed_object,
+    role_of_mention,
+)
 from kg.extract.text import norm, sentences
 from kg.extract.vocabulary import Entry, Vocabulary, default_vocabulary
 from kg.ontology import patterns
@@ -229,6 +233,7 @@ def _assign_roles(
 ) -> None:
     proposal_cache: dict[tuple[str, int], bool] = {}
     proposed_bases: set[str] = set()
+    title_key = norm(fields["title"])
     for f in found:
         group = groups[f.key]
         text = fields[f.field]
@@ -244,7 +249,15 @@ def _assign_roles(
             proposal = True
         if f.name and f.name.size_of and norm(f.name.size_of) in proposed_bases:
             proposal = True
+        before = text[s0 : f.start]
+        if is_new and is_proposed_object(before):
+            proposal = True
         role = role_of_mention(group.type, sentence, f.start - s0, is_new, proposal)
+        in_title = norm(f.surface) in title_key
+        if not is_new and (
+            (f.name and f.name.proposed) or (in_title and proposal and is_proposed_object(before))
+        ):
+            role = Role.PROPOSES
         if role == Role.PROPOSES:
             proposed_bases.add(norm(group.name))
             proposed_bases.update(norm(a) for a in group.aliases)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.extract.text import norm
 from kg.ontology import patterns
@@ -20,8 +21,7 @@ TITLE_PREFIX = re.compile(r"^\s*([^:]{2,40}?)\s*:\s")
 REPORT_TITLE = re.compile(r"^\s*(\S.{1,40}?)\s+(?:Technical Report|Tech Report|System Card|Model Card)\s*$")
 VERSION = re.compile(r"v?\d+(?:\.\d+)+")
 TITLE_OPENERS = frozenset(
-    "from towards toward when why how what beyond rethinking revisiting on is are do does can "
-    "should not".split()
+    ["from", "towards", "toward", "when", "why", "how", "what", "beyond", "rethinking", "revisiting", "on", "is", "are", "do", "does", "can", "should", "not"]
 )
 # words that may stand inside a capitalized name (`Tanks of Temples` no, `Level of Detail` yes)
 CONNECTORS = frozenset({"of", "for"})
@@ -57,6 +57,7 @@ def is_generic(surface: str) -> bool:
     return text in generic or text.rstrip("s") in generic or norm(text) in {norm(g) for g in ()}
 
 
+@lru_cache(maxsize=65536)
 def strong_name(token: str) -> bool:
     """Shaped like a name rather than a word: `ReNO`, `diffGrad`, `Phi-2`, `STARFlow`, `T5`."""
     core = token.strip("-.+/")
@@ -85,6 +86,7 @@ def bare_acronym(token: str) -> bool:
     return bool(re.fullmatch(r"[A-Z]{2,}s?", token))
 
 
+@lru_cache(maxsize=65536)
 def _capitalized(token: str) -> bool:
     return bool(re.match(r"[A-Z][a-z]", token)) and token.lower() not in patterns()["not_names"]
 
@@ -92,6 +94,10 @@ def _capitalized(token: str) -> bool:
 def own_type(surface: str, long_form: str | None) -> NodeType | None:
     """The type a name's own words give it: `X-Bench` is a dataset, `X Attention` a method."""
     p = patterns()
+    if any(re.search(shape, surface) for shape in p["dataset_name_shapes"]):
+        return NodeType.DATASET
+    if any(re.search(shape, surface) for shape in p["model_name_shapes"]):
+        return NodeType.MODEL
     words = re.findall(r"[a-z]+", f"{long_form or surface}".lower())
     short = re.findall(r"[a-z]+", surface.lower())
     if any(w.endswith("bench") or w in p["dataset_heads"] for w in words[-1:] + short[-1:]):

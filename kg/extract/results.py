@@ -24,6 +24,11 @@ def unit_pattern() -> re.Pattern[str]:
     )
 
 
+# `1,910 videos`, `6,627 question-answer pairs`, `1K dense prompts`: sizes of what a paper built
+COUNT = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d{3,}|\d+(?:\.\d+)?[KkM])\+?\s+(?:[a-z][a-z\-]*\s+){0,2}?"
+    r"([a-z][a-z\-]*[a-rt-z]s)\b"
+)
 DECIMAL = re.compile(r"(?<![\w.])(\d+\.\d+)(?![\w.]|\.\d)")
 FROM_TO = re.compile(rf"\bfrom\s+{NUMBER}\s*%?\s+to\s+{NUMBER}", re.I)
 
@@ -41,7 +46,9 @@ class Number:
 
 
 def _value(text: str) -> float:
-    return float(text.replace(",", ""))
+    text = text.replace(",", "")
+    scale = {"k": 1e3, "m": 1e6}.get(text[-1].lower(), 1.0)
+    return float(text.rstrip("kKM")) * scale
 
 
 def numbers(sentence: str, blocked: list[tuple[int, int]], metric_context: bool) -> list[Number]:
@@ -64,6 +71,11 @@ def numbers(sentence: str, blocked: list[tuple[int, int]], metric_context: bool)
             if m.group(g):
                 found[m.start(g)] = Number(m.start(g), m.end(g), _value(m.group(g)), unit,
                                            m.start(), m.end())
+    for m in COUNT.finditer(sentence):
+        value = _value(m.group(1))
+        if m.start(1) in found or not free(m.start(1), m.end(1)) or 1900 <= value <= 2100:
+            continue
+        found[m.start(1)] = Number(m.start(1), m.end(1), value, None, m.start(), m.end())
     if metric_context:
         for m in FROM_TO.finditer(sentence):
             for g in (1, 2):

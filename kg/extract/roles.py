@@ -14,7 +14,7 @@ ROLE_OF_TYPE = {
     NodeType.METRIC: Role.MEASURES,
     NodeType.TASK: Role.ADDRESSES,
 }
-COMPARE_WINDOW = 120  # characters after a comparison cue that still belong to it
+COMPARE_WINDOW = 200  # characters after a comparison cue that still belong to it
 AUTHOR_SUBJECT = re.compile(
     r"\b(?:we|this (?:paper|work|study|report|article)|our (?:work|paper|study)|in this (?:paper|work))\b",
     re.I,
@@ -37,12 +37,28 @@ def cue_patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+OUR_WORK = re.compile(
+    r"\bour (?:\w+ ){0,2}(?:approach|method|framework|model|system|pipeline|algorithm|technique|"
+    r"design|solution)s?\b",
+    re.I,
+)
+PROPOSED_OBJECT = re.compile(
+    r"\b(?:propose|introduce|present|develop|release|design)[sd]?\s+(?:(?:a|an|the)\s+)?$", re.I
+)
+NOVEL_BEFORE = re.compile(r"\b(?:novel|new|our)\s+(?:\S+\s+){0,2}$", re.I)
+
+
 def is_proposal_sentence(sentence: str) -> bool:
-    """`We propose ...`, `This paper introduces ...`, `..., dubbed X`."""
+    """`We propose ...`, `This paper introduces ...`, `..., dubbed X`, `Our approach has X`."""
     cues = cue_patterns()
-    if cues["naming"].search(sentence):
+    if cues["naming"].search(sentence) or OUR_WORK.search(sentence):
         return True
     return bool(AUTHOR_SUBJECT.search(sentence) and cues["propose"].search(sentence))
+
+
+def is_proposed_object(before: str) -> bool:
+    """Whether the words right before a name make it the object of `introduce` or `novel`."""
+    return bool(PROPOSED_OBJECT.search(before[-40:]) or NOVEL_BEFORE.search(before[-40:]))
 
 
 def compare_cue_before(sentence: str, offset: int) -> bool:

@@ -77,7 +77,7 @@ class Vocabulary:
                 if len(key) >= 2 and entry not in self.by_form.setdefault(key, []):
                     self.by_form[key].append(entry)
         automaton = ahocorasick.Automaton()
-        for key, entries in self.by_form.items():
+        for key, _entries in self.by_form.items():
             automaton.add_word(key, (len(key), key))
         if self.by_form:
             automaton.make_automaton()
