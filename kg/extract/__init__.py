@@ -26,6 +26,7 @@ from kg.schema import Mention, NodeType, Paper, PaperExtraction, ResultClaim, Ro
 
 URL = re.compile(r"https?://[^\s<>\"'{}|\\^`\]]+")
 OUR = re.compile(r"\bour\s+$", re.I)
+NAMED_APPOSITION = re.compile(r",\s+an?\s")  # `MUSE, a novel agent framework`
 
 
 @dataclass
@@ -106,7 +107,10 @@ def _find_names(
                                    acronym.long_form, long_form=acronym.long_form))
     tokens = [
         t for t in patterns_for_names.name_tokens(text, starts, title=fname == "title")
-        if not patterns_for_names.bare_acronym(t.surface) or norm(t.surface) in local_keys
+        if not patterns_for_names.bare_acronym(t.surface)
+        or norm(t.surface) in local_keys
+        or is_proposed_object(text[max(0, t.start - 40) : t.start])
+        or NAMED_APPOSITION.match(text, t.end)
     ]
     candidates += tokens
     if fname == "abstract":

@@ -20,6 +20,8 @@ ACRONYM_IN_PARENS = re.compile(r"\(([A-Za-z][A-Za-z0-9\-+.&/]{1,14}?)s?(?:[;,][^
 TITLE_PREFIX = re.compile(r"^\s*([^:]{2,40}?)\s*:\s")
 REPORT_TITLE = re.compile(r"^\s*(\S.{1,40}?)\s+(?:Technical Report|Tech Report|System Card|Model Card)\s*$")
 VERSION = re.compile(r"v?\d+(?:\.\d+)+")
+LETTER_VERSION = re.compile(r"[A-Z]\d+(?:\.\d+)*")  # `R1.5` in `Step-Audio-R1.5`, `V3`
+VERSIONISH = re.compile(r"[A-Za-z]?\d+(?:\.\d+)*[a-z]?")  # `2`, `v2`, `1.5`, `4o`
 TITLE_OPENERS = frozenset(
     ["from", "towards", "toward", "when", "why", "how", "what", "beyond", "rethinking", "revisiting", "on", "is", "are", "do", "does", "can", "should", "not"]
 )
@@ -249,9 +251,9 @@ def name_tokens(text: str, sentence_starts: set[int], title: bool = False) -> It
         else:
             if not any(len(re.sub(r"[^A-Za-z]", "", p)) >= 2 for p in parts):
                 continue
-            strong = [strong_name(p) for p in parts]
+            strong = [strong_name(p) or bool(LETTER_VERSION.fullmatch(p)) for p in parts]
             shaped = [
-                s or _capitalized(p) or p.isdigit() or bool(SIZE.fullmatch(p))
+                s or _capitalized(p) or bool(VERSIONISH.fullmatch(p)) or bool(SIZE.fullmatch(p))
                 for s, p in zip(strong, parts, strict=True)
             ]
             loose_ok = not title and start not in sentence_starts

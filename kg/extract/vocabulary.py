@@ -117,7 +117,11 @@ class Vocabulary:
                 stop += 1
             begin, finish = nt.span(start, stop)
             surface = text[begin:finish]
-            entries = [e for e in self.by_form[key] if _case_ok(e, surface)]
+            plain_word = surface.isalpha() and surface.islower()
+            entries = [
+                e for e in self.by_form[key]
+                if _case_ok(e, surface) and not (plain_word and _only_cased_forms(e, key))
+            ]
             if entries:
                 candidates.append((begin, finish, entries[0], surface))
         candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
@@ -127,6 +131,11 @@ class Vocabulary:
                 hits.append(Hit(begin, finish, entry, surface))
                 last_end = finish
         return hits
+
+
+def _only_cased_forms(entry: Entry, key: str) -> bool:
+    """Every form of `entry` with this key has capitals: `MultiPL-E` must not match `multiple`."""
+    return all(f != f.lower() for f in entry.forms if norm(f) in (key, key[:-1]))
 
 
 def _case_ok(entry: Entry, surface: str) -> bool:
