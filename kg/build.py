@@ -66,8 +66,13 @@ def build(
     g = build_graph(extractions, resolver)
     times["resolve+graph"] = time.perf_counter() - t
     written = write_outputs(g, out, html=html, times=times)
-    report = BuildReport(papers=len(extractions), nodes=g.number_of_nodes(),
-                         edges=g.number_of_edges(), seconds=times, outputs=written)
+    report = BuildReport(
+        papers=len(extractions),
+        nodes=g.number_of_nodes(),
+        edges=g.number_of_edges(),
+        seconds=times,
+        outputs=written,
+    )
     return g, report
 
 
@@ -79,15 +84,19 @@ def _unique(extractions: Iterable[PaperExtraction]) -> list[PaperExtraction]:
     return list(seen.values())
 
 
-def write_outputs(g: nx.MultiDiGraph, out: Path, html: bool = True,
-                  times: dict[str, float] | None = None) -> list[str]:
+def write_outputs(
+    g: nx.MultiDiGraph, out: Path, html: bool = True, times: dict[str, float] | None = None
+) -> list[str]:
     """Write all outputs into a staging folder, then move each into `out`."""
     times = {} if times is None else times
     out.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".kg-build.", dir=out))
     try:
-        steps = [("graph.json", lambda p: save(g, p)), ("graph.ttl", lambda p: write_rdf(g, p)),
-                 ("neo4j", lambda p: write_neo4j(g, p))]
+        steps = [
+            ("graph.json", lambda p: save(g, p)),
+            ("graph.ttl", lambda p: write_rdf(g, p)),
+            ("neo4j", lambda p: write_neo4j(g, p)),
+        ]
         if html:
             steps.append(("graph.html", lambda p: write_html(g, p)))
         for name, write in steps:

@@ -40,11 +40,12 @@ app.add_typer(query_app, name="query")
 def query(ctx: typer.Context, graph: GraphArg) -> None:
     """Ask questions of a built graph: `kg query GRAPH VERB ...`; no server needed."""
     ctx.obj = graph
+
+
 app.add_typer(export_app, name="export")
 
 err = Console(stderr=True)
 out = Console()
-
 
 
 def _fail(e: Exception) -> None:
@@ -71,10 +72,18 @@ def build(
     """
     from kg.build import build as run_build
 
-    progress = None if quiet else Progress(
-        TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]} papers/s"), TimeElapsedColumn(), console=err,
-        transient=True,
+    progress = (
+        None
+        if quiet
+        else Progress(
+            TextColumn("extracting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]} papers/s"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        )
     )
 
     def track(papers):
@@ -96,13 +105,18 @@ def build(
         _fail(e)
     if not quiet:
         total = sum(report.seconds.values())
-        err.print(f"built {report.papers} papers -> {report.nodes} nodes, {report.edges} edges "
-                  f"in {total:.1f}s; wrote {', '.join(report.outputs)} to {out_dir}/")
+        err.print(
+            f"built {report.papers} papers -> {report.nodes} nodes, {report.edges} edges "
+            f"in {total:.1f}s; wrote {', '.join(report.outputs)} to {out_dir}/"
+        )
 
 
 @app.command()
-def stats(graph: GraphArg, top: Annotated[int, typer.Option(help="How many top entities.")] = 15,
-          as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def stats(
+    graph: GraphArg,
+    top: Annotated[int, typer.Option(help="How many top entities.")] = 15,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """Count nodes and edges by type, and list the entities most papers name."""
     from kg.graph import load
     from kg.queries import stats as graph_stats

@@ -54,32 +54,46 @@ def build_graph(
     return g
 
 
-def _add_entity(g: nx.MultiDiGraph, node_id: str, node_type: NodeType, name: str,
-                aliases: Iterable[str], in_vocabulary: bool) -> None:
+def _add_entity(
+    g: nx.MultiDiGraph,
+    node_id: str,
+    node_type: NodeType,
+    name: str,
+    aliases: Iterable[str],
+    in_vocabulary: bool,
+) -> None:
     if node_id not in g:
-        g.add_node(node_id, type=str(node_type), name=name, aliases=[],
-                   in_vocabulary=in_vocabulary)
+        g.add_node(node_id, type=str(node_type), name=name, aliases=[], in_vocabulary=in_vocabulary)
     known = g.nodes[node_id]["aliases"]
     for a in aliases:
         if a != g.nodes[node_id]["name"] and a not in known:
             known.append(a)
 
 
-def add_paper(g: nx.MultiDiGraph, ex: PaperExtraction, resolver: Resolver,
-              vocab: Vocabulary) -> None:
+def add_paper(g: nx.MultiDiGraph, ex: PaperExtraction, resolver: Resolver, vocab: Vocabulary) -> None:
     p = ex.paper
     pid = paper_id(p.id)
     g.add_node(
-        pid, type=str(NodeType.PAPER), name=p.title, title=p.title, aliases=[],
-        abstract=p.abstract, published=p.published, listing_date=p.listing_date,
-        url=p.url, authors=list(p.authors), code_url=p.code_url, source=p.source,
+        pid,
+        type=str(NodeType.PAPER),
+        name=p.title,
+        title=p.title,
+        aliases=[],
+        abstract=p.abstract,
+        published=p.published,
+        listing_date=p.listing_date,
+        url=p.url,
+        authors=list(p.authors),
+        code_url=p.code_url,
+        source=p.source,
     )
     ids: dict[str, str] = {}
     for m in ex.mentions:
         node_id, node_type, name = resolver.resolve(m)
         ids[m.key] = node_id
-        _add_entity(g, node_id, node_type, name, [*m.aliases, *([m.name] if m.name != name else [])],
-                    m.in_vocabulary)
+        _add_entity(
+            g, node_id, node_type, name, [*m.aliases, *([m.name] if m.name != name else [])], m.in_vocabulary
+        )
         child = node_id
         for parent in m.broader:
             entry = vocab.entries[parent]
@@ -87,23 +101,43 @@ def add_paper(g: nx.MultiDiGraph, ex: PaperExtraction, resolver: Resolver,
             if not g.has_edge(child, parent, key=str(EdgeType.BROADER)):
                 g.add_edge(child, parent, key=str(EdgeType.BROADER), type=str(EdgeType.BROADER))
             child = parent
-        surfaces = sorted({p.abstract[s.start:s.end] if s.field == "abstract" else
-                           p.title[s.start:s.end] for s in m.spans})
-        evidence = [_evidence(s, (p.abstract if s.field == "abstract" else p.title)[s.start:s.end])
-                    for s in m.spans]
+        surfaces = sorted(
+            {
+                p.abstract[s.start : s.end] if s.field == "abstract" else p.title[s.start : s.end]
+                for s in m.spans
+            }
+        )
+        evidence = [
+            _evidence(s, (p.abstract if s.field == "abstract" else p.title)[s.start : s.end]) for s in m.spans
+        ]
         for role in m.roles:
-            g.add_edge(pid, node_id, key=str(role), type=str(role), mentions=surfaces,
-                       evidence=evidence)
+            g.add_edge(pid, node_id, key=str(role), type=str(role), mentions=surfaces, evidence=evidence)
     for i, r in enumerate(ex.results):
         rid = f"result:{p.id}:{i}"
         label = f"{r.metric or 'value'} = {r.value:g}{(' ' + r.unit) if r.unit else ''}"
-        g.add_node(rid, type=str(NodeType.RESULT), name=label, aliases=[], value=r.value,
-                   unit=r.unit, metric=r.metric, text=r.text)
-        g.add_edge(pid, rid, key=str(EdgeType.REPORTS), type=str(EdgeType.REPORTS),
-                   mentions=[r.text], evidence=[_evidence(r.span, r.text)])
+        g.add_node(
+            rid,
+            type=str(NodeType.RESULT),
+            name=label,
+            aliases=[],
+            value=r.value,
+            unit=r.unit,
+            metric=r.metric,
+            text=r.text,
+        )
+        g.add_edge(
+            pid,
+            rid,
+            key=str(EdgeType.REPORTS),
+            type=str(EdgeType.REPORTS),
+            mentions=[r.text],
+            evidence=[_evidence(r.span, r.text)],
+        )
         for edge_type, key in (
-            (EdgeType.SUBJECT, r.subject), (EdgeType.METRIC, r.metric_key),
-            (EdgeType.DATASET, r.dataset), (EdgeType.HARDWARE, r.hardware),
+            (EdgeType.SUBJECT, r.subject),
+            (EdgeType.METRIC, r.metric_key),
+            (EdgeType.DATASET, r.dataset),
+            (EdgeType.HARDWARE, r.hardware),
             (EdgeType.BASELINE, r.baseline),
         ):
             if key and key in ids:
@@ -114,8 +148,14 @@ def add_paper(g: nx.MultiDiGraph, ex: PaperExtraction, resolver: Resolver,
             g.add_node(rid, type=str(NodeType.REPOSITORY), name=url, url=url, aliases=[])
         start = p.abstract.find(url)
         evidence = [{"field": "abstract", "start": start, "end": start + len(url), "mention": url}]
-        g.add_edge(pid, rid, key=str(EdgeType.HAS_CODE), type=str(EdgeType.HAS_CODE),
-                   mentions=[url], evidence=evidence)
+        g.add_edge(
+            pid,
+            rid,
+            key=str(EdgeType.HAS_CODE),
+            type=str(EdgeType.HAS_CODE),
+            mentions=[url],
+            evidence=evidence,
+        )
 
 
 def to_json_data(g: nx.MultiDiGraph) -> dict[str, Any]:

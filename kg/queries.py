@@ -31,15 +31,19 @@ def find_entity(g: nx.MultiDiGraph, name: str) -> str:
         return name
     key = norm(name)
     hits = [
-        n for n, d in g.nodes(data=True)
+        n
+        for n, d in g.nodes(data=True)
         if d.get("type") in ENTITY_TYPES
         and key in {norm(str(x)) for x in [d.get("name", ""), *(d.get("aliases") or [])]}
     ]
     if len(hits) == 1:
         return hits[0]
     if not hits:
-        near = sorted(n for n, d in g.nodes(data=True)
-                      if d.get("type") in ENTITY_TYPES and key and key in norm(str(d.get("name"))))
+        near = sorted(
+            n
+            for n, d in g.nodes(data=True)
+            if d.get("type") in ENTITY_TYPES and key and key in norm(str(d.get("name")))
+        )
         hint = f"; did you mean: {', '.join(near[:8])}" if near else ""
         raise NameNotFound(f"no entity named {name!r} in the graph{hint}")
     raise NameNotFound(f"{name!r} is ambiguous: {', '.join(sorted(hits)[:8])}")
@@ -65,8 +69,11 @@ def papers_using(g: nx.MultiDiGraph, name: str, role: str | None = None) -> list
             if g.nodes[paper].get("type") != NodeType.PAPER or d.get("type") not in roles:
                 continue
             sentence = (d.get("evidence") or [{}])[0].get("sentence", "")
-            out.append(PaperUse(paper, g.nodes[paper].get("title", ""), d["type"],
-                                g.nodes[paper].get("url"), sentence))
+            out.append(
+                PaperUse(
+                    paper, g.nodes[paper].get("title", ""), d["type"], g.nodes[paper].get("url"), sentence
+                )
+            )
     return sorted(out, key=lambda u: (u.title, u.role))
 
 
@@ -74,8 +81,7 @@ def papers_per_entity(g: nx.MultiDiGraph) -> Counter:
     count: Counter = Counter()
     for node, data in g.nodes(data=True):
         if data.get("type") in ENTITY_TYPES:
-            count[node] = len({u for u, _ in g.in_edges(node)
-                               if g.nodes[u].get("type") == NodeType.PAPER})
+            count[node] = len({u for u, _ in g.in_edges(node) if g.nodes[u].get("type") == NodeType.PAPER})
     return count
 
 

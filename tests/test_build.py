@@ -68,7 +68,7 @@ def test_neo4j_csv_headers_and_cypher(example_build):
     script = (neo / "import.cypher").read_text()
     assert "CREATE CONSTRAINT paper_id IF NOT EXISTS" in script
     assert "MERGE (n:Paper {id: row.id})" in script
-    assert "neo4j-admin\" database import full" in (neo / "import.sh").read_text()
+    assert 'neo4j-admin" database import full' in (neo / "import.sh").read_text()
 
 
 def test_html_holds_the_nodes_and_needs_no_network(example_build):

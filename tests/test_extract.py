@@ -20,8 +20,10 @@ def by_name(ex):
 
 
 def test_acronym_definition_is_one_proposed_entity():
-    ex = extract("To address this limitation, we propose Step-aware Preference Optimization (SPO), "
-                 "a novel post-training approach. SPO is fast.")
+    ex = extract(
+        "To address this limitation, we propose Step-aware Preference Optimization (SPO), "
+        "a novel post-training approach. SPO is fast."
+    )
     m = by_name(ex)["SPO"]
     assert "Step-aware Preference Optimization" in [m.name, *m.aliases]
     assert m.roles == [Role.PROPOSES]
@@ -29,8 +31,10 @@ def test_acronym_definition_is_one_proposed_entity():
 
 
 def test_vocabulary_versions_stay_distinct_and_compare_cue():
-    ex = extract("Our experiments with Stable Diffusion v1.5 and SDXL demonstrate that SPO "
-                 "significantly outperforms the latest Diffusion-DPO in aligning images.")
+    ex = extract(
+        "Our experiments with Stable Diffusion v1.5 and SDXL demonstrate that SPO "
+        "significantly outperforms the latest Diffusion-DPO in aligning images."
+    )
     names = by_name(ex)
     assert names["Stable Diffusion v1.5"].key != names["SDXL"].key
     assert Role.USES in names["SDXL"].roles
@@ -56,8 +60,10 @@ def test_generic_words_are_not_entities():
 
 
 def test_numbers_units_ranges_and_thousands():
-    s = ("a decoding throughput of up to 4,039 tokens per second per GPU, reducing memory "
-         "up to 8.2times, 50\\% faster, speedups of 1.4-2.5times")
+    s = (
+        "a decoding throughput of up to 4,039 tokens per second per GPU, reducing memory "
+        "up to 8.2times, 50\\% faster, speedups of 1.4-2.5times"
+    )
     found = [(n.value, n.unit) for n in numbers(s, [], metric_context=False)]
     assert (4039.0, "tokens/s/GPU") in found
     assert (8.2, "x") in found
@@ -71,10 +77,14 @@ def test_from_to_in_a_metric_sentence():
 
 
 def test_code_urls_without_trailing_punctuation():
-    ex = extract("Code is at https://github.com/ExplainableML/ReNO. See also "
-                 "(https://rockeycoss.github.io/spo.github.io/).")
-    assert ex.code_urls == ["https://github.com/ExplainableML/ReNO",
-                            "https://rockeycoss.github.io/spo.github.io/"]
+    ex = extract(
+        "Code is at https://github.com/ExplainableML/ReNO. See also "
+        "(https://rockeycoss.github.io/spo.github.io/)."
+    )
+    assert ex.code_urls == [
+        "https://github.com/ExplainableML/ReNO",
+        "https://rockeycoss.github.io/spo.github.io/",
+    ]
 
 
 def test_evidence_spans_point_at_the_mention():

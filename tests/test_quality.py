@@ -15,8 +15,12 @@ pytestmark = pytest.mark.skipif(not SCORER.exists(), reason="../shared/eval/scor
 def score(gold, graph) -> dict:
     import json
 
-    out = subprocess.run([sys.executable, str(SCORER), "--gold", str(gold), "--graph", str(graph),
-                          "--json"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, str(SCORER), "--gold", str(gold), "--graph", str(graph), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 

@@ -38,11 +38,17 @@ def test_hf_api_response():
 
 
 def test_hf_api_python_repr_items_and_no_data_days(tmp_path):
-    item = {"paper": {"id": "2412.07730", "title": "T", "summary": "An abstract.", "authors": [
-        {"name": "A", "hidden": False}]}, "title": "T"}
+    item = {
+        "paper": {
+            "id": "2412.07730",
+            "title": "T",
+            "summary": "An abstract.",
+            "authors": [{"name": "A", "hidden": False}],
+        },
+        "title": "T",
+    }
     f = tmp_path / "day.json"
-    f.write_text(json.dumps({"status": "success", "date": "2024-12-12", "count": 1,
-                             "data": [repr(item)]}))
+    f.write_text(json.dumps({"status": "success", "date": "2024-12-12", "count": 1, "data": [repr(item)]}))
     assert [p.id for p in papers(f)] == ["2412.07730"]
     empty = tmp_path / "empty.json"
     empty.write_text('{"status": "no_data", "date": "2025-01-11", "message": "No papers"}')

@@ -12,8 +12,9 @@ from kg.ontology import ontology_dir
 def test_every_row_reads_and_every_broader_exists():
     vocab = default_vocabulary()
     assert len(vocab.entries) > 500
-    missing = [(e.source, e.broader) for e in vocab.entries.values()
-               if e.broader and e.broader not in vocab.entries]
+    missing = [
+        (e.source, e.broader) for e in vocab.entries.values() if e.broader and e.broader not in vocab.entries
+    ]
     assert missing == []
 
 
@@ -25,7 +26,8 @@ def test_no_alias_claimed_twice_unless_marked_ambiguous():
         for form in e.forms:
             claims[norm(form)].add(e.id)
     clashes = [
-        (form, sorted(ids)) for form, ids in claims.items()
+        (form, sorted(ids))
+        for form, ids in claims.items()
         if len(ids) > 1 and not all(entries[i].ambiguous for i in ids)
     ]
     assert clashes == []

@@ -27,8 +27,12 @@ STYLE = {
     "Repository": ("#7f7f7f", "hexagon"),
 }
 EDGE_COLOR = {
-    "PROPOSES": "#e377c2", "USES": "#1f77b4", "COMPARES_WITH": "#d62728",
-    "EVALUATED_ON": "#2ca02c", "RUNS_ON": "#8c564b", "MEASURES": "#ff7f0e",
+    "PROPOSES": "#e377c2",
+    "USES": "#1f77b4",
+    "COMPARES_WITH": "#d62728",
+    "EVALUATED_ON": "#2ca02c",
+    "RUNS_ON": "#8c564b",
+    "MEASURES": "#ff7f0e",
 }
 OPTIONS = """{
   "layout": {"improvedLayout": false},
@@ -58,27 +62,31 @@ def _tooltip(g: nx.MultiDiGraph, node: str) -> str:
 
 
 def write_html(g: nx.MultiDiGraph, path: Path) -> None:
-    net = Network(height="900px", width="100%", directed=True, cdn_resources="in_line",
-                  notebook=False)
+    net = Network(height="900px", width="100%", directed=True, cdn_resources="in_line", notebook=False)
     degree = dict(g.degree())
     for node, data in g.nodes(data=True):
         color, shape = STYLE.get(str(data.get("type")), ("#cccccc", "dot"))
         label = str(data.get("name", node))
         if len(label) > 40:
             label = label[:37] + "..."
-        net.add_node(node, label=html.escape(label), title=_tooltip(g, node), color=color,
-                     shape=shape, size=8 + min(30, 2 * degree.get(node, 0)),
-                     group=str(data.get("type")))
+        net.add_node(
+            node,
+            label=html.escape(label),
+            title=_tooltip(g, node),
+            color=color,
+            shape=shape,
+            size=8 + min(30, 2 * degree.get(node, 0)),
+            group=str(data.get("type")),
+        )
     for u, v, data in g.edges(data=True):
         kind = str(data.get("type", ""))
         net.add_edge(u, v, title=html.escape(kind), color=EDGE_COLOR.get(kind, "#bbbbbb"))
     net.set_options(OPTIONS)
     page = net.generate_html()
     page = REMOTE_TAGS.sub("", page)
-    legend = " ".join(
-        f'<span style="color:{c}">&#9632; {t}</span>' for t, (c, _) in STYLE.items()
+    legend = " ".join(f'<span style="color:{c}">&#9632; {t}</span>' for t, (c, _) in STYLE.items())
+    page = page.replace(
+        "<body>", f'<body>\n<div id="legend" style="font:14px sans-serif;padding:4px">{legend}</div>', 1
     )
-    page = page.replace("<body>", f'<body>\n<div id="legend" style="font:14px sans-serif;'
-                        f'padding:4px">{legend}</div>', 1)
     with atomic_file(path) as f:
         f.write(page)

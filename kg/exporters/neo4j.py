@@ -23,10 +23,21 @@ from kg.schema import NodeType
 ARRAY_DELIMITER = "|"
 BATCH = 500
 NODE_FIELDS = {
-    "name": "string", "aliases": "string[]", "title": "string", "abstract": "string",
-    "published": "string", "listing_date": "string", "url": "string", "authors": "string[]",
-    "code_url": "string", "source": "string", "value": "float", "unit": "string",
-    "metric": "string", "text": "string", "in_vocabulary": "boolean",
+    "name": "string",
+    "aliases": "string[]",
+    "title": "string",
+    "abstract": "string",
+    "published": "string",
+    "listing_date": "string",
+    "url": "string",
+    "authors": "string[]",
+    "code_url": "string",
+    "source": "string",
+    "value": "float",
+    "unit": "string",
+    "metric": "string",
+    "text": "string",
+    "in_vocabulary": "boolean",
 }
 REL_FIELDS = {"mentions": "string[]", "sentences": "string[]", "starts": "int[]", "ends": "int[]"}
 
@@ -78,20 +89,25 @@ def _write_csv(g: nx.MultiDiGraph, out: Path) -> None:
             w = csv.writer(f, quoting=csv.QUOTE_MINIMAL)
             w.writerow(["id:ID(Node)", ":LABEL", *(f"{k}:{t}" for k, t in NODE_FIELDS.items())])
             for node, data in rows:
-                w.writerow([node, f"Entity;{label}" if label in _ENTITY else label,
-                            *(_csv_value(data.get(k), t) for k, t in NODE_FIELDS.items())])
+                w.writerow(
+                    [
+                        node,
+                        f"Entity;{label}" if label in _ENTITY else label,
+                        *(_csv_value(data.get(k), t) for k, t in NODE_FIELDS.items()),
+                    ]
+                )
     by_type: dict[str, list] = defaultdict(list)
     for u, v, data in g.edges(data=True):
         by_type[str(data["type"])].append((u, v, data))
     for rel_type, rows in by_type.items():
         with open(out / f"rels_{rel_type}.csv", "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
-            w.writerow([":START_ID(Node)", ":END_ID(Node)", ":TYPE",
-                        *(f"{k}:{t}" for k, t in REL_FIELDS.items())])
+            w.writerow(
+                [":START_ID(Node)", ":END_ID(Node)", ":TYPE", *(f"{k}:{t}" for k, t in REL_FIELDS.items())]
+            )
             for u, v, data in rows:
                 props = _rel_props(data)
-                w.writerow([u, v, rel_type,
-                            *(_csv_value(props.get(k), t) for k, t in REL_FIELDS.items())])
+                w.writerow([u, v, rel_type, *(_csv_value(props.get(k), t) for k, t in REL_FIELDS.items())])
 
 
 _ENTITY = {str(t) for t in NodeType} - {"Paper", "Result", "Repository"}
@@ -142,8 +158,9 @@ def _batches(rows: list, size: int = BATCH) -> Iterator[list]:
 def schema_statements(labels: Iterable[str]) -> list[str]:
     out = []
     for label in labels:
-        out.append(f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS "
-                   f"FOR (n:{label}) REQUIRE n.id IS UNIQUE;")
+        out.append(
+            f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE;"
+        )
         out.append(f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name);")
     return out
 
@@ -157,8 +174,10 @@ def cypher_script(g: nx.MultiDiGraph) -> Iterator[str]:
         by_label[str(data["type"])].append({"id": node, "props": _node_props(data)})
     for label, rows in sorted(by_label.items()):
         for batch in _batches(rows):
-            yield (f"UNWIND {cypher_literal(batch)} AS row\n"
-                   f"MERGE (n:{label} {{id: row.id}}) SET n += row.props;\n")
+            yield (
+                f"UNWIND {cypher_literal(batch)} AS row\n"
+                f"MERGE (n:{label} {{id: row.id}}) SET n += row.props;\n"
+            )
     by_shape: dict[tuple[str, str, str], list] = defaultdict(list)
     for u, v, data in g.edges(data=True):
         shape = (str(g.nodes[u]["type"]), str(data["type"]), str(g.nodes[v]["type"]))
@@ -167,6 +186,8 @@ def cypher_script(g: nx.MultiDiGraph) -> Iterator[str]:
         if not re.fullmatch(r"[A-Z_]+", rel):
             continue
         for batch in _batches(rows):
-            yield (f"UNWIND {cypher_literal(batch)} AS row\n"
-                   f"MATCH (a:{a} {{id: row.s}}) MATCH (b:{b} {{id: row.t}})\n"
-                   f"MERGE (a)-[r:{rel}]->(b) SET r += row.props;\n")
+            yield (
+                f"UNWIND {cypher_literal(batch)} AS row\n"
+                f"MATCH (a:{a} {{id: row.s}}) MATCH (b:{b} {{id: row.t}})\n"
+                f"MERGE (a)-[r:{rel}]->(b) SET r += row.props;\n"
+            )

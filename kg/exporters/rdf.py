@@ -25,11 +25,22 @@ MLS = Namespace("http://www.w3.org/ns/mls#")
 ARXIV = "https://arxiv.org/abs/"
 
 PROPERTY = {
-    "PROPOSES": KG.proposes, "USES": KG.uses, "COMPARES_WITH": KG.comparesWith,
-    "EVALUATED_ON": KG.evaluatedOn, "RUNS_ON": KG.runsOn, "MEASURES": KG.measures,
-    "ADDRESSES": KG.addresses, "MENTIONS": KG.mentions, "REPORTS": KG.reports,
-    "HAS_CODE": KG.hasCode, "SUBJECT": KG.subject, "METRIC": KG.metric, "DATASET": KG.dataset,
-    "HARDWARE": KG.hardware, "BASELINE": KG.baseline, "BROADER": KG.broader,
+    "PROPOSES": KG.proposes,
+    "USES": KG.uses,
+    "COMPARES_WITH": KG.comparesWith,
+    "EVALUATED_ON": KG.evaluatedOn,
+    "RUNS_ON": KG.runsOn,
+    "MEASURES": KG.measures,
+    "ADDRESSES": KG.addresses,
+    "MENTIONS": KG.mentions,
+    "REPORTS": KG.reports,
+    "HAS_CODE": KG.hasCode,
+    "SUBJECT": KG.subject,
+    "METRIC": KG.metric,
+    "DATASET": KG.dataset,
+    "HARDWARE": KG.hardware,
+    "BASELINE": KG.baseline,
+    "BROADER": KG.broader,
 }
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 
@@ -42,8 +53,14 @@ def iri(node_id: str) -> URIRef:
 
 def to_rdf(g: nx.MultiDiGraph) -> Graph:
     rdf = Graph()
-    for prefix, ns in (("kg", KG), ("schema", SCHEMA), ("mls", MLS), ("skos", SKOS),
-                       ("dcterms", DCTERMS), ("owl", OWL)):
+    for prefix, ns in (
+        ("kg", KG),
+        ("schema", SCHEMA),
+        ("mls", MLS),
+        ("skos", SKOS),
+        ("dcterms", DCTERMS),
+        ("owl", OWL),
+    ):
         rdf.bind(prefix, ns)
     for node, data in g.nodes(data=True):
         s = iri(node)
@@ -105,8 +122,8 @@ def _paper(rdf: Graph, s: URIRef, node: str, data: dict) -> None:
         rdf.add((s, SCHEMA.author, Literal(author)))
     url = data.get("url") or ""
     if url.startswith(ARXIV):
-        rdf.add((s, DCTERMS.identifier, Literal("arXiv:" + url[len(ARXIV):])))
-        rdf.add((s, OWL.sameAs, URIRef(ARXIV + quote(url[len(ARXIV):], safe="/.-"))))
+        rdf.add((s, DCTERMS.identifier, Literal("arXiv:" + url[len(ARXIV) :])))
+        rdf.add((s, OWL.sameAs, URIRef(ARXIV + quote(url[len(ARXIV) :], safe="/.-"))))
     elif url:
         rdf.add((s, SCHEMA.url, Literal(url, datatype=XSD.anyURI)))
 

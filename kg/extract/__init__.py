@@ -57,7 +57,7 @@ class Group:
     votes: Counter = field(default_factory=Counter)
 
 
-TYPE_PRIORITY = (NodeType.DATASET, NodeType.MODEL, NodeType.METHOD, NodeType.TASK)
+TYPE_PRIORITY = (NodeType.DATASET, NodeType.METHOD, NodeType.MODEL, NodeType.TASK)
 
 
 def extract_paper(paper: Paper, vocabulary: Vocabulary | None = None) -> PaperExtraction:
@@ -97,16 +97,25 @@ def _find_names(
         for own in (patterns_for_names.title_prefix(text), patterns_for_names.title_report(text)):
             if own:
                 candidates.append(own)
-    definitions = [*patterns_for_names.acronym_definitions(text),
-                   *patterns_for_names.reverse_acronym_definitions(text)]
+    definitions = [
+        *patterns_for_names.acronym_definitions(text),
+        *patterns_for_names.reverse_acronym_definitions(text),
+    ]
     for acronym in definitions:
         if _register_acronym(acronym, vocab, local_keys):
             candidates.append(acronym)
             assert acronym.long_form is not None and acronym.long_start is not None
-            candidates.append(Name(acronym.long_start, acronym.long_start + len(acronym.long_form),
-                                   acronym.long_form, long_form=acronym.long_form))
+            candidates.append(
+                Name(
+                    acronym.long_start,
+                    acronym.long_start + len(acronym.long_form),
+                    acronym.long_form,
+                    long_form=acronym.long_form,
+                )
+            )
     tokens = [
-        t for t in patterns_for_names.name_tokens(text, starts, title=fname == "title")
+        t
+        for t in patterns_for_names.name_tokens(text, starts, title=fname == "title")
         if not patterns_for_names.bare_acronym(t.surface)
         or norm(t.surface) in local_keys
         or is_proposed_object(text[max(0, t.start - 40) : t.start])
@@ -116,7 +125,8 @@ def _find_names(
     if fname == "abstract":
         # a capitalized phrase around a vocabulary name is that name in context, not a new one
         candidates += [
-            c for c in patterns_for_names.capitalized_phrases(text, starts)
+            c
+            for c in patterns_for_names.capitalized_phrases(text, starts)
             if not any(h.start < c.end and c.start < h.end for h in hits)
         ]
     candidates += patterns_for_names.sized_names(text, tokens + [_as_name(h) for h in hits])
@@ -200,7 +210,7 @@ def _group(
             node_type, name = entry.type, entry.name
         else:
             node_type = f.name.type if f.name and f.name.type else None
-            name = (local[2].surface if local else f.surface)
+            name = local[2].surface if local else f.surface
         group = groups.get(key)
         if group is None:
             group = groups[key] = Group(key, node_type or NodeType.METHOD, name, entry)
@@ -266,8 +276,9 @@ def _assign_roles(
             proposed_bases.add(norm(group.name))
             proposed_bases.update(norm(a) for a in group.aliases)
         group.roles.add(role)
-        group.spans.append(Span(field=f.field, start=f.start, end=f.end, sentence=sentence,
-                                sentence_start=s0))
+        group.spans.append(
+            Span(field=f.field, start=f.start, end=f.end, sentence=sentence, sentence_start=s0)
+        )
         group.places.append((f.field, f.start, f.end))
 
 
@@ -298,10 +309,7 @@ def _results(
 ) -> tuple[list[ResultClaim], set[str]]:
     """Numbers reported in the abstract, tied to the entities of their sentence."""
     places = [
-        (start, end, g)
-        for g in groups.values()
-        for fname, start, end in g.places
-        if fname == "abstract"
+        (start, end, g) for g in groups.values() for fname, start, end in g.places if fname == "abstract"
     ]
     claims, metrics_with_numbers = [], set()
     proposed = next((g.key for g in groups.values() if Role.PROPOSES in g.roles), None)
@@ -328,11 +336,17 @@ def _results(
                     subject=subject,
                     dataset=_first(inside, NodeType.DATASET),
                     hardware=_first(inside, NodeType.HARDWARE),
-                    baseline=next((g.key for _, _, g in inside if Role.COMPARES_WITH in g.roles
-                                   and g.key != subject), None),
+                    baseline=next(
+                        (g.key for _, _, g in inside if Role.COMPARES_WITH in g.roles and g.key != subject),
+                        None,
+                    ),
                     text=sentence[number.text_start : number.text_end],
-                    span=Span(start=s0 + number.text_start, end=s0 + number.text_end,
-                              sentence=sentence, sentence_start=s0),
+                    span=Span(
+                        start=s0 + number.text_start,
+                        end=s0 + number.text_end,
+                        sentence=sentence,
+                        sentence_start=s0,
+                    ),
                 )
             )
     return claims, metrics_with_numbers

@@ -14,7 +14,9 @@ from kg.ontology import patterns
 from kg.schema import NodeType
 
 # A token that may be part of a name: letters, digits and inner `.`, `-`, `+`, `/`, Greek.
-TOKEN = re.compile(r"[A-Za-z0-9\u0370-\u03ff][A-Za-z0-9\u0370-\u03ff.+/]*(?:-[A-Za-z0-9\u0370-\u03ff.+/]+)*\+*")
+TOKEN = re.compile(
+    r"[A-Za-z0-9\u0370-\u03ff][A-Za-z0-9\u0370-\u03ff.+/]*(?:-[A-Za-z0-9\u0370-\u03ff.+/]+)*\+*"
+)
 SIZE = re.compile(r"\d+(?:\.\d+)?[BMK](?:-A\d+(?:\.\d+)?B)?")
 ACRONYM_IN_PARENS = re.compile(r"\(([A-Za-z][A-Za-z0-9\-+.&/]{1,14}?)s?(?:[;,][^)]*)?\)")
 TITLE_PREFIX = re.compile(r"^\s*([^:]{2,40}?)\s*:\s")
@@ -23,14 +25,31 @@ VERSION = re.compile(r"v?\d+(?:\.\d+)+")
 LETTER_VERSION = re.compile(r"[A-Z]\d+(?:\.\d+)*")  # `R1.5` in `Step-Audio-R1.5`, `V3`
 VERSIONISH = re.compile(r"[A-Za-z]?\d+(?:\.\d+)*[a-z]?")  # `2`, `v2`, `1.5`, `4o`
 TITLE_OPENERS = frozenset(
-    ["from", "towards", "toward", "when", "why", "how", "what", "beyond", "rethinking", "revisiting", "on", "is", "are", "do", "does", "can", "should", "not"]
+    [
+        "from",
+        "towards",
+        "toward",
+        "when",
+        "why",
+        "how",
+        "what",
+        "beyond",
+        "rethinking",
+        "revisiting",
+        "on",
+        "is",
+        "are",
+        "do",
+        "does",
+        "can",
+        "should",
+        "not",
+    ]
 )
 # words that may stand inside a capitalized name (`Tanks of Temples` no, `Level of Detail` yes)
 CONNECTORS = frozenset({"of", "for"})
 LEAD_WORDS = frozenset({"a", "an", "the", "our", "we", "of", "for", "with", "and", "to", "in", "on"})
-UNIT_TOKEN = re.compile(
-    r"^\d+(?:\.\d+)?(?:[kKMBTGx×%]|ms|s|h|GB|MB|TB|fps|FPS|px|D|d|nd|st|rd|th|K\+?)?$"
-)
+UNIT_TOKEN = re.compile(r"^\d+(?:\.\d+)?(?:[kKMBTGx×%]|ms|s|h|GB|MB|TB|fps|FPS|px|D|d|nd|st|rd|th|K\+?)?$")
 HARDWARE = re.compile(
     r"\b(?:NVIDIA\s+|Nvidia\s+)?(?:GeForce\s+)?(?:RTX|GTX)[\s-]?(?:A)?\d{3,4}(?:\s?Ti|\s?Super)?\b"
     r"|\b(?:Google\s+)?(?:Cloud\s+)?TPU[\s-]?v\d+[a-z]?\b"
@@ -78,8 +97,10 @@ def strong_name(token: str) -> bool:
         return len(letters) >= 4 or (core[0].isupper() and len(letters) >= 3)
     if re.search(r"\d", core):  # `Phi-2`, `T5`, `Wan2.1`; not `sim50`
         return bool(re.match(r"[A-Z]", core))
-    return sum(c.isupper() for c in letters) >= 2 and (letters.isupper() or len(letters) <= 6) and (
-        len(letters) >= 3
+    return (
+        sum(c.isupper() for c in letters) >= 2
+        and (letters.isupper() or len(letters) <= 6)
+        and (len(letters) >= 3)
     )
 
 
@@ -129,12 +150,12 @@ def acronym_definitions(text: str) -> Iterator[Name]:
     """`Long Name (LN)`: the short form in parentheses and the words before it that spell it."""
     for m in ACRONYM_IN_PARENS.finditer(text):
         short = m.group(1).rstrip(".-")
-        if not strong_name(short) and not re.fullmatch(r"[A-Z][a-z]?[A-Z]", short):
-            if not _capitalized(short):
-                continue
-        if sum(c.isupper() for c in short) < 2 and not re.search(r"[a-z][A-Z]", short):
-            if not _capitalized(short) or len(short) < 3:
-                continue
+        acronym_shaped = strong_name(short) or re.fullmatch(r"[A-Z][a-z]?[A-Z]", short)
+        if not acronym_shaped and not _capitalized(short):
+            continue
+        few_capitals = sum(c.isupper() for c in short) < 2 and not re.search(r"[a-z][A-Z]", short)
+        if few_capitals and (not _capitalized(short) or len(short) < 3):
+            continue
         before = text[max(0, m.start() - 160) : m.start()].rstrip()
         long_form = _long_form(short, before)
         if long_form is None:
@@ -304,8 +325,13 @@ def sized_names(text: str, names: list[Name]) -> Iterator[Name]:
     for name in names:
         m = re.match(r"[ -](\d+(?:\.\d+)?[BM])\b", text[name.end : name.end + 12])
         if m:
-            yield Name(name.start, name.end + m.end(), text[name.start : name.end + m.end()],
-                       type=NodeType.MODEL, size_of=name.surface)
+            yield Name(
+                name.start,
+                name.end + m.end(),
+                text[name.start : name.end + m.end()],
+                type=NodeType.MODEL,
+                size_of=name.surface,
+            )
 
 
 def hardware_names(text: str) -> Iterator[Name]:

@@ -19,9 +19,7 @@ BLOCKED_BEFORE = re.compile(r"[A-Za-z_\\.\-/^]$")
 def unit_pattern() -> re.Pattern[str]:
     units = sorted(patterns()["units"], key=len, reverse=True)
     alternation = "|".join(re.escape(u) for u in units)
-    return re.compile(
-        rf"{NUMBER}(?:{RANGE_JOIN}{NUMBER})?\s?(?:\s|-)?({alternation})(?![A-Za-z0-9])", re.I
-    )
+    return re.compile(rf"{NUMBER}(?:{RANGE_JOIN}{NUMBER})?\s?(?:\s|-)?({alternation})(?![A-Za-z0-9])", re.I)
 
 
 # `1,910 videos`, `6,627 question-answer pairs`, `1K dense prompts`: sizes of what a paper built
@@ -69,8 +67,7 @@ def numbers(sentence: str, blocked: list[tuple[int, int]], metric_context: bool)
             continue
         for g in (1, 2):
             if m.group(g):
-                found[m.start(g)] = Number(m.start(g), m.end(g), _value(m.group(g)), unit,
-                                           m.start(), m.end())
+                found[m.start(g)] = Number(m.start(g), m.end(g), _value(m.group(g)), unit, m.start(), m.end())
     for m in COUNT.finditer(sentence):
         value = _value(m.group(1))
         if m.start(1) in found or not free(m.start(1), m.end(1)) or 1900 <= value <= 2100:
@@ -80,14 +77,14 @@ def numbers(sentence: str, blocked: list[tuple[int, int]], metric_context: bool)
         for m in FROM_TO.finditer(sentence):
             for g in (1, 2):
                 if m.start(g) not in found and free(m.start(g), m.end(g)):
-                    found[m.start(g)] = Number(m.start(g), m.end(g), _value(m.group(g)), None,
-                                               m.start(), m.end())
+                    found[m.start(g)] = Number(
+                        m.start(g), m.end(g), _value(m.group(g)), None, m.start(), m.end()
+                    )
         for m in DECIMAL.finditer(sentence):
             if m.start(1) in found or not free(m.start(1), m.end(1)):
                 continue
             after = sentence[m.end(1) : m.end(1) + 2]
             if re.match(r"\s?[BMKbk]\b", after):
                 continue
-            found[m.start(1)] = Number(m.start(1), m.end(1), _value(m.group(1)), None,
-                                       m.start(1), m.end(1))
+            found[m.start(1)] = Number(m.start(1), m.end(1), _value(m.group(1)), None, m.start(1), m.end(1))
     return [found[k] for k in sorted(found)]

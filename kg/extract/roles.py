@@ -73,9 +73,7 @@ def train_cue_before(sentence: str, offset: int) -> bool:
     return bool(cue_patterns()["train"].search(sentence[max(0, offset - 60) : offset]))
 
 
-def role_of_mention(
-    node_type: NodeType, sentence: str, offset: int, is_new: bool, proposal: bool
-) -> Role:
+def role_of_mention(node_type: NodeType, sentence: str, offset: int, is_new: bool, proposal: bool) -> Role:
     """The role one mention gives its entity. `offset` is the mention's place in the sentence."""
     if is_new and proposal:
         return Role.PROPOSES

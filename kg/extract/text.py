@@ -8,7 +8,28 @@ from dataclasses import dataclass
 
 SENTENCE_END = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
 ABBREVIATIONS = frozenset(
-    ["e.g", "i.e", "al", "etc", "vs", "cf", "fig", "figs", "eq", "eqs", "sec", "approx", "resp", "no", "ref", "refs", "dr", "mr", "ms", "prof"]
+    [
+        "e.g",
+        "i.e",
+        "al",
+        "etc",
+        "vs",
+        "cf",
+        "fig",
+        "figs",
+        "eq",
+        "eqs",
+        "sec",
+        "approx",
+        "resp",
+        "no",
+        "ref",
+        "refs",
+        "dr",
+        "mr",
+        "ms",
+        "prof",
+    ]
 )
 # A run of letters and digits. Greek letters stay letters (`PixArt-α` is not `pixart`), a dot
 # between digits stays (`OPT-1.3B` is not `OPT-13B`) and so do trailing pluses (`DPM-Solver++`).

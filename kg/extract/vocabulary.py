@@ -119,7 +119,8 @@ class Vocabulary:
             surface = text[begin:finish]
             plain_word = surface.isalpha() and surface.islower()
             entries = [
-                e for e in self.by_form[key]
+                e
+                for e in self.by_form[key]
                 if _case_ok(e, surface) and not (plain_word and _only_cased_forms(e, key))
             ]
             if entries:
@@ -195,8 +196,13 @@ def build_vocabulary(folder: Path) -> Vocabulary:
             # the same thing listed in two topic files: merge the aliases
             merged = tuple(dict.fromkeys(first.aliases + entry.aliases))
             entries[entry.id] = Entry(
-                first.id, first.type, first.name, merged, first.broader or entry.broader,
-                first.case_sensitive and entry.case_sensitive, first.ambiguous or entry.ambiguous,
+                first.id,
+                first.type,
+                first.name,
+                merged,
+                first.broader or entry.broader,
+                first.case_sensitive and entry.case_sensitive,
+                first.ambiguous or entry.ambiguous,
                 first.source,
             )
         else:
