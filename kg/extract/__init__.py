@@ -26,6 +26,7 @@ from kg.schema import Mention, NodeType, Paper, PaperExtraction, ResultClaim, Ro
 
 URL = re.compile(r"https?://[^\s<>\"'{}|\\^`\]]+")
 OUR = re.compile(r"\bour\s+$", re.I)
+CLASS_WORD = "class"  # marks the forms of an acronym that names a class of things
 NAMED_APPOSITION = re.compile(r",\s+an?\s")  # `MUSE, a novel agent framework`
 
 
@@ -55,6 +56,8 @@ class Group:
     places: list[tuple[str, int, int]] = field(default_factory=list)
     typed: bool = True
     votes: Counter = field(default_factory=Counter)
+    in_title: bool = False
+    first_role: Role | None = None  # the role of the first mention in the abstract
 
 
 TYPE_PRIORITY = (NodeType.DATASET, NodeType.METHOD, NodeType.MODEL, NodeType.TASK)
@@ -70,6 +73,7 @@ def extract_paper(paper: Paper, vocabulary: Vocabulary | None = None) -> PaperEx
         found += _find_names(fname, text, sentence_spans[fname], vocab, local_keys)
     groups = _group(found, local_keys, vocab, fields)
     _assign_roles(groups, found, fields, sentence_spans)
+    _settle_proposals(groups)
     mentions = [_mention(g, vocab) for g in groups.values()]
     results, kept = _results(paper.abstract, sentence_spans["abstract"], groups)
     mentions = [m for m in mentions if m.key in kept or not _numeric_only(m)]
@@ -92,6 +96,7 @@ def _find_names(
     # URLs are not names: blank them out, keeping every offset
     text = URL.sub(lambda m: " " * len(m.group(0)), text)
     hits = [Found(fname, h.start, h.end, h.surface, h.entry) for h in vocab.find(text)]
+    hits = [h for h in hits if not is_generic(h.surface)]
     candidates: list[Name] = []
     if fname == "title":
         for own in (patterns_for_names.title_prefix(text), patterns_for_names.title_report(text)):
@@ -124,10 +129,13 @@ def _find_names(
     candidates += tokens
     if fname == "abstract":
         # a capitalized phrase around a vocabulary name is that name in context, not a new one
+        # a capitalized phrase that starts with a vocabulary name is that name in context
+        # (`Stable Diffusion v1`); one that ends with it is a more specific name
+        # (`Guidance Distillation`)
         candidates += [
             c
             for c in patterns_for_names.capitalized_phrases(text, starts)
-            if not any(h.start < c.end and c.start < h.end for h in hits)
+            if not any(h.start <= c.start < h.end for h in hits)
         ]
     candidates += patterns_for_names.sized_names(text, tokens + [_as_name(h) for h in hits])
     candidates += patterns_for_names.hardware_names(text)
@@ -136,12 +144,19 @@ def _find_names(
     for c in candidates:
         if is_generic(c.surface) or c.surface.lower() in patterns()["not_names"]:
             continue
+        if _is_class_word(c.surface, local_keys):
+            continue
         entry = vocab.lookup(c.surface)
         if c.long_form:
             local = local_keys.get(norm(c.surface))
             entry = local[1] if local else entry
         pattern_found.append(Found(fname, c.start, c.end, c.surface, entry, name=c))
     return _without_overlaps(hits, pattern_found)
+
+
+def _is_class_word(surface: str, local_keys: dict[str, tuple[str, Entry | None, Name]]) -> bool:
+    key = norm(surface)
+    return any(local_keys.get(k, ("",))[0] == CLASS_WORD for k in (key, key.rstrip("s")))
 
 
 def _as_name(found: Found) -> Name:
@@ -161,10 +176,19 @@ def _register_acronym(
         # trust the vocabulary's reading of the acronym only if the expansion agrees with it
         if short_entry and any(_similar(acronym.long_form, f) for f in short_entry.forms):
             entry = short_entry
+    if entry is None and _plural(acronym):
+        # `multimodal foundation models (MFMs)` names a class of things, not one thing
+        for form in (acronym.surface, acronym.surface.rstrip("s"), acronym.long_form):
+            local_keys.setdefault(norm(form), (CLASS_WORD, None, acronym))
+        return False
     key = entry.id if entry else f"new:{norm(acronym.long_form)}"
     for form in (acronym.surface, acronym.long_form):
         local_keys.setdefault(norm(form), (key, entry, acronym))
     return True
+
+
+def _plural(acronym: Name) -> bool:
+    return bool(re.search(r"[A-Z]s$", acronym.surface))
 
 
 def _similar(a: str, b: str) -> bool:
@@ -245,7 +269,6 @@ def _assign_roles(
     fields: dict[str, str],
     sentence_spans: dict[str, list[tuple[int, int]]],
 ) -> None:
-    proposal_cache: dict[tuple[str, int], bool] = {}
     proposed_bases: set[str] = set()
     title_key = norm(fields["title"])
     for f in found:
@@ -254,9 +277,8 @@ def _assign_roles(
         s0, s1 = next(((a, b) for a, b in sentence_spans[f.field] if a <= f.start < b), (0, len(text)))
         sentence = text[s0:s1]
         is_new = group.entry is None
-        if (f.field, s0) not in proposal_cache:
-            proposal_cache[(f.field, s0)] = is_proposal_sentence(sentence)
-        proposal = proposal_cache[(f.field, s0)]
+        # the cue must come before the name: `we propose X`, not `X ... which we build on`
+        proposal = is_proposal_sentence(text[s0 : f.end])
         if f.name and f.name.proposed:
             proposal = True
         if is_new and OUR.search(text[max(0, f.start - 8) : f.start]):
@@ -264,22 +286,48 @@ def _assign_roles(
         if f.name and f.name.size_of and norm(f.name.size_of) in proposed_bases:
             proposal = True
         before = text[s0 : f.start]
+        # an acronym spelled out here and known nowhere else is most likely the paper's own
+        defined = bool(f.name and f.name.long_form)
         if is_new and is_proposed_object(before):
             proposal = True
         role = role_of_mention(group.type, sentence, f.start - s0, is_new, proposal)
-        in_title = norm(f.surface) in title_key
         if not is_new and (
-            (f.name and f.name.proposed) or (in_title and proposal and is_proposed_object(before))
+            (f.name and f.name.proposed)
+            or (title_key.startswith(norm(f.surface)) and proposal and is_proposed_object(before))
+            # a vocabulary dataset this paper introduces and spells out: `we introduce X (X-Bench)`
+            or (group.type == NodeType.DATASET and defined and is_proposed_object(before))
         ):
+            role = Role.PROPOSES
+        elif is_new and defined and role == Role.USES:
             role = Role.PROPOSES
         if role == Role.PROPOSES:
             proposed_bases.add(norm(group.name))
             proposed_bases.update(norm(a) for a in group.aliases)
+        if f.field == "title":
+            group.in_title = True
+        elif group.first_role is None:
+            group.first_role = role
         group.roles.add(role)
         group.spans.append(
             Span(field=f.field, start=f.start, end=f.end, sentence=sentence, sentence_start=s0)
         )
         group.places.append((f.field, f.start, f.end))
+
+
+def _settle_proposals(groups: dict[str, Group]) -> None:
+    """A name first met as background (`methods such as X`) is not the paper's own."""
+    for group in groups.values():
+        if (
+            Role.PROPOSES in group.roles
+            and not group.in_title
+            and group.first_role
+            not in (
+                None,
+                Role.PROPOSES,
+            )
+        ):
+            group.roles.discard(Role.PROPOSES)
+            group.roles.add(group.first_role)
 
 
 def _mention(group: Group, vocab: Vocabulary) -> Mention:

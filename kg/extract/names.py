@@ -195,10 +195,13 @@ def _long_form(short: str, before: str) -> str | None:
     letters = [c.lower() for c in short if c.isalnum()]
     if not letters:
         return None
-    words = re.findall(r"\S+", before)
+    words = [w.strip("\"'“”‘’") for w in re.findall(r"\S+", before)]
+    words = [w for w in words if w]
     limit = min(len(words), max(len(letters) + 4, len(letters) * 2))
     for count in range(1, limit + 1):
         candidate = " ".join(words[-count:])
+        if re.search(r"[(),;:\[\]]", candidate.rstrip(",;:")):
+            return None  # an expansion does not run across punctuation
         if not re.match(r"[A-Za-z0-9]", candidate):
             continue
         if _spells(letters, candidate) and candidate[0].lower() == letters[0]:
@@ -314,6 +317,9 @@ def capitalized_phrases(text: str, sentence_starts: set[int]) -> Iterator[Name]:
         run = words[i:j]
         while run and run[-1].group(0) in CONNECTORS:
             run.pop()
+        if run and is_generic(run[-1].group(0)):  # `Autoregressive Transformers`: a class
+            i = max(j, i + 1)
+            continue
         if 2 <= len(run) <= 6 and not all(bare_acronym(w.group(0)) for w in run):
             start, end = run[0].start(), run[-1].end()
             yield Name(start, end, text[start:end])

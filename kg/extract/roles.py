@@ -15,6 +15,10 @@ ROLE_OF_TYPE = {
     NodeType.TASK: Role.ADDRESSES,
 }
 COMPARE_WINDOW = 200  # characters after a comparison cue that still belong to it
+# a new clause ends the reach of a comparison cue: `..., demonstrating that X is critical`
+CLAUSE_BREAK = re.compile(
+    r";|, (?:while|whereas|which|demonstrating|showing|indicating|suggesting|revealing|and we)\b"
+)
 AUTHOR_SUBJECT = re.compile(
     r"\b(?:we|this (?:paper|work|study|report|article)|our (?:work|paper|study)|in this (?:paper|work))\b",
     re.I,
@@ -63,9 +67,7 @@ def is_proposed_object(before: str) -> bool:
 
 def compare_cue_before(sentence: str, offset: int) -> bool:
     """Whether a comparison cue stands shortly before `offset` in the sentence."""
-    window = sentence[max(0, offset - COMPARE_WINDOW) : offset]
-    if re.search(r"[;]|, while|, whereas", window):
-        window = re.split(r"[;]|, while|, whereas", window)[-1]
+    window = CLAUSE_BREAK.split(sentence[max(0, offset - COMPARE_WINDOW) : offset])[-1]
     return bool(cue_patterns()["compare"].search(window))
 
 
