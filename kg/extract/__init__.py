@@ -286,19 +286,11 @@ def _assign_roles(
         if f.name and f.name.size_of and norm(f.name.size_of) in proposed_bases:
             proposal = True
         before = text[s0 : f.start]
-        # an acronym spelled out here and known nowhere else is most likely the paper's own
         defined = bool(f.name and f.name.long_form)
         if is_new and is_proposed_object(before):
             proposal = True
         role = role_of_mention(group.type, sentence, f.start - s0, is_new, proposal)
-        if not is_new and (
-            (f.name and f.name.proposed)
-            or (title_key.startswith(norm(f.surface)) and proposal and is_proposed_object(before))
-            # a vocabulary dataset this paper introduces and spells out: `we introduce X (X-Bench)`
-            or (group.type == NodeType.DATASET and defined and is_proposed_object(before))
-        ):
-            role = Role.PROPOSES
-        elif is_new and defined and role == Role.USES:
+        if _marks_own_work(group, f, before, proposal, defined, title_key, role):
             role = Role.PROPOSES
         if role == Role.PROPOSES:
             proposed_bases.add(norm(group.name))
@@ -312,6 +304,21 @@ def _assign_roles(
             Span(field=f.field, start=f.start, end=f.end, sentence=sentence, sentence_start=s0)
         )
         group.places.append((f.field, f.start, f.end))
+
+
+def _marks_own_work(
+    group: Group, f: Found, before: str, proposal: bool, defined: bool, title_key: str, role: Role
+) -> bool:
+    """Whether a mention the cues did not mark as proposed still names the paper's own work."""
+    if group.entry is None:
+        # an acronym spelled out here and known nowhere else is most likely the paper's own
+        return defined and role == Role.USES
+    return bool(
+        (f.name and f.name.proposed)
+        or (title_key.startswith(norm(f.surface)) and proposal and is_proposed_object(before))
+        # a vocabulary dataset this paper introduces and spells out: `we introduce X (X-Bench)`
+        or (group.type == NodeType.DATASET and defined and is_proposed_object(before))
+    )
 
 
 def _settle_proposals(groups: dict[str, Group]) -> None:
