@@ -75,8 +75,8 @@ def extract_paper(paper: Paper, vocabulary: Vocabulary | None = None) -> PaperEx
     _assign_roles(groups, found, fields, sentence_spans)
     _settle_proposals(groups)
     mentions = [_mention(g, vocab) for g in groups.values()]
-    results, kept = _results(paper.abstract, sentence_spans["abstract"], groups)
-    mentions = [m for m in mentions if m.key in kept or not _numeric_only(m)]
+    results, kept, only_units = _results(paper.abstract, sentence_spans["abstract"], groups)
+    mentions = [m for m in mentions if (m.key in kept or not _numeric_only(m)) and m.key not in only_units]
     return PaperExtraction(
         paper=paper,
         mentions=mentions,
@@ -361,19 +361,28 @@ def _numeric_only(mention: Mention) -> bool:
 
 def _results(
     abstract: str, spans: list[tuple[int, int]], groups: dict[str, Group]
-) -> tuple[list[ResultClaim], set[str]]:
-    """Numbers reported in the abstract, tied to the entities of their sentence."""
+) -> tuple[list[ResultClaim], set[str], set[str]]:
+    """Numbers reported in the abstract, tied to the entities of their sentence; also the metrics
+    that stand next to a number, and those that only ever stand as a number's unit."""
     places = [
         (start, end, g) for g in groups.values() for fname, start, end in g.places if fname == "abstract"
     ]
-    claims, metrics_with_numbers = [], set()
+    claims, metrics_with_numbers, metrics_anywhere = [], set(), set()
     proposed = next((g.key for g in groups.values() if Role.PROPOSES in g.roles), None)
     for s0, s1 in spans:
         sentence = abstract[s0:s1]
         inside = sorted((a - s0, b - s0, g) for a, b, g in places if s0 <= a < s1)
-        metrics = [(a, g) for a, _, g in inside if g.type == NodeType.METRIC]
         blocked = [(a, b) for a, b, g in inside if g.type != NodeType.METRIC]
-        for number in numbers(sentence, blocked, metric_context=bool(metrics)):
+        found = numbers(sentence, blocked, metric_context=any(g.type == NodeType.METRIC for *_, g in inside))
+        # `4,039 tokens per second`: a unit, not a metric the paper reports
+        units = [(n.end, n.text_end) for n in found]
+        metrics = [
+            (a, g)
+            for a, b, g in inside
+            if g.type == NodeType.METRIC and not any(u0 <= a and b <= u1 for u0, u1 in units)
+        ]
+        metrics_anywhere.update(g.key for _, g in metrics)
+        for number in found:
             metric = _nearest(metrics, number.start)
             if metric:
                 metrics_with_numbers.add(metric.key)
@@ -404,7 +413,14 @@ def _results(
                     ),
                 )
             )
-    return claims, metrics_with_numbers
+    only_units = {
+        g.key
+        for g in groups.values()
+        if g.type == NodeType.METRIC
+        and g.key not in metrics_anywhere
+        and all(fname == "abstract" for fname, *_ in g.places)
+    }
+    return claims, metrics_with_numbers, only_units
 
 
 def _nearest(metrics: list[tuple[int, Group]], offset: int) -> Group | None:
