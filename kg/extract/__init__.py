@@ -109,7 +109,8 @@ def _find_names(
     for acronym in definitions:
         if _register_acronym(acronym, vocab, local_keys):
             candidates.append(acronym)
-            assert acronym.long_form is not None and acronym.long_start is not None
+            if acronym.long_form is None or acronym.long_start is None:
+                continue
             candidates.append(
                 Name(
                     acronym.long_start,
@@ -124,6 +125,7 @@ def _find_names(
         if not patterns_for_names.bare_acronym(t.surface)
         or norm(t.surface) in local_keys
         or is_proposed_object(text[max(0, t.start - 40) : t.start])
+        or is_proposal_sentence(text[_sentence_start(spans, t.start) : t.end])
         or NAMED_APPOSITION.match(text, t.end)
     ]
     candidates += tokens
@@ -139,6 +141,8 @@ def _find_names(
         ]
     candidates += patterns_for_names.sized_names(text, tokens + [_as_name(h) for h in hits])
     candidates += patterns_for_names.hardware_names(text)
+    if fname == "abstract":
+        candidates += patterns_for_names.described_proposals(text)
 
     pattern_found = []
     for c in candidates:
@@ -157,6 +161,10 @@ def _find_names(
 def _is_class_word(surface: str, local_keys: dict[str, tuple[str, Entry | None, Name]]) -> bool:
     key = norm(surface)
     return any(local_keys.get(k, ("",))[0] == CLASS_WORD for k in (key, key.rstrip("s")))
+
+
+def _sentence_start(spans: list[tuple[int, int]], offset: int) -> int:
+    return next((a for a, b in spans if a <= offset < b), 0)
 
 
 def _as_name(found: Found) -> Name:
@@ -188,7 +196,7 @@ def _register_acronym(
 
 
 def _plural(acronym: Name) -> bool:
-    return bool(re.search(r"[A-Z]s$", acronym.surface))
+    return acronym.plural or bool(re.search(r"[A-Z]s$", acronym.surface))
 
 
 def _similar(a: str, b: str) -> bool:

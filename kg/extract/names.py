@@ -24,28 +24,6 @@ REPORT_TITLE = re.compile(r"^\s*(\S.{1,40}?)\s+(?:Technical Report|Tech Report|S
 VERSION = re.compile(r"v?\d+(?:\.\d+)+")
 LETTER_VERSION = re.compile(r"[A-Z]\d+(?:\.\d+)*")  # `R1.5` in `Step-Audio-R1.5`, `V3`
 VERSIONISH = re.compile(r"[A-Za-z]?\d+(?:\.\d+)*[a-z]?")  # `2`, `v2`, `1.5`, `4o`
-TITLE_OPENERS = frozenset(
-    [
-        "from",
-        "towards",
-        "toward",
-        "when",
-        "why",
-        "how",
-        "what",
-        "beyond",
-        "rethinking",
-        "revisiting",
-        "on",
-        "is",
-        "are",
-        "do",
-        "does",
-        "can",
-        "should",
-        "not",
-    ]
-)
 # words that may stand inside a capitalized name (`Tanks of Temples` no, `Level of Detail` yes)
 CONNECTORS = frozenset({"of", "for"})
 LEAD_WORDS = frozenset({"a", "an", "the", "our", "we", "of", "for", "with", "and", "to", "in", "on"})
@@ -70,6 +48,7 @@ class Name:
     long_start: int | None = None
     proposed: bool = False
     size_of: str | None = None  # the base name of a sized model: `DeepSeekMoE` of `DeepSeekMoE 16B`
+    plural: bool = False  # `(MFMs)`: the acronym names a class of things
 
 
 def is_generic(surface: str) -> bool:
@@ -162,13 +141,15 @@ def acronym_definitions(text: str) -> Iterator[Name]:
             continue
         if not strong_name(short) and sum(w[0].isupper() for w in long_form.split()) < 2:
             continue
-        long_start = m.start() - (len(text[: m.start()]) - len(text[: m.start()].rstrip())) - len(long_form)
+        found_at = text.rfind(long_form, max(0, m.start() - 200), m.start())
+        long_start = found_at if found_at >= 0 else None
         yield Name(
             start=m.start(1),
             end=m.start(1) + len(short),
             surface=short,
             long_form=long_form,
             long_start=long_start,
+            plural=text[m.start(1) + len(short) : m.start(1) + len(short) + 1] == "s",
         )
 
 
@@ -233,7 +214,7 @@ def title_prefix(title: str) -> Name | None:
         return None
     prefix = m.group(1).strip()
     tokens = prefix.split()
-    if len(tokens) > 4 or is_generic(prefix) or tokens[0].lower() in TITLE_OPENERS:
+    if len(tokens) > 4 or is_generic(prefix) or tokens[0].lower() in patterns()["title_openers"]:
         return None
     if any(t[0].islower() and not strong_name(t) for t in tokens):  # `From SRA to Self-Flow`
         return None
@@ -343,3 +324,25 @@ def sized_names(text: str, names: list[Name]) -> Iterator[Name]:
 def hardware_names(text: str) -> Iterator[Name]:
     for m in HARDWARE.finditer(text):
         yield Name(m.start(), m.end(), m.group(0), type=NodeType.HARDWARE)
+
+
+DESCRIBED = re.compile(
+    r"\b(?:propose|introduce|present|develop|design|devise)[sd]?\s+(?:(?:a|an)\s+)?"
+    r"(?:(?:novel|new|simple|effective|efficient|lightweight|and)\s+)*"
+    r"((?:[a-z][a-z0-9\-]+\s+){0,4}[a-z][a-z0-9\-]+)(?=\s*(?:,\s+(?:a|an)\s+(\w+)|\s+(?:to|that|which|for|as|in)\b))"
+)
+
+
+def described_proposals(text: str) -> Iterator[Name]:
+    """`we introduce a copy mechanism to ...`, `we propose time step gradient checkpointing, a
+    technique that ...`: a lowercase name the paper gives its own method."""
+    p = patterns()
+    heads, vague = p["method_heads"] | p["described_heads"], p["vague_heads"]
+    for m in DESCRIBED.finditer(text):
+        phrase, apposition = m.group(1), m.group(2)
+        words = phrase.split()
+        if len(words) < 2 or words[-1] in vague or words[0] in LEAD_WORDS:
+            continue
+        if words[-1] not in heads and not (apposition and apposition.lower() in vague):
+            continue
+        yield Name(m.start(1), m.end(1), phrase, type=NodeType.METHOD, proposed=True)
