@@ -266,6 +266,13 @@ def _group(
         if not group.typed and group.votes:
             best = max(group.votes.values())
             group.type = next(t for t in TYPE_PRIORITY if group.votes[t] == best)
+    # in a paper that builds a dataset, its other new names with no type of their own are
+    # usually its parts (`three subtasks: FinSM, FinRE and FinMR`)
+    own = [f for f in found if f.field == "title" and f.name and f.name.proposed]
+    if own and groups[own[0].key].type == NodeType.DATASET:
+        for group in groups.values():
+            if not group.typed and not group.votes:
+                group.type = NodeType.DATASET
     for f in found:
         f.type = groups[f.key].type
     return groups

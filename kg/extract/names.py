@@ -115,14 +115,24 @@ def context_type(after: str) -> NodeType | None:
     """The type the words right after a name give it: `MMWorld, a new benchmark for ...`."""
     p = patterns()
     clause = re.split(r"[.;:()]", after, maxsplit=1)[0]
-    for word in re.findall(r"[A-Za-z]+", clause.lower())[:6]:
+    words = re.findall(r"[A-Za-z]+", clause.lower())[:7]
+
+    def head_type(word: str) -> NodeType | None:
         if word.endswith("bench") or word in p["dataset_heads"]:
             return NodeType.DATASET
         if word in p["model_heads"]:
             return NodeType.MODEL
         if word in p["method_heads"]:
             return NodeType.METHOD
-    return None
+        return None
+
+    found = None
+    for word in words:
+        kind = head_type(word)
+        if kind is None and found is not None:
+            break
+        found = kind or found  # the last of a run of head words: `agent framework` is a framework
+    return found
 
 
 def acronym_definitions(text: str) -> Iterator[Name]:
