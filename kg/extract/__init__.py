@@ -215,6 +215,11 @@ def _without_overlaps(hits: list[Found], pattern_found: list[Found]) -> list[Fou
     for f, _ in ranked:
         if all(f.end <= t.start or f.start >= t.end for t in taken):
             taken.append(f)
+    # a title's own name that the vocabulary knows keeps the mark of being the paper's own
+    own = {(p.field, p.start, p.end): p.name for p in pattern_found if p.name and p.name.proposed}
+    for t in taken:
+        if t.name is None and (t.field, t.start, t.end) in own:
+            t.name = own[(t.field, t.start, t.end)]
     return sorted(taken, key=lambda f: (f.field != "title", f.start))
 
 

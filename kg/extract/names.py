@@ -308,7 +308,17 @@ def capitalized_phrases(text: str, sentence_starts: set[int]) -> Iterator[Name]:
         run = words[i:j]
         while run and run[-1].group(0) in CONNECTORS:
             run.pop()
-        if run and is_generic(run[-1].group(0)):  # `Autoregressive Transformers`: a class
+        adjacent = (
+            run and j < len(words) and j == i + len(run) and text[run[-1].end() : words[j].start()] == " "
+        )
+        following = words[j].group(0) if adjacent else ""
+        if (
+            run
+            and (
+                is_generic(run[-1].group(0))  # `Autoregressive Transformers`: a class
+                or (following[:1].isupper() and following.lower() in patterns()["not_names"])
+            )
+        ):  # `Large Audio Language Models`: part of a longer class name
             i = max(j, i + 1)
             continue
         if 2 <= len(run) <= 6 and not all(bare_acronym(w.group(0)) for w in run):
