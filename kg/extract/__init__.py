@@ -57,6 +57,7 @@ class Group:
     typed: bool = True
     votes: Counter = field(default_factory=Counter)
     in_title: bool = False
+    family: list[str] = field(default_factory=list)  # vocabulary ids of a new version's family
     first_role: Role | None = None  # the role of the first mention in the abstract
 
 
@@ -248,10 +249,15 @@ def _group(
         else:
             node_type = f.name.type if f.name and f.name.type else None
             name = local[2].surface if local else f.surface
+        family = None if entry is not None or local else _family(f.surface, vocab)
+        if family is not None:
+            node_type = family.type  # `ChatGLM2` is a version of the model family `ChatGLM`
         group = groups.get(key)
         if group is None:
             group = groups[key] = Group(key, node_type or NodeType.METHOD, name, entry)
             group.typed = node_type is not None
+            if family is not None:
+                group.family = [family.id, *vocab.lineage(family)]
         if not group.typed:
             text = fields[f.field]
             long_form = f.name.long_form if f.name else None
@@ -307,10 +313,13 @@ def _assign_roles(
             proposal = True
         before = text[s0 : f.start]
         defined = bool(f.name and f.name.long_form)
+        # `Multi-Matrix Factorization Attention (MFA)` names a thing; a lowercase expansion
+        # (`artificial intelligence-generated content (AIGC)`) usually names a concept
+        named_here = defined and sum(w[:1].isupper() for w in f.name.long_form.split()) >= 2
         if is_new and is_proposed_object(before):
             proposal = True
         role = role_of_mention(group.type, sentence, f.start - s0, is_new, proposal)
-        if _marks_own_work(group, f, before, proposal, defined, title_key, role):
+        if _marks_own_work(group, f, before, proposal, defined, named_here, title_key, role):
             role = Role.PROPOSES
         if role == Role.PROPOSES:
             proposed_bases.add(norm(group.name))
@@ -327,12 +336,19 @@ def _assign_roles(
 
 
 def _marks_own_work(
-    group: Group, f: Found, before: str, proposal: bool, defined: bool, title_key: str, role: Role
+    group: Group,
+    f: Found,
+    before: str,
+    proposal: bool,
+    defined: bool,
+    named_here: bool,
+    title_key: str,
+    role: Role,
 ) -> bool:
     """Whether a mention the cues did not mark as proposed still names the paper's own work."""
     if group.entry is None:
         # an acronym spelled out here and known nowhere else is most likely the paper's own
-        return defined and role == Role.USES
+        return named_here and role == Role.USES
     return bool(
         (f.name and f.name.proposed)
         or (title_key.startswith(norm(f.surface)) and proposal and is_proposed_object(before))
@@ -357,6 +373,18 @@ def _settle_proposals(groups: dict[str, Group]) -> None:
             group.roles.add(group.first_role)
 
 
+VERSION_TAIL = re.compile(r"[-\s]?(?:v?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)?[BM](?:-[A-Za-z]+)?)$")
+
+
+def _family(surface: str, vocab: Vocabulary) -> Entry | None:
+    """The vocabulary family of a versioned or sized name it does not list: `ChatGLM2`."""
+    base = VERSION_TAIL.sub("", surface)
+    if base == surface or len(norm(base)) < 3:
+        return None
+    entry = vocab.lookup(base)
+    return entry if entry is not None and entry.type == NodeType.MODEL else None
+
+
 def _mention(group: Group, vocab: Vocabulary) -> Mention:
     entry = group.entry
     aliases = [a for a in group.aliases if a != group.name]
@@ -368,7 +396,7 @@ def _mention(group: Group, vocab: Vocabulary) -> Mention:
         roles=combine_roles(group.type, group.roles),
         spans=group.spans,
         in_vocabulary=entry is not None,
-        broader=vocab.lineage(entry) if entry else [],
+        broader=vocab.lineage(entry) if entry else group.family,
     )
 
 

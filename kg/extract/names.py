@@ -26,6 +26,34 @@ LETTER_VERSION = re.compile(r"[A-Z]\d+(?:\.\d+)*")  # `R1.5` in `Step-Audio-R1.5
 VERSIONISH = re.compile(r"[A-Za-z]?\d+(?:\.\d+)*[a-z]?")  # `2`, `v2`, `1.5`, `4o`
 # words that may stand inside a capitalized name (`Tanks of Temples` no, `Level of Detail` yes)
 CONNECTORS = frozenset({"of", "for"})
+FUNCTION_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "our",
+        "we",
+        "of",
+        "for",
+        "with",
+        "and",
+        "to",
+        "in",
+        "on",
+        "that",
+        "which",
+        "as",
+        "is",
+        "are",
+        "can",
+        "by",
+        "from",
+        "this",
+        "it",
+        "its",
+        "their",
+    }
+)
 LEAD_WORDS = frozenset({"a", "an", "the", "our", "we", "of", "for", "with", "and", "to", "in", "on"})
 UNIT_TOKEN = re.compile(r"^\d+(?:\.\d+)?(?:[kKMBTGx×%]|ms|s|h|GB|MB|TB|fps|FPS|px|D|d|nd|st|rd|th|K\+?)?$")
 HARDWARE = re.compile(
@@ -251,7 +279,7 @@ def name_tokens(text: str, sentence_starts: set[int], title: bool = False) -> It
     for m in TOKEN.finditer(text):
         token = m.group(0).rstrip(".")
         start = m.start()
-        if start and text[start - 1] in "\\_^$":  # LaTeX and formulas: `\sim50`, `x_t`
+        if start and text[start - 1] in "\\_^${":  # LaTeX and formulas: `\sim50`, `x_t`
             continue
         parts = token.split("-")
         # cut off a descriptive tail: `SDXL-based` -> `SDXL`
@@ -290,7 +318,12 @@ def capitalized_phrases(text: str, sentence_starts: set[int]) -> Iterator[Name]:
     i = 0
     while i < len(words):
         w = words[i]
-        if not (_capitalized(w.group(0)) or strong_name(w.group(0))) or w.start() in sentence_starts:
+        after_brace = w.start() > 0 and text[w.start() - 1] == "{"  # `Evo\textbf{Lved Sign ...}`
+        if (
+            not (_capitalized(w.group(0)) or strong_name(w.group(0)))
+            or w.start() in sentence_starts
+            or after_brace
+        ):
             i += 1
             continue
         j = i + 1
@@ -361,7 +394,7 @@ def described_proposals(text: str) -> Iterator[Name]:
     for m in DESCRIBED.finditer(text):
         phrase, apposition = m.group(1), m.group(2)
         words = phrase.split()
-        if len(words) < 2 or words[-1] in vague or words[0] in LEAD_WORDS:
+        if len(words) < 2 or words[-1] in vague or any(w in FUNCTION_WORDS for w in words):
             continue
         if words[-1] not in heads and not (apposition and apposition.lower() in vague):
             continue
