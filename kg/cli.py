@@ -224,5 +224,22 @@ def export_html(
         _fail(e)
 
 
+@export_app.command("vocab")
+def export_vocab(
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write.")],
+) -> None:
+    """Write the curated vocabulary (ontology/vocab/*.csv) as a SKOS concept scheme in Turtle.
+
+    Concepts carry the same IRIs as the entities in graph.ttl, so the two files join.
+    """
+    from kg.exporters.skos import write_skos
+    from kg.extract.vocabulary import default_vocabulary
+
+    try:
+        write_skos(default_vocabulary(), out_file)
+    except KgError as e:
+        _fail(e)
+
+
 if __name__ == "__main__":
     app()

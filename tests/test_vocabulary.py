@@ -37,3 +37,32 @@ def test_generic_class_words_are_not_entries():
     vocab = default_vocabulary()
     for word in ["LLMs", "diffusion models", "transformers", "GPUs", "CNN", "neural networks"]:
         assert vocab.lookup(word) is None, word
+
+
+def test_vocabulary_compiles_to_skos_with_the_graph_iris(tmp_path):
+    import rdflib
+    from rdflib.namespace import SKOS
+
+    from kg.exporters.rdf import iri
+    from kg.exporters.skos import write_skos
+
+    vocab = default_vocabulary()
+    out = tmp_path / "vocab.ttl"
+    write_skos(vocab, out)
+    g = rdflib.Graph().parse(out)
+    concepts = set(g.subjects(rdflib.RDF.type, SKOS.Concept))
+    assert len(concepts) == len(vocab.entries)
+    llama = iri("model:llama-2-7b")
+    assert (llama, SKOS.broader, iri("model:llama-2")) in g
+    assert (iri("model:llama-2"), SKOS.broader, iri("model:llama")) in g
+
+
+def test_breadth_of_the_vocabulary():
+    from collections import Counter
+
+    counts = Counter(e.type.value for e in default_vocabulary().entries.values())
+    assert counts["Model"] >= 400
+    assert counts["Dataset"] >= 300
+    assert counts["Hardware"] >= 60
+    assert counts["Metric"] >= 100
+    assert counts["Method"] >= 150
