@@ -94,3 +94,35 @@ def test_evidence_spans_point_at_the_mention():
         for s in m.spans:
             assert abstract[s.start : s.end] in [m.name, *m.aliases]
             assert s.sentence == abstract[s.sentence_start : s.sentence_start + len(s.sentence)]
+
+
+def test_names_nobody_listed_are_typed_from_form_and_context():
+    ex = extract(
+        "We introduce ZorbBench, a new benchmark for agents, and evaluate Kavlo-7B on the "
+        "Quixote dataset. Training takes 3 days on 8 RTX 7090 Ti cards and a TPU v9x pod."
+    )
+    types = {m.name: m.type.value for m in ex.mentions}
+    assert types["ZorbBench"] == "Dataset"
+    assert types["Quixote"] == "Dataset"
+    assert types["Kavlo-7B"] == "Model"
+    hardware = {m.name for m in ex.mentions if m.type.value == "Hardware"}
+    assert any("7090" in h for h in hardware) and any("v9x" in h for h in hardware)
+    assert set(by_name(ex)["ZorbBench"].roles) == {Role.PROPOSES, Role.EVALUATED_ON}
+
+
+def test_unlisted_version_of_a_known_family_links_to_it():
+    ex = extract("HyperAttention makes the inference of ChatGLM2 50% faster.")
+    m = by_name(ex)["ChatGLM2"]
+    assert m.type.value == "Model" and m.broader and m.broader[0] == "model:chatglm"
+
+
+def test_vocabulary_aliases_resolve_sizes_exactly():
+    ex = extract("Step-3 is cheaper than DeepSeek-V3 and Qwen3 MoE 235B, and than LLaMA2 7B.")
+    keys = {m.key for m in ex.mentions}
+    assert {"model:qwen3-235b-a22b", "model:deepseek-v3", "model:llama-2-7b"} <= keys
+    assert "model:llama-2" not in keys and "model:llama-7b" not in keys
+
+
+def test_plural_acronyms_name_classes_not_entities():
+    ex = extract("We evaluate multimodal foundation models (MFMs) and find that MFMs hallucinate.")
+    assert not [m for m in ex.mentions if "MFM" in m.name]

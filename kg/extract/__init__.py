@@ -144,6 +144,7 @@ def _find_names(
     candidates += patterns_for_names.hardware_names(text)
     if fname == "abstract":
         candidates += patterns_for_names.described_proposals(text)
+        candidates += patterns_for_names.headed_datasets(text)
 
     pattern_found = []
     for c in candidates:

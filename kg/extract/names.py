@@ -399,3 +399,17 @@ def described_proposals(text: str) -> Iterator[Name]:
         if words[-1] not in heads and not (apposition and apposition.lower() in vague):
             continue
         yield Name(m.start(1), m.end(1), phrase, type=NodeType.METHOD, proposed=True)
+
+
+HEADED_DATASET = re.compile(
+    r"\b(?:the|on|of)\s+((?:[A-Z][\w\-.+]*\s+){0,3}[A-Z][\w\-.+]*)\s+(?:benchmark|dataset|corpus|suite)s?\b"
+)
+
+
+def headed_datasets(text: str) -> Iterator[Name]:
+    """`the Foo benchmark`, `on the Bar dataset`: a capitalized name its head word types."""
+    for m in HEADED_DATASET.finditer(text):
+        name = m.group(1)
+        if is_generic(name) or name.lower() in patterns()["not_names"]:
+            continue
+        yield Name(m.start(1), m.end(1), name, type=NodeType.DATASET)
