@@ -108,7 +108,7 @@ def _find_names(
         *patterns_for_names.reverse_acronym_definitions(text),
     ]
     for acronym in definitions:
-        if _register_acronym(acronym, vocab, local_keys):
+        if _register_acronym(acronym, vocab, local_keys, text[acronym.end : acronym.end + 40]):
             candidates.append(acronym)
             if acronym.long_form is None or acronym.long_start is None:
                 continue
@@ -126,7 +126,6 @@ def _find_names(
         if not patterns_for_names.bare_acronym(t.surface)
         or norm(t.surface) in local_keys
         or is_proposed_object(text[max(0, t.start - 40) : t.start])
-        or is_proposal_sentence(text[_sentence_start(spans, t.start) : t.end])
         or NAMED_APPOSITION.match(text, t.end)
     ]
     candidates += tokens
@@ -148,7 +147,10 @@ def _find_names(
 
     pattern_found = []
     for c in candidates:
-        if is_generic(c.surface) or c.surface.lower() in patterns()["not_names"]:
+        lowered = c.surface.lower()
+        if is_generic(c.surface) or lowered in patterns()["not_names"]:
+            continue
+        if lowered in patterns()["not_entities"] or lowered.rstrip("s") in patterns()["not_entities"]:
             continue
         if _is_class_word(c.surface, local_keys):
             continue
@@ -165,27 +167,33 @@ def _is_class_word(surface: str, local_keys: dict[str, tuple[str, Entry | None, 
     return any(local_keys.get(k, ("",))[0] == CLASS_WORD for k in (key, key.rstrip("s")))
 
 
-def _sentence_start(spans: list[tuple[int, int]], offset: int) -> int:
-    return next((a for a, b in spans if a <= offset < b), 0)
-
-
 def _as_name(found: Found) -> Name:
     return Name(found.start, found.end, found.surface)
 
 
 def _register_acronym(
-    acronym: Name, vocab: Vocabulary, local_keys: dict[str, tuple[str, Entry | None, Name]]
+    acronym: Name,
+    vocab: Vocabulary,
+    local_keys: dict[str, tuple[str, Entry | None, Name]],
+    text_after: str = "",
 ) -> bool:
     """An acronym and its expansion are one entity; the expansion decides which."""
     assert acronym.long_form is not None
     if is_generic(acronym.long_form) or is_generic(acronym.surface):
         return False
+    not_entities = patterns()["not_entities"]
+    if acronym.surface.lower().rstrip("s") in not_entities or acronym.surface.lower() in not_entities:
+        return False
     entry = vocab.lookup(acronym.long_form)
     if entry is None:
         short_entry = vocab.lookup(acronym.surface)
-        # trust the vocabulary's reading of the acronym only if the expansion agrees with it
-        if short_entry and any(_similar(acronym.long_form, f) for f in short_entry.forms):
-            entry = short_entry
+        # an ambiguous acronym is read as the vocabulary's only if the expansion agrees
+        agrees = short_entry is not None and (
+            not short_entry.ambiguous or any(_similar(acronym.long_form, f) for f in short_entry.forms)
+        )
+        entry = short_entry if agrees else None
+    if entry is None and not _names_a_thing(acronym, text_after):
+        return False
     if entry is None and _plural(acronym):
         # `multimodal foundation models (MFMs)` names a class of things, not one thing
         for form in (acronym.surface, acronym.surface.rstrip("s"), acronym.long_form):
@@ -195,6 +203,24 @@ def _register_acronym(
     for form in (acronym.surface, acronym.long_form):
         local_keys.setdefault(norm(form), (key, entry, acronym))
     return True
+
+
+def _names_a_thing(acronym: Name, text_after: str) -> bool:
+    """`Multi-Matrix Factorization Attention (MFA)` or `... mappings (JLCM) method` name a thing;
+    `magnetic resonance imaging (MRI)` names a concept of another field."""
+    long_form = acronym.long_form or ""
+    if sum(w[:1].isupper() for w in long_form.split()) >= 2 or strong_name_mixed(acronym.surface):
+        return True
+    p = patterns()
+    heads = p["method_heads"] | p["model_heads"] | p["dataset_heads"]
+    last = long_form.lower().split()[-1] if long_form else ""
+    following = re.match(r"\)?\s*([a-z]+)", text_after)
+    return last in heads or bool(following and following.group(1) in heads)
+
+
+def strong_name_mixed(short: str) -> bool:
+    """Mixed case in an acronym (`CoLM`, `ReNO`) is a coined name, not an abbreviation."""
+    return bool(re.search(r"[a-z]", short) and re.search(r"[A-Z].*[A-Z]", short))
 
 
 def _plural(acronym: Name) -> bool:
@@ -234,6 +260,8 @@ def _group(
     groups: dict[str, Group] = {}
     for f in found:
         local = local_keys.get(norm(f.surface))
+        if local and local[0] == CLASS_WORD:
+            local = None
         entry = f.entry
         if local:
             key, entry, acronym = local

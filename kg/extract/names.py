@@ -288,6 +288,9 @@ def name_tokens(text: str, sentence_starts: set[int], title: bool = False) -> It
         token = "-".join(parts)
         if token.endswith("'s"):
             token = token[:-2]
+        following = re.match(r" ([A-Z][a-z]+)", text[start + len(token) : start + len(token) + 20])
+        if following and following.group(1).lower() in patterns()["not_names"]:
+            continue  # `Vision-Language Models`: part of a longer class name
         if len(parts) == 1:
             if not strong_name(token):
                 continue
