@@ -24,9 +24,10 @@ def unit_pattern() -> re.Pattern[str]:
 
 # `1,910 videos`, `6,627 question-answer pairs`, `1K dense prompts`: sizes of what a paper built
 COUNT = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d{3,}|\d+(?:\.\d+)?[KkM])\+?\s+(?:[a-z][a-z\-]*\s+){0,2}?"
-    r"([a-z][a-z\-]*[a-rt-z]s)\b"
+    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d{3,}|\d+(?:\.\d+)?(?:[KkM]|\s(?:thousand|million|billion)))"
+    r"\+?\s+(?:[a-z][a-z\-]*\s+){0,2}?([a-z][a-z\-]*[a-rt-z]s)\b"
 )
+SCALE = {"k": 1e3, "m": 1e6, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 DECIMAL = re.compile(r"(?<![\w.])(\d+\.\d+)(?![\w.]|\.\d)")
 FROM_TO = re.compile(rf"\bfrom\s+{NUMBER}\s*%?\s+to\s+{NUMBER}", re.I)
 
@@ -44,9 +45,11 @@ class Number:
 
 
 def _value(text: str) -> float:
-    text = text.replace(",", "")
-    scale = {"k": 1e3, "m": 1e6}.get(text[-1].lower(), 1.0)
-    return float(text.rstrip("kKM")) * scale
+    """`4,039` -> 4039, `1K` -> 1000, `6 million` -> 6000000."""
+    m = re.fullmatch(r"([\d,.]+)\s?([A-Za-z]*)", text.strip())
+    if m is None:
+        return float(text)
+    return float(m.group(1).replace(",", "")) * SCALE.get(m.group(2).lower(), 1.0)
 
 
 def numbers(sentence: str, blocked: list[tuple[int, int]], metric_context: bool) -> list[Number]:
