@@ -21,3 +21,10 @@ def patterns() -> dict[str, Any]:
     with open(ontology_dir() / "patterns.json", encoding="utf-8") as f:
         data = json.load(f)
     return {k: (frozenset(v) if isinstance(v, list) else v) for k, v in data.items()}
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Words abstracts mostly write in lower case (see ontology/common_words.txt)."""
+    with open(ontology_dir() / "common_words.txt", encoding="utf-8") as f:
+        return frozenset(line.strip() for line in f if line.strip() and not line.startswith("#"))

@@ -194,7 +194,7 @@ def _register_acronym(
         entry = short_entry if agrees else None
     if entry is None and not _names_a_thing(acronym, text_after):
         return False
-    if entry is None and _plural(acronym):
+    if entry is None and (_plural(acronym) or _is_class_word(acronym.surface, local_keys)):
         # `multimodal foundation models (MFMs)` names a class of things, not one thing
         for form in (acronym.surface, acronym.surface.rstrip("s"), acronym.long_form):
             local_keys.setdefault(norm(form), (CLASS_WORD, None, acronym))

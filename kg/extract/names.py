@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.extract.text import norm
-from kg.ontology import patterns
+from kg.ontology import common_words, patterns
 from kg.schema import NodeType
 
 # A token that may be part of a name: letters, digits and inner `.`, `-`, `+`, `/`, Greek.
@@ -100,6 +100,8 @@ def strong_name(token: str) -> bool:
         return False
     if len(letters) < 2:
         return False
+    if letters.lower() in common_words() and not letters.isupper() and re.search("[A-Z]{2}", letters):
+        return False  # emphasis inside a word (`CONtinuous`), not a coined name (`ComBat`)
     if re.search(r"[a-z][A-Z]|[A-Z]{2}[a-z]", core):  # camel: `diffGrad`, `STARFlow`; not `mN`
         return len(letters) >= 4 or (core[0].isupper() and len(letters) >= 3)
     if re.search(r"\d", core):  # `Phi-2`, `T5`, `Wan2.1`; not `sim50`
