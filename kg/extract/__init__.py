@@ -71,7 +71,7 @@ def extract_paper(paper: Paper, vocabulary: Vocabulary | None = None) -> PaperEx
     found: list[Found] = []
     local_keys: dict[str, tuple[str, Entry | None, Name]] = {}  # acronym forms -> their entity
     for fname, text in fields.items():
-        found += _find_names(fname, text, sentence_spans[fname], vocab, local_keys)
+        found += _find_names(fname, text, sentence_spans[fname], vocab, local_keys, paper.abstract)
     groups = _group(found, local_keys, vocab, fields)
     _assign_roles(groups, found, fields, sentence_spans)
     _settle_proposals(groups)
@@ -92,6 +92,7 @@ def _find_names(
     spans: list[tuple[int, int]],
     vocab: Vocabulary,
     local_keys: dict[str, tuple[str, Entry | None, Name]],
+    abstract: str = "",
 ) -> list[Found]:
     starts = {s for s, _ in spans}
     # URLs are not names: blank them out, keeping every offset
@@ -100,7 +101,11 @@ def _find_names(
     hits = [h for h in hits if not is_generic(h.surface)]
     candidates: list[Name] = []
     if fname == "title":
-        for own in (patterns_for_names.title_prefix(text), patterns_for_names.title_report(text)):
+        for own in (
+            patterns_for_names.title_prefix(text),
+            patterns_for_names.title_report(text),
+            patterns_for_names.title_lead(text, abstract),
+        ):
             if own:
                 candidates.append(own)
     definitions = [

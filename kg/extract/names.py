@@ -259,9 +259,45 @@ def title_prefix(title: str) -> Name | None:
     if any(t[0].islower() and not strong_name(t) for t in tokens):  # `From SRA to Self-Flow`
         return None
     named = any(strong_name(t) or VERSION.fullmatch(t) for t in tokens)
-    if not named and not (len(tokens) == 1 and _capitalized(prefix) and len(prefix) > 3):
+    single = len(tokens) == 1 and _capitalized(prefix) and len(prefix) > 3
+    if not (named or single or _headed(tokens)):
         return None
     return Name(m.start(1), m.start(1) + len(prefix), prefix, proposed=True)
+
+
+def _headed(tokens: list[str]) -> bool:
+    """Capitalized words ending in a head word: `Adaptive Guidance`, `Deep Conjugate Direction
+    Method`; not `Effortless Efficiency`."""
+    p = patterns()
+    heads = p["method_heads"] | p["model_heads"] | p["dataset_heads"]
+    return (
+        len(tokens) >= 2
+        and all(_capitalized(t) or strong_name(t) for t in tokens)
+        and tokens[-1].lower() in heads
+    )
+
+
+TITLE_LEAD = re.compile(
+    r"^(?:An?\s+)?((?:[A-Z][\w\-]*\s+){1,4}?[A-Z][\w\-]*)\s+(?:for|via|with|based|using)\b"
+)
+
+
+def title_lead(title: str, abstract: str = "") -> Name | None:
+    """`Progressive Gradient Flow for Robust ...`: a title that opens with its method's name.
+
+    Three words or more, or a phrase the abstract repeats; not an opening verb (`Scaling ...`).
+    """
+    m = TITLE_LEAD.match(title)
+    if not m or ":" in title[: m.end()]:
+        return None
+    phrase = m.group(1)
+    tokens = phrase.split()
+    first = tokens[0].lower()
+    if not _headed(tokens) or first in patterns()["title_openers"] or first.endswith("ing"):
+        return None
+    if is_generic(phrase) or (len(tokens) < 3 and phrase.lower() not in abstract.lower()):
+        return None
+    return Name(m.start(1), m.end(1), phrase, proposed=True)
 
 
 def title_report(title: str) -> Name | None:
