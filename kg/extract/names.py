@@ -272,7 +272,7 @@ def _headed(tokens: list[str]) -> bool:
     heads = p["method_heads"] | p["model_heads"] | p["dataset_heads"]
     return (
         len(tokens) >= 2
-        and all(_capitalized(t) or strong_name(t) for t in tokens)
+        and all(t[:1].isupper() or strong_name(t) for t in tokens)
         and tokens[-1].lower() in heads
     )
 

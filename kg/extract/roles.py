@@ -50,6 +50,11 @@ PROPOSED_OBJECT = re.compile(
     r"\b(?:propose|introduce|present|develop|release|design)[sd]?\s+(?:(?:a|an|the)\s+)?$", re.I
 )
 NOVEL_BEFORE = re.compile(r"\b(?:novel|new|our)\s+(?:\S+\s+){0,2}$", re.I)
+# `we propose a simple and effective remedy, SGDP`: the name stands in apposition
+PROPOSED_APPOSITION = re.compile(
+    r"\b(?:propose|introduce|present|develop)[sd]?\s+(?:(?:a|an|the)\s+)?(?:[\w\-]+\s+){0,5}[\w\-]+,\s+$",
+    re.I,
+)
 
 
 def is_proposal_sentence(sentence: str) -> bool:
@@ -62,7 +67,11 @@ def is_proposal_sentence(sentence: str) -> bool:
 
 def is_proposed_object(before: str) -> bool:
     """Whether the words right before a name make it the object of `introduce` or `novel`."""
-    return bool(PROPOSED_OBJECT.search(before[-40:]) or NOVEL_BEFORE.search(before[-40:]))
+    return bool(
+        PROPOSED_OBJECT.search(before[-40:])
+        or NOVEL_BEFORE.search(before[-40:])
+        or PROPOSED_APPOSITION.search(before[-80:])
+    )
 
 
 def compare_cue_before(sentence: str, offset: int) -> bool:
