@@ -15,6 +15,7 @@ from kg.extract.names import Name, context_type, is_generic, own_type
 from kg.extract.results import numbers
 from kg.extract.roles import (
     combine_roles,
+    is_named_apposition,
     is_proposal_sentence,
     is_proposed_object,
     role_of_mention,
@@ -388,6 +389,8 @@ def _marks_own_work(
         or (title_key.startswith(norm(f.surface)) and proposal and is_proposed_object(before))
         # a vocabulary dataset this paper introduces and spells out: `we introduce X (X-Bench)`
         or (group.type == NodeType.DATASET and defined and is_proposed_object(before))
+        # a known name given to what the paper proposes: `discovers an optimizer, Lion`
+        or is_named_apposition(before)
     )
 
 

@@ -52,7 +52,7 @@ PROPOSED_OBJECT = re.compile(
 NOVEL_BEFORE = re.compile(r"\b(?:novel|new|our)\s+(?:\S+\s+){0,2}$", re.I)
 # `we propose a simple and effective remedy, SGDP`: the name stands in apposition
 PROPOSED_APPOSITION = re.compile(
-    r"\b(?:propose|introduce|present|develop)[sd]?\s+(?:(?:a|an|the)\s+)?(?:[\w\-]+\s+){0,5}[\w\-]+,\s+$",
+    r"\b(?:propose|introduce|present|develop|discover)[sd]?\s+(?:(?:a|an|the)\s+)?(?:[\w\-]+\s+){0,5}[\w\-]+,\s+$",
     re.I,
 )
 
@@ -63,6 +63,11 @@ def is_proposal_sentence(sentence: str) -> bool:
     if cues["naming"].search(sentence) or OUR_WORK.search(sentence):
         return True
     return bool(AUTHOR_SUBJECT.search(sentence) and cues["propose"].search(sentence))
+
+
+def is_named_apposition(before: str) -> bool:
+    """`we propose a simple remedy, X` or `discovers an optimizer, X`: X names what is proposed."""
+    return bool(PROPOSED_APPOSITION.search(before[-80:]))
 
 
 def is_proposed_object(before: str) -> bool:
