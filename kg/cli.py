@@ -179,17 +179,36 @@ def papers_using(
 @export_app.command("rdf")
 def export_rdf(
     graph: GraphArg,
-    out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write.")],
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="File to write.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="ttl, nt or jsonld.")] = "ttl",
+    endpoint: Annotated[
+        str | None,
+        typer.Option(help="Also PUT the graph to this SPARQL 1.1 Graph Store URL (e.g. .../store)."),
+    ] = None,
+    graph_iri: Annotated[
+        str | None,
+        typer.Option("--graph", help="Named graph to replace at --endpoint (default graph if unset)."),
+    ] = None,
 ) -> None:
-    """Write the graph as RDF (Turtle, N-Triples or JSON-LD)."""
-    from kg.exporters.rdf import FORMATS, write_rdf
+    """Write the graph as RDF (Turtle, N-Triples or JSON-LD), to a file and/or a triple store.
+
+    The RDF uses the ontology in ontology/kg.ttl and conforms to ontology/shapes.ttl; evidence
+    for each edge sits on a reified rdf:Statement. JSON-LD uses ontology/context.jsonld.
+    """
+    from kg.exporters.rdf import FORMATS, push, write_rdf
     from kg.graph import load
 
     if fmt not in FORMATS:
         _fail(KgError(f"unknown RDF format {fmt!r} (known: {', '.join(FORMATS)})"))
+    if out_file is None and endpoint is None:
+        _fail(KgError("give --out FILE, --endpoint URL, or both"))
     try:
-        write_rdf(load(graph), out_file, fmt)
+        g = load(graph)
+        if out_file is not None:
+            write_rdf(g, out_file, fmt)
+        if endpoint is not None:
+            sent = push(g, endpoint, graph_iri)
+            err.print(f"sent {sent:,} bytes of N-Triples to {endpoint}")
     except KgError as e:
         _fail(e)
 
@@ -239,6 +258,107 @@ def export_vocab(
         write_skos(default_vocabulary(), out_file)
     except KgError as e:
         _fail(e)
+
+
+import_app = typer.Typer(help="Read a graph back from another format.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("rdf")
+def import_rdf(
+    rdf_file: Annotated[Path, typer.Argument(help="RDF written by kg: .ttl, .nt or .jsonld.")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for graph.json.")] = Path("out"),
+) -> None:
+    """Turn RDF written by `kg` back into graph.json (the same nodes, edges and attributes)."""
+    from kg.exporters.rdf import parse_rdf, read_rdf
+    from kg.graph import save
+
+    try:
+        g = read_rdf(parse_rdf(rdf_file))
+        save(g, out_dir / "graph.json")
+    except KgError as e:
+        _fail(e)
+    err.print(f"{g.number_of_nodes()} nodes, {g.number_of_edges()} edges -> {out_dir / 'graph.json'}")
+
+
+@app.command()
+def validate(
+    rdf_file: Annotated[Path, typer.Argument(help="RDF to check: .ttl, .nt or .jsonld.")],
+    shapes: Annotated[Path | None, typer.Option(help="SHACL shapes (default: ontology/shapes.ttl).")] = None,
+) -> None:
+    """Check RDF against the SHACL shapes; list every violation and exit 1 if there is any."""
+    from kg.exporters.rdf import parse_rdf
+    from kg.validation import validate as check
+
+    try:
+        violations = check(parse_rdf(rdf_file), shapes)
+    except KgError as e:
+        _fail(e)
+    if not violations:
+        out.print(f"{rdf_file}: conforms to the shapes")
+        return
+    t = Table(title=f"{len(violations)} violation(s) in {rdf_file}")
+    for c in ("focus node", "path", "message"):
+        t.add_column(c, overflow="fold")
+    for v in violations[:200]:
+        t.add_row(v.focus, v.path, v.message)
+    out.print(t)
+    raise typer.Exit(1)
+
+
+@app.command()
+def sparql(
+    graph: GraphArg,
+    query: Annotated[str | None, typer.Argument(help="A SPARQL SELECT or ASK query.")] = None,
+    query_file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Read the query from a .rq file.")
+    ] = None,
+    named: Annotated[
+        str | None, typer.Option("--query", "-q", help="A query from ontology/queries/, e.g. papers_using.")
+    ] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE: sets `VALUES ?NAME {...}`.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+) -> None:
+    """Run SPARQL on a built graph in an embedded store (pyoxigraph); no server needed.
+
+    GRAPH is a build folder (its graph.ttl), a graph.json, or an RDF file. Examples:
+
+        kg sparql out 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+        kg sparql out -q papers_using -p name=SDXL
+    """
+    import csv as csv_module
+
+    from kg.sparql import bind, named_query, open_store, run
+
+    try:
+        if sum(x is not None for x in (query, query_file, named)) != 1:
+            raise KgError("give exactly one of QUERY, --file or --query")
+        if query_file is not None:
+            if not query_file.exists():
+                raise KgError(f"{query_file}: no such file")
+            text = query_file.read_text(encoding="utf-8")
+        else:
+            text = named_query(named) if named else str(query)
+        params = dict(p.split("=", 1) for p in (param or []) if "=" in p)
+        table = run(open_store(graph), bind(text, params))
+    except KgError as e:
+        _fail(e)
+    if as_json:
+        sys.stdout.write(json.dumps(table.rows, ensure_ascii=False, indent=1) + "\n")
+    elif as_csv:
+        writer = csv_module.DictWriter(sys.stdout, fieldnames=table.columns)
+        writer.writeheader()
+        writer.writerows(table.rows)
+    else:
+        t = Table(title=f"{len(table.rows)} row(s)")
+        for c in table.columns:
+            t.add_column(c, overflow="fold")
+        for row in table.rows:
+            t.add_row(*("" if row[c] is None else str(row[c]) for c in table.columns))
+        out.print(t)
 
 
 if __name__ == "__main__":

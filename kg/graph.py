@@ -51,6 +51,8 @@ def build_graph(
     g = nx.MultiDiGraph()
     for ex in extractions:
         add_paper(g, ex, resolver, vocab)
+    for _, data in g.nodes(data=True):
+        data["aliases"] = sorted(data.get("aliases") or [])
     return g
 
 

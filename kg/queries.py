@@ -95,3 +95,72 @@ def stats(g: nx.MultiDiGraph, top: int = 10) -> dict:
             for n, c in papers_per_entity(g).most_common(top)
         ],
     }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    other: str
+    name: str
+    direction: str  # "baseline": the entity was run against `other`; "challenger": `other` beat it
+    title: str
+
+
+def compared_with(g: nx.MultiDiGraph, name: str) -> list[Comparison]:
+    """What an entity was compared with, both ways (as `ontology/queries/compared_with.rq`)."""
+    target = find_entity(g, name)
+    out = set()
+    for paper, _, d in g.in_edges(target, data=True):
+        if g.nodes[paper].get("type") != NodeType.PAPER:
+            continue
+        if d.get("type") in (Role.PROPOSES, Role.USES):
+            wanted, direction = Role.COMPARES_WITH, "baseline"
+        elif d.get("type") == Role.COMPARES_WITH:
+            wanted, direction = Role.PROPOSES, "challenger"
+        else:
+            continue
+        for _, other, e in g.out_edges(paper, data=True):
+            if e.get("type") == wanted and other != target:
+                out.add(Comparison(other, g.nodes[other]["name"], direction, g.nodes[paper]["title"]))
+    return sorted(out, key=lambda c: (c.name, c.direction, c.title))
+
+
+@dataclass(frozen=True)
+class ReportedResult:
+    title: str
+    subject: str | None
+    metric: str | None
+    value: float
+    unit: str | None
+    text: str | None
+
+
+def results_for_dataset(g: nx.MultiDiGraph, dataset: str, metric: str | None = None) -> list[ReportedResult]:
+    """Results reported on a dataset, highest value first (as `results_for_dataset.rq`)."""
+    target = find_entity(g, dataset)
+    out = []
+    for result, _, d in g.in_edges(target, data=True):
+        if d.get("type") != "DATASET":
+            continue
+        r = g.nodes[result]
+        if metric and (r.get("metric") or "").lower() != metric.lower():
+            continue
+        paper = next(u for u, _, e in g.in_edges(result, data=True) if e.get("type") == "REPORTS")
+        subject = next(
+            (g.nodes[v]["name"] for _, v, e in g.out_edges(result, data=True) if e.get("type") == "SUBJECT"),
+            None,
+        )
+        out.append(
+            ReportedResult(
+                g.nodes[paper]["title"], subject, r.get("metric"), r["value"], r.get("unit"), r.get("text")
+            )
+        )
+    return sorted(out, key=lambda r: (-r.value, r.title))
+
+
+def hardware_per_paper(g: nx.MultiDiGraph) -> list[tuple[str, str]]:
+    """(paper title, hardware name) pairs (as `hardware_per_paper.rq`)."""
+    return sorted(
+        (g.nodes[u]["title"], g.nodes[v]["name"])
+        for u, v, d in g.edges(data=True)
+        if d.get("type") == Role.RUNS_ON
+    )

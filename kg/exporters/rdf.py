@@ -1,21 +1,29 @@
-"""RDF: the graph under the ontology in `ontology/kg.ttl` (schema.org, Dublin Core, SKOS, PROV-O,
-ML-Schema), with evidence on every role edge by RDF reification.
+"""RDF both ways: the graph under the ontology in `ontology/kg.ttl` (schema.org, Dublin Core, SKOS,
+PROV-O, ML-Schema), and back.
 
-Reification, not RDF-star: every store and every rdflib version reads it, and SPARQL 1.1 can
-query it; an `rdf:Statement` carries the edge and its `kg:evidence` nodes hold mention, sentence
-and span.
+Evidence hangs off each edge by RDF reification rather than RDF-star: every store and every
+rdflib version reads it, and plain SPARQL 1.1 queries it. An `rdf:Statement` carries the edge;
+its `kg:evidence` nodes hold mention, sentence and span, and `prov:wasDerivedFrom` the paper.
+Everything in graph.json has a place in the RDF, so `read_rdf(to_rdf(g))` gives `g` back.
 """
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import networkx as nx
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from kg.errors import InputError
 from kg.io import atomic_file
+from kg.ontology import ontology_dir
+from kg.schema import NodeType
 
 BASE = "https://w3id.org/mlkg/"
 KG = Namespace(BASE + "ontology#")
@@ -42,7 +50,20 @@ PROPERTY = {
     "BASELINE": KG.baseline,
     "BROADER": KG.broader,
 }
+EDGE_OF = {v: k for k, v in PROPERTY.items()}
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+SUFFIX_FORMAT = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld"}
+PAPER_FIELDS = ("abstract", "published", "listing_date", "url", "code_url", "source")
+LITERAL_FIELDS = {  # graph.json attribute -> RDF property, per node type
+    "Paper": {
+        "title": DCTERMS.title,
+        "abstract": DCTERMS.abstract,
+        "listing_date": KG.listingDate,
+        "code_url": KG.codeUrl,
+        "source": KG.source,
+    },
+    "Result": {"unit": KG.unit, "metric": KG.metricName, "text": KG.text},
+}
 
 
 def iri(node_id: str) -> URIRef:
@@ -51,84 +72,230 @@ def iri(node_id: str) -> URIRef:
     return URIRef(RES + quote(kind, safe="") + "/" + quote(rest, safe="-._~"))
 
 
-def to_rdf(g: nx.MultiDiGraph) -> Graph:
-    rdf = Graph()
+def _bind(rdf: Graph) -> None:
     for prefix, ns in (
         ("kg", KG),
         ("schema", SCHEMA),
         ("mls", MLS),
         ("skos", SKOS),
         ("dcterms", DCTERMS),
+        ("prov", PROV),
         ("owl", OWL),
     ):
         rdf.bind(prefix, ns)
+
+
+def to_rdf(g: nx.MultiDiGraph) -> Graph:
+    rdf = Graph()
+    _bind(rdf)
     for node, data in g.nodes(data=True):
-        s = iri(node)
-        rdf.add((s, RDF.type, KG[str(data["type"])]))
-        rdf.add((s, KG.nodeId, Literal(node)))
-        if data.get("name") is not None:
-            rdf.add((s, SKOS.prefLabel, Literal(data["name"])))
-        for alias in data.get("aliases") or []:
-            rdf.add((s, SKOS.altLabel, Literal(alias)))
-        if "in_vocabulary" in data:
-            rdf.add((s, KG.inVocabulary, Literal(bool(data["in_vocabulary"]))))
-        if data["type"] == "Paper":
-            _paper(rdf, s, node, data)
-        elif data["type"] == "Result":
-            rdf.add((s, MLS.hasValue, Literal(float(data["value"]), datatype=XSD.double)))
-            if data.get("unit"):
-                rdf.add((s, KG.unit, Literal(data["unit"])))
-            if data.get("metric"):
-                rdf.add((s, KG.metricName, Literal(data["metric"])))
-            if data.get("text"):
-                rdf.add((s, KG.text, Literal(data["text"])))
-        elif data["type"] == "Repository" and data.get("url"):
-            rdf.add((s, SCHEMA.url, Literal(data["url"], datatype=XSD.anyURI)))
+        _node(rdf, node, data)
     for u, v, data in g.edges(data=True):
-        prop = PROPERTY[str(data["type"])]
-        s, o = iri(u), iri(v)
-        rdf.add((s, prop, o))
-        evidence = data.get("evidence") or []
-        if evidence:
-            st = BNode()
-            rdf.add((st, RDF.type, RDF.Statement))
-            rdf.add((st, RDF.subject, s))
-            rdf.add((st, RDF.predicate, prop))
-            rdf.add((st, RDF.object, o))
-            for ev in evidence:
-                e = BNode()
-                rdf.add((st, KG.evidence, e))
-                rdf.add((e, RDF.type, KG.Evidence))
-                for key in ("mention", "sentence", "field"):
-                    if ev.get(key) is not None:
-                        rdf.add((e, KG[key], Literal(ev[key])))
-                for key in ("start", "end"):
-                    if ev.get(key) is not None:
-                        rdf.add((e, KG[key], Literal(int(ev[key]))))
+        _edge(rdf, g, u, v, data)
     return rdf
 
 
-def _paper(rdf: Graph, s: URIRef, node: str, data: dict) -> None:
-    rdf.add((s, DCTERMS.title, Literal(data["title"])))
-    if data.get("abstract"):
-        rdf.add((s, DCTERMS.abstract, Literal(data["abstract"])))
+def _node(rdf: Graph, node: str, data: dict[str, Any]) -> None:
+    s = iri(node)
+    kind = str(data["type"])
+    rdf.add((s, RDF.type, KG[kind]))
+    rdf.add((s, KG.nodeId, Literal(node)))
+    rdf.add((s, SKOS.prefLabel, Literal(data.get("name") or "")))
+    for alias in data.get("aliases") or []:
+        rdf.add((s, SKOS.altLabel, Literal(alias)))
+    if "in_vocabulary" in data:
+        rdf.add((s, KG.inVocabulary, Literal(bool(data["in_vocabulary"]))))
+    for key, prop in LITERAL_FIELDS.get(kind, {}).items():
+        if data.get(key) is not None:
+            rdf.add((s, prop, Literal(data[key])))
+    if kind == "Paper":
+        _paper(rdf, s, data)
+    elif kind == "Result":
+        rdf.add((s, MLS.hasValue, Literal(float(data["value"]), datatype=XSD.double)))
+    elif kind == "Repository" and data.get("url"):
+        rdf.add((s, SCHEMA.url, Literal(data["url"], datatype=XSD.anyURI)))
+
+
+def _paper(rdf: Graph, s: URIRef, data: dict[str, Any]) -> None:
     if data.get("published"):
         rdf.add((s, DCTERMS.issued, Literal(data["published"], datatype=XSD.date)))
-    if data.get("listing_date"):
-        rdf.add((s, KG.listingDate, Literal(data["listing_date"])))
-    if data.get("source"):
-        rdf.add((s, KG.source, Literal(data["source"])))
-    for author in data.get("authors") or []:
-        rdf.add((s, SCHEMA.author, Literal(author)))
-    url = data.get("url") or ""
-    if url.startswith(ARXIV):
-        rdf.add((s, DCTERMS.identifier, Literal("arXiv:" + url[len(ARXIV) :])))
-        rdf.add((s, OWL.sameAs, URIRef(ARXIV + quote(url[len(ARXIV) :], safe="/.-"))))
-    elif url:
+    url = data.get("url")
+    if url:
         rdf.add((s, SCHEMA.url, Literal(url, datatype=XSD.anyURI)))
+        if url.startswith(ARXIV):
+            arxiv_id = url[len(ARXIV) :]
+            rdf.add((s, DCTERMS.identifier, Literal("arXiv:" + arxiv_id)))
+            rdf.add((s, RDFS.seeAlso, URIRef(ARXIV + quote(arxiv_id, safe="/.-"))))
+    if data.get("authors"):
+        head = BNode()
+        Collection(rdf, head, [Literal(a) for a in data["authors"]])
+        rdf.add((s, SCHEMA.author, head))
+
+
+def _edge(rdf: Graph, g: nx.MultiDiGraph, u: str, v: str, data: dict[str, Any]) -> None:
+    prop = PROPERTY[str(data["type"])]
+    s, o = iri(u), iri(v)
+    rdf.add((s, prop, o))
+    evidence = data.get("evidence") or []
+    if not evidence:
+        return
+    statement = BNode()
+    rdf.add((statement, RDF.type, RDF.Statement))
+    rdf.add((statement, RDF.subject, s))
+    rdf.add((statement, RDF.predicate, prop))
+    rdf.add((statement, RDF.object, o))
+    for ev in evidence:
+        e = BNode()
+        rdf.add((statement, KG.evidence, e))
+        rdf.add((e, RDF.type, KG.Evidence))
+        rdf.add((e, PROV.wasDerivedFrom, s))
+        for key in ("mention", "sentence", "field"):
+            if ev.get(key) is not None:
+                rdf.add((e, KG[key], Literal(ev[key])))
+        for key, prop_name in (("start", "start"), ("end", "end"), ("sentence_start", "sentenceStart")):
+            if ev.get(key) is not None:
+                rdf.add((e, KG[prop_name], Literal(int(ev[key]))))
+
+
+def jsonld_context() -> dict[str, Any]:
+    with open(ontology_dir() / "context.jsonld", encoding="utf-8") as f:
+        return json.load(f)["@context"]
+
+
+def serialize(g: nx.MultiDiGraph, fmt: str = "ttl") -> bytes:
+    rdf = to_rdf(g)
+    if fmt == "jsonld":
+        return rdf.serialize(format="json-ld", context=jsonld_context(), encoding="utf-8")
+    return rdf.serialize(format=FORMATS[fmt], encoding="utf-8")
 
 
 def write_rdf(g: nx.MultiDiGraph, path: Path, fmt: str = "ttl") -> None:
-    data = to_rdf(g).serialize(format=FORMATS[fmt], encoding="utf-8")
+    data = serialize(g, fmt)
     with atomic_file(path, "wb", encoding=None) as f:
         f.write(data)
+
+
+# ---- back from RDF ----
+
+
+def parse_rdf(path: Path, fmt: str | None = None) -> Graph:
+    rdf = Graph()
+    fmt = fmt or SUFFIX_FORMAT.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(path, "unknown RDF syntax (use .ttl, .nt or .jsonld, or --format)")
+    try:
+        rdf.parse(path, format=fmt)
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except Exception as e:  # rdflib raises many kinds; all mean the same to a user
+        raise InputError(path, f"not valid {fmt}: {str(e).splitlines()[0][:200]}") from None
+    return rdf
+
+
+def read_rdf(rdf: Graph) -> nx.MultiDiGraph:
+    """The graph that `to_rdf` wrote: same nodes, edges and attributes."""
+    g = nx.MultiDiGraph()
+    ids = {s: str(o) for s, o in rdf.subject_objects(KG.nodeId)}
+    types = {str(t) for t in NodeType}
+    for s, node in ids.items():
+        kind = next(
+            (str(t)[len(str(KG)) :] for t in rdf.objects(s, RDF.type) if str(t)[len(str(KG)) :] in types),
+            None,
+        )
+        if kind is None:
+            continue
+        g.add_node(node, **_node_data(rdf, s, kind))
+    evidence = _evidence_by_edge(rdf, ids)
+    for s, p, o in rdf:
+        edge_type = EDGE_OF.get(p)
+        if edge_type is None or s not in ids or o not in ids:
+            continue
+        attrs: dict[str, Any] = {"type": edge_type}
+        found = evidence.get((ids[s], edge_type, ids[o]))
+        if found:
+            attrs["mentions"] = sorted({ev["mention"] for ev in found})
+            attrs["evidence"] = sorted(found, key=_evidence_order)
+        g.add_edge(ids[s], ids[o], key=edge_type, **attrs)
+    return g
+
+
+def _literal(rdf: Graph, s: Any, prop: URIRef) -> Any:
+    value = rdf.value(s, prop)
+    return None if value is None else value.toPython()
+
+
+def _node_data(rdf: Graph, s: Any, kind: str) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "type": kind,
+        "name": str(rdf.value(s, SKOS.prefLabel) or ""),
+        "aliases": sorted(str(a) for a in rdf.objects(s, SKOS.altLabel)),
+    }
+    if (s, KG.inVocabulary, None) in rdf:
+        data["in_vocabulary"] = bool(_literal(rdf, s, KG.inVocabulary))
+    for key, prop in LITERAL_FIELDS.get(kind, {}).items():
+        data[key] = _literal(rdf, s, prop)
+    if kind == "Paper":
+        issued = rdf.value(s, DCTERMS.issued)
+        data["published"] = str(issued) if issued is not None else None
+        url = rdf.value(s, SCHEMA.url)
+        data["url"] = str(url) if url is not None else None
+        head = rdf.value(s, SCHEMA.author)
+        data["authors"] = [str(a) for a in Collection(rdf, head)] if head is not None else []
+    elif kind == "Result":
+        data["value"] = float(_literal(rdf, s, MLS.hasValue))
+    elif kind == "Repository":
+        url = rdf.value(s, SCHEMA.url)
+        data["url"] = str(url) if url is not None else None
+    return data
+
+
+def _evidence_by_edge(rdf: Graph, ids: dict) -> dict[tuple[str, str, str], list[dict]]:
+    out: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for statement in rdf.subjects(RDF.type, RDF.Statement):
+        s, p, o = (rdf.value(statement, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+        if s not in ids or o not in ids or p not in EDGE_OF:
+            continue
+        for e in rdf.objects(statement, KG.evidence):
+            ev: dict[str, Any] = {}
+            for key in ("field", "start", "end", "mention", "sentence"):
+                value = _literal(rdf, e, KG[key])
+                if value is not None:
+                    ev[key] = value
+            sentence_start = _literal(rdf, e, KG.sentenceStart)
+            if sentence_start is not None:
+                ev["sentence_start"] = sentence_start
+            out[(ids[s], EDGE_OF[p], ids[o])].append(ev)
+    return out
+
+
+def _evidence_order(ev: dict[str, Any]) -> tuple:
+    return (ev.get("field") != "title", ev.get("start", 0), ev.get("end", 0), ev.get("mention", ""))
+
+
+def push(g: nx.MultiDiGraph, endpoint: str, graph_iri: str | None = None, timeout: float = 60) -> int:
+    """Replace a graph in a SPARQL 1.1 store with the Graph Store Protocol (HTTP PUT).
+
+    `endpoint` is the store's Graph Store URL (Oxigraph: `http://host:7878/store`). Returns the
+    number of bytes sent.
+    """
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from kg.errors import KgError
+
+    target = f"graph={urllib.parse.quote(graph_iri, safe='')}" if graph_iri else "default"
+    url = f"{endpoint}{'&' if '?' in endpoint else '?'}{target}"
+    body = serialize(g, "nt")
+    request = urllib.request.Request(
+        url, data=body, method="PUT", headers={"Content-Type": "application/n-triples"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            response.read()
+    except urllib.error.HTTPError as e:
+        detail = e.read().decode("utf-8", "replace").strip().splitlines()[:1]
+        raise KgError(f"{endpoint}: the store refused the graph (HTTP {e.code}) {' '.join(detail)}") from None
+    except (urllib.error.URLError, OSError) as e:
+        raise KgError(f"{endpoint}: cannot reach the store ({getattr(e, 'reason', e)})") from None
+    return len(body)
