@@ -11,6 +11,11 @@ from typing import Any
 REPO_ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology"
 
 
+def cypher_dir() -> Path:
+    """`$KG_CYPHER`, else the `cypher/` folder beside the package."""
+    return Path(os.environ.get("KG_CYPHER") or REPO_ONTOLOGY.parent / "cypher")
+
+
 def ontology_dir() -> Path:
     """`$KG_ONTOLOGY`, else the `ontology/` folder beside the package."""
     return Path(os.environ.get("KG_ONTOLOGY") or REPO_ONTOLOGY)

@@ -164,3 +164,13 @@ def hardware_per_paper(g: nx.MultiDiGraph) -> list[tuple[str, str]]:
         for u, v, d in g.edges(data=True)
         if d.get("type") == Role.RUNS_ON
     )
+
+
+def shortest_path(g: nx.MultiDiGraph, source: str, target: str, cutoff: int = 8) -> list[str]:
+    """Node ids on a shortest undirected path between two entities; empty when none."""
+    a, b = find_entity(g, source), find_entity(g, target)
+    try:
+        path = nx.shortest_path(g.to_undirected(as_view=True), a, b)
+    except nx.NetworkXNoPath:
+        return []
+    return path if len(path) - 1 <= cutoff else []

@@ -1,0 +1,4 @@
+// The hardware each paper runs on.
+MATCH (p:Paper)-[:RUNS_ON]->(h:Hardware)
+RETURN p.title AS title, h.name AS hardware
+ORDER BY title, hardware;
