@@ -58,3 +58,20 @@ def oxigraph_server():
     yield url
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def neo4j_server():
+    """A real Neo4j 5.26 (tests/neo4j_server, built with Maven) with Bolt on 127.0.0.1.
+
+    Yields (bolt uri, auth). Built and started once per session, stopped at the end.
+    """
+    import neo4j_harness
+
+    neo4j_harness.build_server()
+    port = free_port()
+    proc = neo4j_harness.start_server(port)
+    try:
+        yield f"bolt://127.0.0.1:{port}", neo4j_harness.AUTH
+    finally:
+        neo4j_harness.stop_server(proc)

@@ -158,9 +158,7 @@ def _batches(rows: list, size: int = BATCH) -> Iterator[list]:
 
 def schema_statements() -> list[str]:
     """The statements of `cypher/schema.cypher`: constraints and indexes, all IF NOT EXISTS."""
-    text = (cypher_dir() / "schema.cypher").read_text(encoding="utf-8")
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
-    return [stmt.strip() for stmt in body.split(";") if stmt.strip()]
+    return split_script((cypher_dir() / "schema.cypher").read_text(encoding="utf-8"))
 
 
 def node_batches(g: nx.MultiDiGraph, size: int = BATCH) -> Iterator[tuple[str, list[dict]]]:
@@ -200,3 +198,12 @@ def cypher_script(g: nx.MultiDiGraph) -> Iterator[str]:
         yield stmt + ";\n"
     for statement, rows in (*node_batches(g), *relationship_batches(g)):
         yield statement.replace("$rows", cypher_literal(rows), 1) + ";\n"
+
+
+def split_script(text: str) -> list[str]:
+    """The statements of a Cypher script: `//` comment lines dropped, split at `;` line ends.
+
+    Safe for import.cypher, whose literals never hold a raw newline.
+    """
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+    return [s.strip() for s in re.split(r";\s*(?:\n|$)", body) if s.strip()]
