@@ -3,12 +3,10 @@
 // Parameters: $name.
 MATCH (target:Entity)
 WHERE toLower(target.name) = toLower($name) OR any(a IN target.aliases WHERE toLower(a) = toLower($name))
-CALL {
-  WITH target
+CALL (target) {
   MATCH (p:Paper)-[:PROPOSES|USES]->(target), (p)-[:COMPARES_WITH]->(other)
   RETURN p, other, 'baseline' AS direction
   UNION
-  WITH target
   MATCH (p:Paper)-[:COMPARES_WITH]->(target), (p)-[:PROPOSES]->(other)
   RETURN p, other, 'challenger' AS direction
 }

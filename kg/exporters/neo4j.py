@@ -93,7 +93,7 @@ def _write_csv(g: nx.MultiDiGraph, out: Path) -> None:
                 w.writerow(
                     [
                         node,
-                        f"Entity;{label}" if label in _ENTITY else label,
+                        f"Entity{ARRAY_DELIMITER}{label}" if label in _ENTITY else label,
                         *(_csv_value(data.get(k), t) for k, t in NODE_FIELDS.items()),
                     ]
                 )

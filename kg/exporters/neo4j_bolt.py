@@ -50,7 +50,7 @@ def load_graph(
             driver.verify_connectivity()
             with driver.session(database=database) as session:
                 if wipe:
-                    session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS").consume()
+                    session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS").consume()
                 for statement in schema_statements():
                     session.run(statement).consume()
                 for statement, rows in batches:

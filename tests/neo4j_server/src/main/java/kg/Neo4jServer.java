@@ -70,7 +70,7 @@ public final class Neo4jServer {
 
         // Fail fast on a busy port (Neo4j itself takes ~20 s to give up).
         try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
-            probe.setReuseAddress(true);
+            // free: close it again and let Neo4j bind
         } catch (IOException e) {
             System.err.println("port 127.0.0.1:" + port + " is not free: " + e.getMessage());
             System.exit(4);
