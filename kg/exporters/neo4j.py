@@ -126,7 +126,7 @@ def _import_sh(g: nx.MultiDiGraph) -> str:
         'cd "$(dirname "$0")"\n'
         'DB="${1:-neo4j}"\n'
         '"${NEO4J_HOME:?set NEO4J_HOME}/bin/neo4j-admin" database import full "$DB" \\\n'
-        f"  --overwrite-destination=false --array-delimiter='{ARRAY_DELIMITER}' \\\n"
+        f"  --overwrite-destination=false --multiline-fields=true --array-delimiter='{ARRAY_DELIMITER}' \\\n"
         f"  {nodes} \\\n  {rels}\n"
     )
 

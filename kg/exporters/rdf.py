@@ -10,7 +10,9 @@ Everything in graph.json has a place in the RDF, so `read_rdf(to_rdf(g))` gives 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -85,76 +87,124 @@ def _bind(rdf: Graph) -> None:
         rdf.bind(prefix, ns)
 
 
+Term = URIRef | Literal | BNode
+Triple = tuple[Term, Term, Term]
+
+
 def to_rdf(g: nx.MultiDiGraph) -> Graph:
     rdf = Graph()
     _bind(rdf)
-    for node, data in g.nodes(data=True):
-        _node(rdf, node, data)
-    for u, v, data in g.edges(data=True):
-        _edge(rdf, g, u, v, data)
+    for triple in triples(g):
+        rdf.add(triple)
     return rdf
 
 
-def _node(rdf: Graph, node: str, data: dict[str, Any]) -> None:
+def triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
+    """Every triple of the graph's RDF, node by node, then edge by edge."""
+    for node, data in g.nodes(data=True):
+        yield from _node(node, data)
+    for u, v, data in g.edges(data=True):
+        yield from _edge(u, v, data)
+
+
+def _node(node: str, data: dict[str, Any]) -> Iterator[Triple]:
     s = iri(node)
     kind = str(data["type"])
-    rdf.add((s, RDF.type, KG[kind]))
-    rdf.add((s, KG.nodeId, Literal(node)))
-    rdf.add((s, SKOS.prefLabel, Literal(data.get("name") or "")))
+    yield s, RDF.type, KG[kind]
+    yield s, KG.nodeId, Literal(node)
+    yield s, SKOS.prefLabel, Literal(data.get("name") or "")
     for alias in data.get("aliases") or []:
-        rdf.add((s, SKOS.altLabel, Literal(alias)))
+        yield s, SKOS.altLabel, Literal(alias)
     if "in_vocabulary" in data:
-        rdf.add((s, KG.inVocabulary, Literal(bool(data["in_vocabulary"]))))
+        yield s, KG.inVocabulary, Literal(bool(data["in_vocabulary"]))
     for key, prop in LITERAL_FIELDS.get(kind, {}).items():
         if data.get(key) is not None:
-            rdf.add((s, prop, Literal(data[key])))
+            yield s, prop, Literal(data[key])
     if kind == "Paper":
-        _paper(rdf, s, data)
+        yield from _paper(s, data)
     elif kind == "Result":
-        rdf.add((s, MLS.hasValue, Literal(float(data["value"]), datatype=XSD.double)))
+        yield s, MLS.hasValue, Literal(float(data["value"]), datatype=XSD.double)
     elif kind == "Repository" and data.get("url"):
-        rdf.add((s, SCHEMA.url, Literal(data["url"], datatype=XSD.anyURI)))
+        yield s, SCHEMA.url, Literal(data["url"], datatype=XSD.anyURI)
 
 
-def _paper(rdf: Graph, s: URIRef, data: dict[str, Any]) -> None:
+def _paper(s: URIRef, data: dict[str, Any]) -> Iterator[Triple]:
     if data.get("published"):
-        rdf.add((s, DCTERMS.issued, Literal(data["published"], datatype=XSD.date)))
+        yield s, DCTERMS.issued, Literal(data["published"], datatype=XSD.date)
     url = data.get("url")
     if url:
-        rdf.add((s, SCHEMA.url, Literal(url, datatype=XSD.anyURI)))
+        yield s, SCHEMA.url, Literal(url, datatype=XSD.anyURI)
         if url.startswith(ARXIV):
             arxiv_id = url[len(ARXIV) :]
-            rdf.add((s, DCTERMS.identifier, Literal("arXiv:" + arxiv_id)))
-            rdf.add((s, RDFS.seeAlso, URIRef(ARXIV + quote(arxiv_id, safe="/.-"))))
-    if data.get("authors"):
-        head = BNode()
-        Collection(rdf, head, [Literal(a) for a in data["authors"]])
-        rdf.add((s, SCHEMA.author, head))
+            yield s, DCTERMS.identifier, Literal("arXiv:" + arxiv_id)
+            yield s, RDFS.seeAlso, URIRef(ARXIV + quote(arxiv_id, safe="/.-"))
+    authors = data.get("authors") or []
+    if authors:  # an rdf:List keeps their order
+        cells = [BNode() for _ in authors]
+        yield s, SCHEMA.author, cells[0]
+        for i, (cell, author) in enumerate(zip(cells, authors, strict=True)):
+            yield cell, RDF.first, Literal(author)
+            yield cell, RDF.rest, cells[i + 1] if i + 1 < len(cells) else RDF.nil
 
 
-def _edge(rdf: Graph, g: nx.MultiDiGraph, u: str, v: str, data: dict[str, Any]) -> None:
+def _edge(u: str, v: str, data: dict[str, Any]) -> Iterator[Triple]:
     prop = PROPERTY[str(data["type"])]
     s, o = iri(u), iri(v)
-    rdf.add((s, prop, o))
+    yield s, prop, o
     evidence = data.get("evidence") or []
     if not evidence:
         return
     statement = BNode()
-    rdf.add((statement, RDF.type, RDF.Statement))
-    rdf.add((statement, RDF.subject, s))
-    rdf.add((statement, RDF.predicate, prop))
-    rdf.add((statement, RDF.object, o))
+    yield statement, RDF.type, RDF.Statement
+    yield statement, RDF.subject, s
+    yield statement, RDF.predicate, prop
+    yield statement, RDF.object, o
     for ev in evidence:
         e = BNode()
-        rdf.add((statement, KG.evidence, e))
-        rdf.add((e, RDF.type, KG.Evidence))
-        rdf.add((e, PROV.wasDerivedFrom, s))
+        yield statement, KG.evidence, e
+        yield e, RDF.type, KG.Evidence
+        yield e, PROV.wasDerivedFrom, s
         for key in ("mention", "sentence", "field"):
             if ev.get(key) is not None:
-                rdf.add((e, KG[key], Literal(ev[key])))
+                yield e, KG[key], Literal(ev[key])
         for key, prop_name in (("start", "start"), ("end", "end"), ("sentence_start", "sentenceStart")):
             if ev.get(key) is not None:
-                rdf.add((e, KG[prop_name], Literal(int(ev[key]))))
+                yield e, KG[prop_name], Literal(int(ev[key]))
+
+
+# ---- a fast N-Triples writer: rdflib's serializers take minutes on a 10k-paper graph ----
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f\ud800-\udfff]')
+
+
+def _escape(char: str) -> str:
+    found = _ESCAPES.get(char)
+    if found is not None:
+        return found
+    if "\ud800" <= char <= "\udfff":  # a lone surrogate cannot be written as UTF-8
+        return "\\uFFFD"
+    return f"\\u{ord(char):04X}"
+
+
+def _nt(term: Term) -> str:
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    text = _NEEDS_ESCAPE.sub(lambda m: _escape(m.group(0)), str(term))
+    if term.datatype is None or term.datatype == XSD.string:
+        return f'"{text}"'
+    if term.datatype == XSD.double:
+        text = repr(float(term.toPython()))
+        text = {"inf": "INF", "-inf": "-INF", "nan": "NaN"}.get(text, text)
+    return f'"{text}"^^<{term.datatype}>'
+
+
+def ntriples(g: nx.MultiDiGraph) -> Iterator[str]:
+    """The graph's RDF as N-Triples lines (also valid Turtle)."""
+    for s, p, o in triples(g):
+        yield f"{_nt(s)} {_nt(p)} {_nt(o)} .\n"
 
 
 def jsonld_context() -> dict[str, Any]:
@@ -162,15 +212,27 @@ def jsonld_context() -> dict[str, Any]:
         return json.load(f)["@context"]
 
 
-def serialize(g: nx.MultiDiGraph, fmt: str = "ttl") -> bytes:
+TURTLE_HEADER = "".join(
+    f"@prefix {p}: <{ns}> .\n"
+    for p, ns in (("kg", KG), ("schema", SCHEMA), ("mls", MLS), ("skos", SKOS), ("dcterms", DCTERMS))
+)
+
+
+def serialize(g: nx.MultiDiGraph, fmt: str = "ttl", pretty: bool = False) -> bytes:
+    """Bytes of the graph's RDF. N-Triples, and Turtle unless `pretty`, come from the fast
+    writer (Turtle as prefixes plus N-Triples lines); JSON-LD and pretty Turtle from rdflib."""
+    if fmt == "nt":
+        return "".join(ntriples(g)).encode("utf-8")
+    if fmt == "ttl" and not pretty:
+        return (TURTLE_HEADER + "\n" + "".join(ntriples(g))).encode("utf-8")
     rdf = to_rdf(g)
     if fmt == "jsonld":
         return rdf.serialize(format="json-ld", context=jsonld_context(), encoding="utf-8")
     return rdf.serialize(format=FORMATS[fmt], encoding="utf-8")
 
 
-def write_rdf(g: nx.MultiDiGraph, path: Path, fmt: str = "ttl") -> None:
-    data = serialize(g, fmt)
+def write_rdf(g: nx.MultiDiGraph, path: Path, fmt: str = "ttl", pretty: bool = False) -> None:
+    data = serialize(g, fmt, pretty)
     with atomic_file(path, "wb", encoding=None) as f:
         f.write(data)
 

@@ -94,7 +94,8 @@ def paper_from_record(
     pid = pid or raw_id.strip() or slug(title)[:80]
     if not url and ARXIV_ID.fullmatch(pid):
         url = f"https://arxiv.org/abs/{pid}"
-    code_url = record.get("code_url") or record.get("githubRepo")
+    code_url = collapse(record.get("code_url") or record.get("githubRepo")).replace(" ", "") or None
+    url = collapse(url).replace(" ", "") or None if isinstance(url, str) else None
     return Paper(
         id=pid,
         title=title,

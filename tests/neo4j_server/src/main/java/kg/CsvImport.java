@@ -66,6 +66,7 @@ public final class CsvImport {
         cmd.add(database);
         cmd.add("--array-delimiter=|");
         cmd.add("--overwrite-destination=false");
+        cmd.add("--multiline-fields=true");
         cmd.add("--threads=2");
         cmd.add("--max-off-heap-memory=256m");
         cmd.add("--report-file=" + home.resolve("import.report"));
