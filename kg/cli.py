@@ -228,17 +228,42 @@ def export_neo4j(
         _fail(e)
 
 
-@export_app.command("html")
-def export_html(
+@app.command("html")
+def html_page(
     graph: GraphArg,
-    out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write.")],
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write.")] = Path("graph.html"),
+    focus: Annotated[str | None, typer.Option(help="Show the neighbourhood of this entity.")] = None,
+    depth: Annotated[int, typer.Option(help="Hops around --focus.")] = 1,
+    types: Annotated[
+        str | None, typer.Option(help="Comma-separated node types to show, e.g. Model,Dataset.")
+    ] = None,
+    min_degree: Annotated[int, typer.Option(help="Hide nodes with fewer links.")] = 0,
+    max_nodes: Annotated[
+        int | None, typer.Option(help="Keep the most connected nodes; the page says what it left out.")
+    ] = None,
+    papers: Annotated[
+        bool, typer.Option("--papers/--no-papers", help="--no-papers: link entities that share papers.")
+    ] = True,
 ) -> None:
-    """Write an interactive HTML page of the graph that opens offline."""
-    from kg.exporters.html import write_html
+    """Write an interactive HTML page of the graph that opens offline (file://, no network).
+
+    Colour and shape per node type with a legend, size by degree, tooltips with aliases, papers
+    and evidence, edges coloured by role, a search box and a type filter. For big graphs use
+    --focus, --types, --min-degree, --max-nodes or --no-papers.
+    """
+    from kg.exporters.html import HtmlView, write_html
     from kg.graph import load
 
     try:
-        write_html(load(graph), out_file)
+        view = HtmlView(
+            focus=focus,
+            depth=depth,
+            types=types.split(",") if types else None,
+            min_degree=min_degree,
+            max_nodes=max_nodes,
+            papers=papers,
+        )
+        write_html(load(graph), out_file, view)
     except KgError as e:
         _fail(e)
 

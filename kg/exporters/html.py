@@ -1,19 +1,25 @@
-"""An interactive HTML page of the graph (pyvis), self-contained so it opens offline.
+"""An interactive HTML page of the graph (pyvis / vis-network), self-contained so it opens offline.
 
-Every string from a paper is HTML-escaped before it reaches the page: pyvis shows tooltips with
-`innerHTML`.
+Strings from papers never become markup: labels are drawn on a canvas, and tooltips are built in
+the browser with `innerText` from plain-text fields; the data sits in the page as JSON that
+Jinja's `tojson` escapes.
 """
 
 from __future__ import annotations
 
-import html
+import json
 import re
+from collections import Counter
+from itertools import combinations
 from pathlib import Path
 
 import networkx as nx
+from pydantic import BaseModel, Field
 from pyvis.network import Network
 
 from kg.io import atomic_file
+from kg.queries import find_entity
+from kg.schema import ENTITY_TYPES
 
 STYLE = {
     "Paper": ("#9e9e9e", "square"),
@@ -33,60 +39,147 @@ EDGE_COLOR = {
     "EVALUATED_ON": "#2ca02c",
     "RUNS_ON": "#8c564b",
     "MEASURES": "#ff7f0e",
+    "ADDRESSES": "#9467bd",
+    "CO_OCCURS": "#bbbbbb",
 }
-OPTIONS = """{
-  "layout": {"improvedLayout": false},
-  "interaction": {"hover": true, "navigationButtons": false},
-  "physics": {"solver": "barnesHut", "stabilization": {"enabled": true, "iterations": 300}},
-  "edges": {"smooth": false}
-}"""
+DEFAULT_TYPES = ("Paper", *(str(t) for t in ENTITY_TYPES))
+OPTIONS = {
+    "layout": {"improvedLayout": False},
+    "interaction": {"hover": True, "tooltipDelay": 150},
+    "physics": {"solver": "barnesHut", "stabilization": {"enabled": True, "iterations": 300}},
+    "edges": {"smooth": False, "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}},
+    "nodes": {"font": {"size": 16, "strokeWidth": 3, "strokeColor": "#ffffff"}},
+}
 REMOTE_TAGS = re.compile(r"<(link|script)\b[^>]*https?://[^>]*>(\s*</script>)?", re.S)
+SCRIPT = (Path(__file__).with_name("html_page.js")).read_text(encoding="utf-8")
 
 
-def _tooltip(g: nx.MultiDiGraph, node: str) -> str:
+class HtmlView(BaseModel):
+    """Which part of the graph a page shows."""
+
+    focus: str | None = Field(None, description="an entity name: show its neighbourhood")
+    depth: int = Field(1, ge=1, description="hops around --focus")
+    types: list[str] | None = Field(None, description="node types to show (default: papers and entities)")
+    min_degree: int = Field(0, ge=0, description="hide nodes with fewer links")
+    max_nodes: int | None = Field(None, ge=1, description="keep only the most connected nodes")
+    papers: bool = Field(True, description="False: link entities that share papers instead")
+
+
+def select_view(g: nx.MultiDiGraph, view: HtmlView) -> tuple[nx.MultiDiGraph, list[str]]:
+    """The subgraph a view shows, and notes on what it leaves out."""
+    notes: list[str] = []
+    types = set(view.types or DEFAULT_TYPES)
+    if not view.papers:
+        types.discard("Paper")
+    h = g
+    if view.focus:
+        center = find_entity(g, view.focus)
+        keep = nx.ego_graph(g.to_undirected(as_view=True), center, radius=view.depth).nodes
+        h = g.subgraph(keep)
+        notes.append(f"neighbourhood of {g.nodes[center]['name']} ({view.depth} hop(s))")
+    if not view.papers:
+        h = cooccurrence(h, types)
+    else:
+        h = h.subgraph([n for n, d in h.nodes(data=True) if d.get("type") in types])
+    if view.min_degree:
+        h = h.subgraph([n for n, k in h.degree() if k >= view.min_degree])
+    total = h.number_of_nodes()
+    if view.max_nodes and total > view.max_nodes:
+        ranked = sorted(h.degree(), key=lambda item: (-item[1], item[0]))[: view.max_nodes]
+        h = h.subgraph([n for n, _ in ranked])
+        left = Counter(d.get("type") for n, d in g.nodes(data=True) if n not in h and d.get("type") in types)
+        notes.append(
+            f"showing the {view.max_nodes:,} most connected of {total:,} nodes; left out: "
+            + ", ".join(f"{c:,} {t}" for t, c in sorted(left.items()))
+        )
+    return nx.MultiDiGraph(h), notes
+
+
+def cooccurrence(g: nx.MultiDiGraph, types: set[str]) -> nx.MultiDiGraph:
+    """Entities linked when papers name both, weighted by how many papers do."""
+    out = nx.MultiDiGraph()
+    weight: Counter = Counter()
+    for paper, data in g.nodes(data=True):
+        if data.get("type") != "Paper":
+            continue
+        named = sorted({v for _, v in g.out_edges(paper) if g.nodes[v].get("type") in types})
+        for v in named:
+            out.add_node(v, **g.nodes[v])
+        for a, b in combinations(named, 2):
+            weight[(a, b)] += 1
+    for (a, b), w in weight.items():
+        out.add_edge(a, b, key="CO_OCCURS", type="CO_OCCURS", weight=w)
+    return out
+
+
+def _tip(g: nx.MultiDiGraph, node: str) -> tuple[str, str | None]:
+    """A node's tooltip as plain text, and a link to open."""
     data = g.nodes[node]
-    lines = [f"<b>{html.escape(str(data.get('name', node)))}</b>", html.escape(str(data["type"]))]
+    lines = [str(data.get("name", node)), str(data.get("type"))]
     if data.get("aliases"):
-        lines.append("aka " + html.escape(", ".join(map(str, data["aliases"][:8]))))
-    if data["type"] == "Paper" and data.get("url"):
-        url = html.escape(str(data["url"]), quote=True)
-        lines.append(f'<a href="{url}" target="_blank">{url}</a>')
+        lines.append("also: " + ", ".join(map(str, data["aliases"][:8])))
+    link = data.get("url") if data.get("type") in ("Paper", "Repository") else None
     papers = [u for u, _ in g.in_edges(node) if g.nodes[u].get("type") == "Paper"]
     if papers:
-        lines.append(f"{len(papers)} paper(s)")
-    for _u, _, e in list(g.in_edges(node, data=True))[:3]:
-        for ev in e.get("evidence", [])[:1]:
+        lines.append(f"{len(papers)} paper(s): " + "; ".join(g.nodes[p]["title"][:80] for p in papers[:5]))
+    for _, _, e in list(g.in_edges(node, data=True))[:3]:
+        for ev in (e.get("evidence") or [])[:1]:
             if ev.get("sentence"):
-                lines.append("“" + html.escape(ev["sentence"][:200]) + "”")
-    return "<br>".join(lines)
+                lines.append(f"{e.get('type')}: “{ev['sentence'][:240]}”")
+    return "\n".join(lines), link
 
 
-def write_html(g: nx.MultiDiGraph, path: Path) -> None:
-    net = Network(height="900px", width="100%", directed=True, cdn_resources="in_line", notebook=False)
-    degree = dict(g.degree())
-    for node, data in g.nodes(data=True):
-        color, shape = STYLE.get(str(data.get("type")), ("#cccccc", "dot"))
+def write_html(
+    g: nx.MultiDiGraph, path: Path, view: HtmlView | None = None, title: str = "kg: ML research graph"
+) -> None:
+    full = g
+    h, notes = select_view(g, view or HtmlView())
+    net = Network(height="860px", width="100%", directed=True, cdn_resources="in_line", notebook=False)
+    degree = dict(h.degree())
+    for node, data in h.nodes(data=True):
+        kind = str(data.get("type"))
+        color, shape = STYLE.get(kind, ("#cccccc", "dot"))
         label = str(data.get("name", node))
         if len(label) > 40:
             label = label[:37] + "..."
+        tip, link = _tip(full if node in full else h, node)
         net.add_node(
             node,
-            label=html.escape(label),
-            title=_tooltip(g, node),
+            label=label,
+            tip=tip,
+            link=link,
             color=color,
             shape=shape,
+            kind=kind,
             size=8 + min(30, 2 * degree.get(node, 0)),
-            group=str(data.get("type")),
         )
-    for u, v, data in g.edges(data=True):
+    for u, v, data in h.edges(data=True):
         kind = str(data.get("type", ""))
-        net.add_edge(u, v, title=html.escape(kind), color=EDGE_COLOR.get(kind, "#bbbbbb"))
-    net.set_options(OPTIONS)
-    page = net.generate_html()
-    page = REMOTE_TAGS.sub("", page)
-    legend = " ".join(f'<span style="color:{c}">&#9632; {t}</span>' for t, (c, _) in STYLE.items())
-    page = page.replace(
-        "<body>", f'<body>\n<div id="legend" style="font:14px sans-serif;padding:4px">{legend}</div>', 1
-    )
+        width = 1 + min(8, data.get("weight", 1) - 1)
+        label = f"{kind} ×{data['weight']}" if "weight" in data else kind
+        net.add_edge(u, v, title=label, kind=kind, color=EDGE_COLOR.get(kind, "#bbbbbb"), width=width)
+    net.set_options(json.dumps(OPTIONS))
+    page = REMOTE_TAGS.sub("", net.generate_html())
+    present = sorted({str(d.get("type")) for _, d in h.nodes(data=True)}, key=list(STYLE).index)
+    page = page.replace("<body>", "<body>\n" + _toolbar(title, present, notes, h), 1)
+    page = page.replace("</body>", f"<script>\n{SCRIPT}\n</script>\n</body>", 1)
     with atomic_file(path) as f:
         f.write(page)
+
+
+def _toolbar(title: str, types: list[str], notes: list[str], h: nx.MultiDiGraph) -> str:
+    import html
+
+    boxes = " ".join(
+        f'<label style="color:{STYLE[t][0]}"><input type="checkbox" class="kg-type" value="{t}" checked>'
+        f" {t}</label>"
+        for t in types
+        if t in STYLE
+    )
+    note = "".join(f"<div class='kg-note'>{html.escape(n)}</div>" for n in notes)
+    return (
+        '<div id="kg-toolbar" style="font:14px sans-serif;padding:6px">'
+        f"<b>{html.escape(title)}</b> · {h.number_of_nodes():,} nodes, {h.number_of_edges():,} links · "
+        '<input id="kg-search" type="search" placeholder="find a node…" size="28"> '
+        f'<span id="kg-legend">{boxes}</span>{note}</div>'
+    )

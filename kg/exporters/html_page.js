@@ -1,0 +1,64 @@
+// kg: tooltips built as text, search, a type filter, and physics that stops once laid out.
+(function () {
+  "use strict";
+  function tipElement(tip, link) {
+    var box = document.createElement("div");
+    box.style.whiteSpace = "pre-line";
+    box.style.maxWidth = "480px";
+    box.innerText = tip || "";
+    if (link && /^https?:\/\//.test(link)) {
+      var a = document.createElement("a");
+      a.href = link;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      a.innerText = link;
+      box.appendChild(document.createElement("br"));
+      box.appendChild(a);
+    }
+    return box;
+  }
+  nodes.update(nodes.get().map(function (n) {
+    return { id: n.id, title: tipElement(n.tip, n.link) };
+  }));
+
+  window.kgStable = false;
+  function stop() {
+    network.setOptions({ physics: false });
+    window.kgStable = true;
+  }
+  network.once("stabilizationIterationsDone", stop);
+  network.once("stabilized", stop);
+
+  var search = document.getElementById("kg-search");
+  search.addEventListener("input", function () {
+    var text = search.value.trim().toLowerCase();
+    window.kgFound = null;
+    if (!text) { network.unselectAll(); return; }
+    var hits = nodes.get({
+      filter: function (n) { return !n.hidden && String(n.label).toLowerCase().indexOf(text) >= 0; }
+    });
+    // an exact name first, then the shortest name that contains the text
+    hits.sort(function (a, b) {
+      var ea = String(a.label).toLowerCase() === text ? 0 : 1;
+      var eb = String(b.label).toLowerCase() === text ? 0 : 1;
+      return ea - eb || String(a.label).length - String(b.label).length;
+    });
+    var hit = hits[0];
+    if (hit) {
+      window.kgFound = hit.id;
+      network.selectNodes([hit.id]);
+      network.focus(hit.id, { scale: 1.2, animation: false });
+    }
+  });
+
+  var boxes = document.querySelectorAll("input.kg-type");
+  boxes.forEach(function (box) {
+    box.addEventListener("change", function () {
+      var shown = {};
+      boxes.forEach(function (b) { shown[b.value] = b.checked; });
+      nodes.update(nodes.get().map(function (n) {
+        return { id: n.id, hidden: shown[n.kind] === false };
+      }));
+    });
+  });
+})();
