@@ -64,6 +64,8 @@ def test_example_day_page(browser, example_build):
     g, _, out = example_build
     h, _ = select_view(g, HtmlView())
     page, errors, requests, seconds = open_page(browser, out / "graph.html")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "example_day_overview.png"))
     check_page(page, h, "sdxl", "model:sdxl")
     tip = page.evaluate("nodes.get('model:sdxl').title.innerText")
     assert "SDXL" in tip and "paper(s)" in tip
@@ -111,10 +113,12 @@ def test_hf_corpus_view_of_2000_nodes(browser, tmp_path):
     g = build_graph(extractions, resolver_for(extractions))
     view = HtmlView(max_nodes=2000)
     h, notes = select_view(g, view)
-    assert h.number_of_nodes() == 2000 and "left out" in notes[-1]
+    assert 1900 <= h.number_of_nodes() <= 2000 and "left out" in notes[-1]
     path = tmp_path / "hf.html"
     write_html(g, path, view)
     page, errors, requests, seconds = open_page(browser, path)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "hf_2000_overview.png"))
     top = max(h.degree(), key=lambda item: (item[1], item[0]))[0]
     check_page(page, h, str(h.nodes[top]["name"]), top)
     assert "left out" in page.inner_text("#kg-toolbar")

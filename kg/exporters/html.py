@@ -48,7 +48,16 @@ OPTIONS = {
     "interaction": {"hover": True, "tooltipDelay": 150},
     "physics": {"solver": "barnesHut", "stabilization": {"enabled": True, "iterations": 300}},
     "edges": {"smooth": False, "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}},
-    "nodes": {"font": {"size": 16, "strokeWidth": 3, "strokeColor": "#ffffff"}},
+    "nodes": {
+        "font": {"size": 16, "strokeWidth": 3, "strokeColor": "#ffffff"},
+        # labels grow with the node and vanish below a readable size when zoomed out, so a big
+        # graph shows the names of its hubs rather than a hairball of text
+        "scaling": {
+            "min": 8,
+            "max": 44,
+            "label": {"enabled": True, "min": 12, "max": 30, "drawThreshold": 9, "maxVisible": 30},
+        },
+    },
 }
 REMOTE_TAGS = re.compile(r"<(link|script)\b[^>]*https?://[^>]*>(\s*</script>)?", re.S)
 SCRIPT = (Path(__file__).with_name("html_page.js")).read_text(encoding="utf-8")
@@ -87,9 +96,10 @@ def select_view(g: nx.MultiDiGraph, view: HtmlView) -> tuple[nx.MultiDiGraph, li
     if view.max_nodes and total > view.max_nodes:
         ranked = sorted(h.degree(), key=lambda item: (-item[1], item[0]))[: view.max_nodes]
         h = h.subgraph([n for n, _ in ranked])
+        h = h.subgraph([n for n, k in h.degree() if k > 0])  # cut off from the rest: noise
         left = Counter(d.get("type") for n, d in g.nodes(data=True) if n not in h and d.get("type") in types)
         notes.append(
-            f"showing the {view.max_nodes:,} most connected of {total:,} nodes; left out: "
+            f"showing {h.number_of_nodes():,} of the most connected of {total:,} nodes; left out: "
             + ", ".join(f"{c:,} {t}" for t, c in sorted(left.items()))
         )
     return nx.MultiDiGraph(h), notes
@@ -151,7 +161,7 @@ def write_html(
             color=color,
             shape=shape,
             kind=kind,
-            size=8 + min(30, 2 * degree.get(node, 0)),
+            value=degree.get(node, 0) + (0 if kind == "Paper" else 2),
         )
     for u, v, data in h.edges(data=True):
         kind = str(data.get("type", ""))

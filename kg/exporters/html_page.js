@@ -23,7 +23,11 @@
 
   window.kgStable = false;
   function stop() {
+    if (window.kgStable) { return; }
     network.setOptions({ physics: false });
+    var bar = document.getElementById("loadingBar");
+    if (bar) { bar.style.display = "none"; }
+    network.fit({ animation: false });
     window.kgStable = true;
   }
   network.once("stabilizationIterationsDone", stop);
