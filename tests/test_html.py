@@ -69,6 +69,10 @@ def test_example_day_page(browser, example_build):
     check_page(page, h, "sdxl", "model:sdxl")
     tip = page.evaluate("nodes.get('model:sdxl').title.innerText")
     assert "SDXL" in tip and "paper(s)" in tip
+    papers = {u for u, _ in g.in_edges("model:sdxl") if g.nodes[u]["type"] == "Paper"}
+    assert page.evaluate("nodes.get('model:sdxl').title.querySelectorAll(':scope > div').length") == min(
+        len(papers), 6
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "example_day.png"))
     assert errors == [] and requests == []
@@ -99,6 +103,7 @@ def test_hostile_strings_show_as_text_and_run_nothing(browser, tmp_path):
     tip = page.evaluate("nodes.get('paper:h').title")
     assert page.evaluate("nodes.get('paper:h').title.innerText").startswith(HOSTILE)
     assert page.evaluate("nodes.get('paper:h').title.querySelectorAll('a, script, img').length") == 0
+    assert page.evaluate("nodes.get('method:h').title.querySelectorAll('script, img').length") == 0
     assert tip is not None and errors == [] and requests == []
 
 
@@ -121,6 +126,8 @@ def test_hf_corpus_view_of_2000_nodes(browser, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "hf_2000_overview.png"))
     top = max(h.degree(), key=lambda item: (item[1], item[0]))[0]
     check_page(page, h, str(h.nodes[top]["name"]), top)
+    hrefs = page.evaluate("id => [...nodes.get(id).title.querySelectorAll('a')].map(a => a.href)", top)
+    assert hrefs and all(href.startswith("https://arxiv.org/abs/") for href in hrefs)
     assert "left out" in page.inner_text("#kg-toolbar")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "hf_2000.png"))

@@ -72,7 +72,7 @@ def test_graph_loads_into_a_real_store_and_answers_like_kg_query(example_build, 
 
 
 @pytest.mark.skipif(not HF.exists(), reason="HF corpus not present")
-def test_first_thousand_hf_papers_export_validate_and_round_trip(tmp_path):
+def test_first_thousand_hf_papers_export_validate_round_trip_and_serve(tmp_path, oxigraph_server):
     src = tmp_path / "hf1000.jsonl"
     with open(HF, encoding="utf-8") as f:
         src.write_text("".join(itertools.islice(f, 1000)), encoding="utf-8")
@@ -85,3 +85,14 @@ def test_first_thousand_hf_papers_export_validate_and_round_trip(tmp_path):
         if fmt == "ttl":
             assert validate(rdf) == []
         assert canonical(read_rdf(rdf)) == canonical(g), fmt
+    push(g, f"{oxigraph_server}/store", "https://example.org/hf1000")
+    for name in ("LLaMA", "GPT-4o", "LoRA"):
+        query = (
+            bind(named_query("papers_using"), {"name": name})
+            .replace("WHERE {", "WHERE { GRAPH <https://example.org/hf1000> {", 1)
+            .replace("}\nORDER BY", "} }\nORDER BY", 1)
+        )
+        rows = sparql_over_http(oxigraph_server, query)
+        assert rows and sorted((r["title"], r["role"]) for r in rows) == sorted(
+            (u.title, u.role) for u in queries.papers_using(g, name)
+        ), name

@@ -122,21 +122,28 @@ def cooccurrence(g: nx.MultiDiGraph, types: set[str]) -> nx.MultiDiGraph:
     return out
 
 
-def _tip(g: nx.MultiDiGraph, node: str) -> tuple[str, str | None]:
-    """A node's tooltip as plain text, and a link to open."""
+def _tip(g: nx.MultiDiGraph, node: str) -> tuple[str, list[tuple[str, str]]]:
+    """A node's tooltip as plain text, and (text, url) links to open: the paper's own page, or
+    the papers that name an entity."""
     data = g.nodes[node]
     lines = [str(data.get("name", node)), str(data.get("type"))]
     if data.get("aliases"):
         lines.append("also: " + ", ".join(map(str, data["aliases"][:8])))
-    link = data.get("url") if data.get("type") in ("Paper", "Repository") else None
-    papers = [u for u, _ in g.in_edges(node) if g.nodes[u].get("type") == "Paper"]
+    links = []
+    if data.get("type") in ("Paper", "Repository") and data.get("url"):
+        links.append((str(data["url"]), str(data["url"])))
+    papers = sorted({u for u, _ in g.in_edges(node) if g.nodes[u].get("type") == "Paper"})
     if papers:
-        lines.append(f"{len(papers)} paper(s): " + "; ".join(g.nodes[p]["title"][:80] for p in papers[:5]))
+        lines.append(f"{len(papers)} paper(s)")
+        for p in papers[:6]:
+            title = str(g.nodes[p].get("title", p))[:90]
+            url = g.nodes[p].get("url")
+            links.append((title, url or ""))
     for _, _, e in list(g.in_edges(node, data=True))[:3]:
         for ev in (e.get("evidence") or [])[:1]:
             if ev.get("sentence"):
                 lines.append(f"{e.get('type')}: “{ev['sentence'][:240]}”")
-    return "\n".join(lines), link
+    return "\n".join(lines), links
 
 
 def write_html(
@@ -152,12 +159,12 @@ def write_html(
         label = str(data.get("name", node))
         if len(label) > 40:
             label = label[:37] + "..."
-        tip, link = _tip(full if node in full else h, node)
+        tip, links = _tip(full if node in full else h, node)
         net.add_node(
             node,
             label=label,
             tip=tip,
-            link=link,
+            links=links,
             color=color,
             shape=shape,
             kind=kind,

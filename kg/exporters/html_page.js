@@ -1,24 +1,30 @@
 // kg: tooltips built as text, search, a type filter, and physics that stops once laid out.
 (function () {
   "use strict";
-  function tipElement(tip, link) {
+  // Text only: innerText never parses markup. Links only to http(s) pages.
+  function tipElement(tip, links) {
     var box = document.createElement("div");
     box.style.whiteSpace = "pre-line";
     box.style.maxWidth = "480px";
     box.innerText = tip || "";
-    if (link && /^https?:\/\//.test(link)) {
-      var a = document.createElement("a");
-      a.href = link;
-      a.target = "_blank";
-      a.rel = "noopener noreferrer";
-      a.innerText = link;
-      box.appendChild(document.createElement("br"));
-      box.appendChild(a);
-    }
+    (links || []).forEach(function (pair) {
+      var line = document.createElement("div");
+      if (/^https?:\/\//.test(pair[1])) {
+        var a = document.createElement("a");
+        a.href = pair[1];
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        a.innerText = pair[0];
+        line.appendChild(a);
+      } else {
+        line.innerText = pair[0];
+      }
+      box.appendChild(line);
+    });
     return box;
   }
   nodes.update(nodes.get().map(function (n) {
-    return { id: n.id, title: tipElement(n.tip, n.link) };
+    return { id: n.id, title: tipElement(n.tip, n.links) };
   }));
 
   window.kgStable = false;
