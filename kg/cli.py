@@ -148,32 +148,225 @@ def stats(
     out.print(t)
 
 
-@query_app.command("papers-using")
-def papers_using(
-    ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="An entity name or alias, e.g. SDXL or 'SD 1.5'.")],
-    role: Annotated[
-        str | None, typer.Option(help="Only this role: uses, proposes, compares_with, ...")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """Papers that name an entity (or one of its versions), with the role and the sentence."""
-    from kg.graph import load
-    from kg.queries import papers_using as query
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
 
+
+def _emit(rows: list[dict], as_json: bool, as_csv: bool, title: str) -> None:
+    """Rows as a table, JSON or CSV (lists joined with `; ` in tables and CSV)."""
+    import csv as csv_module
+
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+        return
+    columns = list(rows[0]) if rows else []
+    flat = [{k: "; ".join(map(str, v)) if isinstance(v, list) else v for k, v in r.items()} for r in rows]
+    if as_csv:
+        writer = csv_module.DictWriter(sys.stdout, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(flat)
+        return
+    t = Table(title=f"{title} ({len(rows)})")
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    for r in flat:
+        t.add_row(*("" if r[c] is None else str(r[c]) for c in columns))
+    out.print(t)
+
+
+def _graph(ctx: typer.Context):
+    from kg.graph import load
+
+    return load(ctx.obj)
+
+
+def _run(fn) -> None:
     try:
-        rows = query(load(ctx.obj), name, role)
+        fn()
     except KgError as e:
         _fail(e)
-    if as_json:
-        sys.stdout.write(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=1) + "\n")
-        return
-    t = Table(title=f"papers naming {name}")
-    for c in ("paper", "role", "evidence"):
-        t.add_column(c, overflow="fold")
-    for r in rows:
-        t.add_row(r.title, r.role, r.evidence)
-    out.print(t)
+
+
+NameArg = Annotated[str, typer.Argument(help="An entity name or alias, e.g. SDXL or 'SD 1.5'.")]
+
+
+@query_app.command("papers")
+def query_papers(
+    ctx: typer.Context,
+    name: NameArg,
+    role: Annotated[
+        str | None,
+        typer.Option(help="Only this role: uses, proposes, compares_with, evaluated_on, runs_on, ..."),
+    ] = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Papers that name an entity (or one of its versions), with the role and the sentence."""
+    from kg.queries import papers_using
+
+    _run(
+        lambda: _emit(
+            [r.__dict__ for r in papers_using(_graph(ctx), name, role)],
+            as_json,
+            as_csv,
+            f"papers naming {name}",
+        )
+    )
+
+
+@query_app.command("papers-using", hidden=True)
+def query_papers_using(
+    ctx: typer.Context,
+    name: NameArg,
+    role: str | None = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """The same as `papers`."""
+    query_papers(ctx, name, role, as_json, as_csv)
+
+
+@query_app.command("entity")
+def query_entity(ctx: typer.Context, name: NameArg, as_json: JsonOpt = False) -> None:
+    """What an entity is: type, aliases, family, versions, papers by role, what it is named with."""
+    from kg.queries import entity_info
+
+    def show() -> None:
+        info = entity_info(_graph(ctx), name)
+        if as_json:
+            sys.stdout.write(json.dumps(info, ensure_ascii=False, indent=1) + "\n")
+            return
+        out.print(f"[bold]{info['name']}[/] ({info['type']}, {info['id']})", highlight=False)
+        for key in ("aliases", "family", "versions"):
+            if info[key]:
+                out.print(f"  {key}: {', '.join(info[key])}", highlight=False, markup=False)
+        for role, titles in info["papers"].items():
+            out.print(f"  {role} ({len(titles)}):", highlight=False)
+            for t in titles[:10]:
+                out.print(f"    - {t}", highlight=False, markup=False)
+        if info["named_with"]:
+            pairs = ", ".join(f"{n['name']} ({n['papers']})" for n in info["named_with"])
+            out.print(f"  named with: {pairs}", highlight=False, markup=False)
+
+    _run(show)
+
+
+@query_app.command("compared-with")
+def query_compared_with(
+    ctx: typer.Context, name: NameArg, as_json: JsonOpt = False, as_csv: CsvOpt = False
+) -> None:
+    """What an entity was compared with, both ways: its baselines, and what beat it."""
+    from kg.queries import compared_with
+
+    _run(
+        lambda: _emit(
+            [c.__dict__ for c in compared_with(_graph(ctx), name)], as_json, as_csv, f"compared with {name}"
+        )
+    )
+
+
+@query_app.command("leaderboard")
+def query_leaderboard(
+    ctx: typer.Context,
+    dataset: Annotated[str, typer.Argument(help="A dataset or benchmark, e.g. 'MS COCO 2014-30k'.")],
+    metric: Annotated[
+        str | None, typer.Option(help="Only this metric; lower-is-better ones sort up.")
+    ] = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Results reported on a dataset, best first, with paper, subject, value, unit and snippet."""
+    from kg.queries import leaderboard
+
+    _run(lambda: _emit(leaderboard(_graph(ctx), dataset, metric), as_json, as_csv, f"results on {dataset}"))
+
+
+@query_app.command("hardware")
+def query_hardware(ctx: typer.Context, as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
+    """Hardware by the number of papers that run on it."""
+    from kg.queries import hardware
+
+    _run(lambda: _emit(hardware(_graph(ctx)), as_json, as_csv, "hardware"))
+
+
+@query_app.command("top")
+def query_top(
+    ctx: typer.Context,
+    node_type: Annotated[str | None, typer.Option("--type", help="Method, Model, Dataset, ...")] = None,
+    by: Annotated[str, typer.Option(help="papers, degree or pagerank.")] = "papers",
+    limit: Annotated[int, typer.Option(help="How many.")] = 20,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """The most central entities, by papers naming them, degree or PageRank."""
+    from kg.queries import top
+
+    _run(lambda: _emit(top(_graph(ctx), node_type, by, limit), as_json, as_csv, f"top by {by}"))
+
+
+@query_app.command("path")
+def query_path(
+    ctx: typer.Context, source: NameArg, target: NameArg, as_json: JsonOpt = False, as_csv: CsvOpt = False
+) -> None:
+    """A shortest chain of papers and entities between two entities."""
+    from kg.queries import shortest_path
+
+    def show() -> None:
+        g = _graph(ctx)
+        path = shortest_path(g, source, target)
+        if not path:
+            raise KgError(f"no path between {source!r} and {target!r}")
+        rows = [
+            {"step": i, "id": n, "type": g.nodes[n]["type"], "name": g.nodes[n]["name"]}
+            for i, n in enumerate(path)
+        ]
+        _emit(rows, as_json, as_csv, f"{source} -> {target}")
+
+    _run(show)
+
+
+@query_app.command("similar")
+def query_similar(
+    ctx: typer.Context,
+    paper: Annotated[str, typer.Argument(help="A paper id, or part of its title.")],
+    limit: Annotated[int, typer.Option(help="How many.")] = 10,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Papers sharing the most entities with a paper."""
+    from kg.queries import similar
+
+    _run(lambda: _emit(similar(_graph(ctx), paper, limit), as_json, as_csv, f"papers like {paper}"))
+
+
+@query_app.command("trend")
+def query_trend(ctx: typer.Context, name: NameArg, as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
+    """Papers naming an entity (or its versions) per month."""
+    from kg.queries import trend
+
+    _run(lambda: _emit(trend(_graph(ctx), name), as_json, as_csv, f"{name} per month"))
+
+
+@query_app.command("cooccur")
+def query_cooccur(
+    ctx: typer.Context,
+    name: NameArg,
+    limit: Annotated[int, typer.Option(help="How many.")] = 20,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Entities named in the same papers as an entity, most shared papers first."""
+    from kg.queries import cooccurring, find_entity
+
+    def show() -> None:
+        g = _graph(ctx)
+        rows = [
+            {"id": n, "name": g.nodes[n]["name"], "type": g.nodes[n]["type"], "papers": c}
+            for n, c in cooccurring(g, find_entity(g, name))[:limit]
+        ]
+        _emit(rows, as_json, as_csv, f"named with {name}")
+
+    _run(show)
 
 
 @export_app.command("rdf")

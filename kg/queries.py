@@ -39,12 +39,12 @@ def find_entity(g: nx.MultiDiGraph, name: str) -> str:
     if len(hits) == 1:
         return hits[0]
     if not hits:
-        near = sorted(
-            n
-            for n, d in g.nodes(data=True)
-            if d.get("type") in ENTITY_TYPES and key and key in norm(str(d.get("name")))
-        )
-        hint = f"; did you mean: {', '.join(near[:8])}" if near else ""
+        import difflib
+
+        names = {str(d.get("name")): n for n, d in g.nodes(data=True) if d.get("type") in ENTITY_TYPES}
+        near = difflib.get_close_matches(name, list(names), n=6, cutoff=0.6)
+        near += sorted(x for x in names if key and key in norm(x) and x not in near)[: 6 - len(near)]
+        hint = f"; did you mean: {', '.join(near)}" if near else ""
         raise NameNotFound(f"no entity named {name!r} in the graph{hint}")
     raise NameNotFound(f"{name!r} is ambiguous: {', '.join(sorted(hits)[:8])}")
 
@@ -169,8 +169,158 @@ def hardware_per_paper(g: nx.MultiDiGraph) -> list[tuple[str, str]]:
 def shortest_path(g: nx.MultiDiGraph, source: str, target: str, cutoff: int = 8) -> list[str]:
     """Node ids on a shortest undirected path between two entities; empty when none."""
     a, b = find_entity(g, source), find_entity(g, target)
+    # through papers and entities; a result node is a detail of its paper, not a link
+    keep = [n for n, d in g.nodes(data=True) if d.get("type") != NodeType.RESULT]
     try:
-        path = nx.shortest_path(g.to_undirected(as_view=True), a, b)
+        path = nx.shortest_path(g.subgraph(keep).to_undirected(as_view=True), a, b)
     except nx.NetworkXNoPath:
         return []
     return path if len(path) - 1 <= cutoff else []
+
+
+def _papers_of(g: nx.MultiDiGraph, node: str) -> set[str]:
+    return {u for u, _ in g.in_edges(node) if g.nodes[u].get("type") == NodeType.PAPER}
+
+
+def entity_info(g: nx.MultiDiGraph, name: str) -> dict:
+    """What an entity is: type, aliases, family, papers by role, and what it is named with."""
+    node = find_entity(g, name)
+    data = g.nodes[node]
+    family, current = [], node
+    while True:
+        parents = [v for _, v, d in g.out_edges(current, data=True) if d.get("type") == "BROADER"]
+        if not parents or parents[0] in family:
+            break
+        family.append(parents[0])
+        current = parents[0]
+    by_role: dict[str, list[str]] = {}
+    for paper, _, d in g.in_edges(node, data=True):
+        if g.nodes[paper].get("type") == NodeType.PAPER:
+            by_role.setdefault(d["type"], []).append(g.nodes[paper]["title"])
+    return {
+        "id": node,
+        "type": data.get("type"),
+        "name": data.get("name"),
+        "aliases": list(data.get("aliases") or []),
+        "family": [g.nodes[f]["name"] for f in family],
+        "versions": sorted(g.nodes[m]["name"] for m in members(g, node) if m != node),
+        "papers": {role: sorted(titles) for role, titles in sorted(by_role.items())},
+        "named_with": [{"name": g.nodes[n]["name"], "papers": c} for n, c in cooccurring(g, node)[:10]],
+    }
+
+
+def cooccurring(g: nx.MultiDiGraph, node: str) -> list[tuple[str, int]]:
+    """Entities named in the same papers as `node`, most shared papers first."""
+    count: Counter = Counter()
+    for paper in _papers_of(g, node):
+        for _, other in g.out_edges(paper):
+            if other != node and g.nodes[other].get("type") in ENTITY_TYPES:
+                count[other] += 1
+    return sorted(count.items(), key=lambda item: (-item[1], item[0]))
+
+
+def hardware(g: nx.MultiDiGraph) -> list[dict]:
+    """Hardware by the number of papers that run on it."""
+    rows = []
+    for node, data in g.nodes(data=True):
+        if data.get("type") == NodeType.HARDWARE:
+            papers = sorted(
+                g.nodes[u]["title"]
+                for u, _, d in g.in_edges(node, data=True)
+                if d.get("type") == Role.RUNS_ON
+            )
+            if papers:
+                rows.append({"hardware": data["name"], "papers": len(papers), "titles": papers})
+    return sorted(rows, key=lambda r: (-r["papers"], r["hardware"]))
+
+
+def top(g: nx.MultiDiGraph, node_type: str | None = None, by: str = "papers", limit: int = 20) -> list[dict]:
+    """The most central entities of a type, by papers naming them, degree, or PageRank."""
+    candidates = [
+        n
+        for n, d in g.nodes(data=True)
+        if d.get("type") in ENTITY_TYPES and (node_type is None or d.get("type") == node_type)
+    ]
+    if by == "pagerank":
+        rank = pagerank(g)
+        score = {n: round(rank.get(n, 0.0), 6) for n in candidates}
+    elif by == "degree":
+        score = {n: g.degree(n) for n in candidates}
+    elif by == "papers":
+        score = {n: len(_papers_of(g, n)) for n in candidates}
+    else:
+        raise KgError(f"unknown ranking {by!r} (papers, degree or pagerank)")
+    ranked = sorted(candidates, key=lambda n: (-score[n], n))[:limit]
+    return [{"id": n, "name": g.nodes[n]["name"], "type": g.nodes[n]["type"], by: score[n]} for n in ranked]
+
+
+def pagerank(g: nx.MultiDiGraph, damping: float = 0.85, rounds: int = 50) -> dict[str, float]:
+    """PageRank on the undirected paper-entity links, by power iteration (no numpy needed)."""
+    neighbours: dict[str, set[str]] = {n: set() for n in g}
+    for u, v, d in g.edges(data=True):
+        if d.get("type") != "BROADER" and u != v:
+            neighbours[u].add(v)
+            neighbours[v].add(u)
+    count = len(neighbours) or 1
+    rank = dict.fromkeys(neighbours, 1.0 / count)
+    for _ in range(rounds):
+        dangling = sum(rank[n] for n, out in neighbours.items() if not out)
+        base = (1 - damping) / count + damping * dangling / count
+        new = dict.fromkeys(neighbours, base)
+        for n, out in neighbours.items():
+            if out:
+                share = damping * rank[n] / len(out)
+                for m in out:
+                    new[m] += share
+        rank = new
+    return rank
+
+
+def similar(g: nx.MultiDiGraph, paper: str, limit: int = 10) -> list[dict]:
+    """Papers sharing the most entities with a paper (given by id or title)."""
+    pid = paper if paper in g else None
+    if pid is None:
+        wanted = norm(paper)
+        hits = [
+            n for n, d in g.nodes(data=True) if d.get("type") == NodeType.PAPER and wanted in norm(d["title"])
+        ]
+        if len(hits) != 1:
+            raise NameNotFound(f"{len(hits)} papers match {paper!r}; give more of the title or the id")
+        pid = hits[0]
+    mine = {v for _, v in g.out_edges(pid) if g.nodes[v].get("type") in ENTITY_TYPES}
+    shared: Counter = Counter()
+    for entity in mine:
+        for other in _papers_of(g, entity):
+            if other != pid:
+                shared[other] += 1
+    ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [
+        {
+            "paper": other,
+            "title": g.nodes[other]["title"],
+            "shared": count,
+            "entities": sorted(g.nodes[v]["name"] for _, v in g.out_edges(other) if v in mine),
+        }
+        for other, count in ranked
+    ]
+
+
+def trend(g: nx.MultiDiGraph, name: str) -> list[dict]:
+    """Papers naming an entity (or its versions) per month, when the dates are known."""
+    months: Counter = Counter()
+    for member in members(g, find_entity(g, name)):
+        for paper in _papers_of(g, member):
+            date = g.nodes[paper].get("published") or g.nodes[paper].get("listing_date") or ""
+            months[date[:7] if len(date) >= 7 and date[:4].isdigit() else "unknown"] += 1
+    return [{"month": m, "papers": c} for m, c in sorted(months.items())]
+
+
+def leaderboard(g: nx.MultiDiGraph, dataset: str, metric: str | None = None) -> list[dict]:
+    """Reported results on a dataset, best first: lower first for metrics where lower is better."""
+    from kg.ontology import patterns
+
+    rows = results_for_dataset(g, dataset, metric)
+    lower = patterns()["lower_is_better_metrics"]
+    if metric and metric.lower() in lower:
+        rows = sorted(rows, key=lambda r: (r.value, r.title))
+    return [r.__dict__ for r in rows]

@@ -469,6 +469,8 @@ def _results(
         metrics_anywhere.update(g.key for _, g in metrics)
         for number in found:
             metric = _nearest(metrics, number.start)
+            if metric is not None and not _unit_fits(number.unit, metric.name):
+                metric = None
             if metric:
                 metrics_with_numbers.add(metric.key)
             before = [(a, g) for a, _, g in inside if a < number.start]
@@ -506,6 +508,23 @@ def _results(
         and all(fname == "abstract" for fname, *_ in g.places)
     }
     return claims, metrics_with_numbers, only_units
+
+
+UNIT_METRIC_WORDS = {  # a number in seconds is not an FID
+    "time": ("s", "ms", "min", "h", "days", "GPU days", "GPU hours"),
+    "memory": ("GB", "MB", "TB", "KB"),
+}
+METRIC_WORDS = {
+    "time": ("time", "latency", "cost", "speed", "runtime", "budget", "second", "hour", "day"),
+    "memory": ("memory", "size", "footprint", "vram", "storage"),
+}
+
+
+def _unit_fits(unit: str | None, metric: str) -> bool:
+    for family, units in UNIT_METRIC_WORDS.items():
+        if unit in units:
+            return any(word in metric.lower() for word in METRIC_WORDS[family])
+    return True
 
 
 def _nearest(metrics: list[tuple[int, Group]], offset: int) -> Group | None:

@@ -66,7 +66,7 @@ def numbers(sentence: str, blocked: list[tuple[int, int]], metric_context: bool)
         unit = units.get(m.group(3).lower(), m.group(3))
         if not free(m.start(), m.end()):
             continue
-        if unit == "s" and not re.match(r"\s?s(?:ec)?\b", sentence[m.end(3) - len(m.group(3)) :]):
+        if m.group(3) == "s" and not re.match(r"s\b", sentence[m.start(3) :]):
             continue
         for g in (1, 2):
             if m.group(g):

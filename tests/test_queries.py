@@ -1,0 +1,97 @@
+"""`kg query` verbs on the example day; expected answers checked by reading the abstracts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from kg import queries
+
+SPO = "Step-aware Preference Optimization: Aligning Preference with Denoising Performance at Each Step"
+RENO = "ReNO: Enhancing One-step Text-to-Image Models through Reward-based Noise Optimization"
+INSTAFLOW = "InstaFlow: One Step is Enough for High-Quality Diffusion-Based Text-to-Image Generation"
+
+
+def kg_query(out, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", "query", str(out), *args], capture_output=True, text=True
+    )
+
+
+def test_entity(example_build):
+    g, _, _ = example_build
+    info = queries.entity_info(g, "sdxl")
+    assert info["type"] == "Model" and info["id"] == "model:sdxl"
+    assert "Stable Diffusion" in info["family"]
+    # "Our experiments with Stable Diffusion v1.5 and SDXL demonstrate that SPO ..."
+    assert SPO in info["papers"]["USES"]
+    # "our model is preferred nearly twice as often compared to the popular SDXL model"
+    assert RENO in info["papers"]["COMPARES_WITH"]
+
+
+def test_papers_by_role_and_aliases(example_build):
+    _, _, out = example_build
+    rows = json.loads(kg_query(out, "papers", "SD 1.5", "--role", "uses", "--json").stdout)
+    assert SPO in {r["title"] for r in rows} and {r["role"] for r in rows} == {"USES"}
+
+
+def test_compared_with(example_build):
+    g, _, _ = example_build
+    # "SPO significantly outperforms the latest Diffusion-DPO"
+    assert [(c.name, c.direction, c.title) for c in queries.compared_with(g, "Diffusion-DPO")] == [
+        ("SPO", "challenger", SPO)
+    ]
+
+
+def test_leaderboard_lower_fid_first(example_build):
+    _, _, out = example_build
+    # "On MS COCO 2014-30k, InstaFlow yields an FID of 13.1 ... outperforming ... StyleGAN-T (13.9 ...)"
+    rows = json.loads(kg_query(out, "leaderboard", "MS COCO 2014-30k", "--metric", "FID", "--json").stdout)
+    assert [(r["subject"], r["value"]) for r in rows] == [("InstaFlow", 13.1), ("StyleGAN-T", 13.9)]
+    assert all(r["title"] == INSTAFLOW for r in rows)
+
+
+def test_hardware(example_build):
+    g, _, _ = example_build
+    rows = queries.hardware(g)
+    a100 = next(r for r in rows if r["hardware"] == "NVIDIA A100")
+    assert INSTAFLOW in a100["titles"]  # "the training of InstaFlow only costs 199 A100 GPU days"
+
+
+def test_top_models(example_build):
+    g, _, _ = example_build
+    rows = queries.top(g, "Model", "papers", 3)
+    assert rows[0]["name"] == "SDXL" and rows[0]["papers"] == 5
+    assert queries.top(g, "Model", "pagerank", 3)[0]["type"] == "Model"
+
+
+def test_path_and_similar_and_cooccur(example_build):
+    g, _, out = example_build
+    path = queries.shortest_path(g, "SDXL", "LoRA")
+    assert path[0] == "model:sdxl" and path[-1] == "method:lora" and len(path) >= 3
+    assert all(g.nodes[n]["type"] != "Result" for n in path)
+    # LLM4GEN names SDXL and T2I-CompBench, as ReNO does
+    similar = queries.similar(g, "ReNO: Enhancing")
+    assert similar[0]["title"].startswith("LLM4GEN") and "SDXL" in similar[0]["entities"]
+    rows = json.loads(kg_query(out, "cooccur", "SDXL", "--json").stdout)
+    assert rows[0]["name"] == "text-to-image generation" and rows[0]["papers"] == 4
+
+
+def test_trend_counts_every_paper(example_build):
+    g, _, _ = example_build
+    rows = queries.trend(g, "SDXL")
+    assert sum(r["papers"] for r in rows) == 5 and rows[0]["month"] == "unknown"  # the page has no year
+
+
+def test_unknown_and_misspelt_names(example_build):
+    _, _, out = example_build
+    result = kg_query(out, "entity", "Stable Difusion")
+    assert result.returncode == 2 and "did you mean: Stable Diffusion" in result.stderr
+    assert kg_query(out, "papers", "Zzyzx").returncode == 2
+
+
+def test_python_api():
+    import kg
+
+    assert callable(kg.load) and callable(kg.queries.papers_using)
