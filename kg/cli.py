@@ -128,24 +128,9 @@ def stats(
     if as_json:
         out.print_json(json.dumps(s))
         return
-    t = Table(title="nodes")
-    t.add_column("type")
-    t.add_column("count", justify="right")
-    for k, v in sorted(s["nodes"].items()):
-        t.add_row(k, str(v))
-    out.print(t)
-    t = Table(title="edges")
-    t.add_column("type")
-    t.add_column("count", justify="right")
-    for k, v in sorted(s["edges"].items()):
-        t.add_row(k, str(v))
-    out.print(t)
-    t = Table(title="most named entities")
-    for c in ("id", "name", "type", "papers"):
-        t.add_column(c)
-    for row in s["top"]:
-        t.add_row(row["id"], row["name"], row["type"], str(row["papers"]))
-    out.print(t)
+    _emit([{"type": k, "count": v} for k, v in sorted(s["nodes"].items())], False, False, "nodes")
+    _emit([{"type": k, "count": v} for k, v in sorted(s["edges"].items())], False, False, "edges")
+    _emit(s["top"], False, False, "most named entities")
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
