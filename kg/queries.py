@@ -93,6 +93,7 @@ def stats(g: nx.MultiDiGraph, top: int = 10) -> dict:
         "top": [
             {"id": n, "name": g.nodes[n].get("name"), "type": g.nodes[n].get("type"), "papers": c}
             for n, c in papers_per_entity(g).most_common(top)
+            if c > 0
         ],
     }
 
@@ -250,7 +251,7 @@ def top(g: nx.MultiDiGraph, node_type: str | None = None, by: str = "papers", li
         score = {n: len(_papers_of(g, n)) for n in candidates}
     else:
         raise KgError(f"unknown ranking {by!r} (papers, degree or pagerank)")
-    ranked = sorted(candidates, key=lambda n: (-score[n], n))[:limit]
+    ranked = sorted((n for n in candidates if score[n]), key=lambda n: (-score[n], n))[:limit]
     return [{"id": n, "name": g.nodes[n]["name"], "type": g.nodes[n]["type"], by: score[n]} for n in ranked]
 
 
