@@ -108,3 +108,12 @@ def test_failed_rebuild_keeps_previous_outputs(tmp_path):
         build([bad], out, html=False)
     assert (out / "graph.json").read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == ["graph.json", "graph.ttl", "neo4j"]
+
+
+def test_two_workers_build_the_same_graph(tmp_path):
+    from conftest import DATA
+
+    inputs = [DATA / "heldout_papers.jsonl", EXAMPLE_DAY]
+    build(inputs, tmp_path / "one", html=False)
+    build(inputs, tmp_path / "two", workers=2, html=False)
+    assert (tmp_path / "one" / "graph.json").read_bytes() == (tmp_path / "two" / "graph.json").read_bytes()
