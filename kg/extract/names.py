@@ -22,6 +22,7 @@ ACRONYM_IN_PARENS = re.compile(r"\(([A-Za-z][A-Za-z0-9\-+.&/]{1,14}?)s?(?:[;,][^
 TITLE_PREFIX = re.compile(r"^\s*([^:]{2,40}?)\s*:\s")
 REPORT_TITLE = re.compile(r"^\s*(\S.{1,40}?)\s+(?:Technical Report|Tech Report|System Card|Model Card)\s*$")
 VERSION = re.compile(r"v?\d+(?:\.\d+)+")
+PLAIN_WORD = re.compile(r"[a-z][a-z.\-/+]*").fullmatch
 LETTER_VERSION = re.compile(r"[A-Z]\d+(?:\.\d+)*")  # `R1.5` in `Step-Audio-R1.5`, `V3`
 VERSIONISH = re.compile(r"[A-Za-z]?\d+(?:\.\d+)*[a-z]?")  # `2`, `v2`, `1.5`, `4o`
 # words that may stand inside a capitalized name (`Tanks of Temples` no, `Level of Detail` yes)
@@ -316,6 +317,8 @@ def name_tokens(text: str, sentence_starts: set[int], title: bool = False) -> It
     tails = patterns()["name_tail_words"]
     for m in TOKEN.finditer(text):
         token = m.group(0).rstrip(".")
+        if PLAIN_WORD(token):
+            continue  # plain lower-case words are never names: most tokens stop here
         start = m.start()
         if start and text[start - 1] in "\\_^${":  # LaTeX and formulas: `\sim50`, `x_t`
             continue
