@@ -13,6 +13,7 @@ from pathlib import Path
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from kg.errors import KgError
 from kg.exporters.html import write_html
 from kg.exporters.neo4j import write_neo4j
 from kg.exporters.rdf import write_rdf
@@ -89,7 +90,10 @@ def write_outputs(
 ) -> list[str]:
     """Write all outputs into a staging folder, then move each into `out`."""
     times = {} if times is None else times
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise KgError(f"{out}: cannot write the outputs there ({e.strerror})") from None
     stage = Path(tempfile.mkdtemp(prefix=".kg-build.", dir=out))
     try:
         steps = [

@@ -10,8 +10,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from kg.errors import KgError
 
@@ -49,7 +51,7 @@ out = Console()
 
 
 def _fail(e: Exception) -> None:
-    err.print(f"[bold red]error:[/] {e}", highlight=False, markup=True, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -61,7 +63,7 @@ def build(
         str | None,
         typer.Option("--format", "-f", help="Force a reader: daily-page, jsonl, hf-api, arxiv-atom."),
     ] = None,
-    workers: Annotated[int, typer.Option(help="Processes for extraction.")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="Processes for extraction.")] = 1,
     html: Annotated[bool, typer.Option(help="Also write graph.html.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
@@ -155,7 +157,7 @@ def _emit(rows: list[dict], as_json: bool, as_csv: bool, title: str) -> None:
     for c in columns:
         t.add_column(c, overflow="fold")
     for r in flat:
-        t.add_row(*("" if r[c] is None else str(r[c]) for c in columns))
+        t.add_row(*(Text("" if r[c] is None else str(r[c])) for c in columns))
     out.print(t)
 
 
@@ -221,12 +223,14 @@ def query_entity(ctx: typer.Context, name: NameArg, as_json: JsonOpt = False) ->
         if as_json:
             sys.stdout.write(json.dumps(info, ensure_ascii=False, indent=1) + "\n")
             return
-        out.print(f"[bold]{info['name']}[/] ({info['type']}, {info['id']})", highlight=False)
+        out.print(
+            f"[bold]{escape(str(info['name']))}[/] ({info['type']}, {escape(info['id'])})", highlight=False
+        )
         for key in ("aliases", "family", "versions"):
             if info[key]:
                 out.print(f"  {key}: {', '.join(info[key])}", highlight=False, markup=False)
         for role, titles in info["papers"].items():
-            out.print(f"  {role} ({len(titles)}):", highlight=False)
+            out.print(f"  {role} ({len(titles)}):", highlight=False, markup=False)
             for t in titles[:10]:
                 out.print(f"    - {t}", highlight=False, markup=False)
         if info["named_with"]:
@@ -279,7 +283,7 @@ def query_top(
     ctx: typer.Context,
     node_type: Annotated[str | None, typer.Option("--type", help="Method, Model, Dataset, ...")] = None,
     by: Annotated[str, typer.Option(help="papers, degree or pagerank.")] = "papers",
-    limit: Annotated[int, typer.Option(help="How many.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, help="How many.")] = 20,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
@@ -314,7 +318,7 @@ def query_path(
 def query_similar(
     ctx: typer.Context,
     paper: Annotated[str, typer.Argument(help="A paper id, or part of its title.")],
-    limit: Annotated[int, typer.Option(help="How many.")] = 10,
+    limit: Annotated[int, typer.Option(min=1, help="How many.")] = 10,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
@@ -336,7 +340,7 @@ def query_trend(ctx: typer.Context, name: NameArg, as_json: JsonOpt = False, as_
 def query_cooccur(
     ctx: typer.Context,
     name: NameArg,
-    limit: Annotated[int, typer.Option(help="How many.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, help="How many.")] = 20,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
@@ -411,13 +415,14 @@ def html_page(
     graph: GraphArg,
     out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write.")] = Path("graph.html"),
     focus: Annotated[str | None, typer.Option(help="Show the neighbourhood of this entity.")] = None,
-    depth: Annotated[int, typer.Option(help="Hops around --focus.")] = 1,
+    depth: Annotated[int, typer.Option(min=1, help="Hops around --focus.")] = 1,
     types: Annotated[
         str | None, typer.Option(help="Comma-separated node types to show, e.g. Model,Dataset.")
     ] = None,
-    min_degree: Annotated[int, typer.Option(help="Hide nodes with fewer links.")] = 0,
+    min_degree: Annotated[int, typer.Option(min=0, help="Hide nodes with fewer links.")] = 0,
     max_nodes: Annotated[
-        int | None, typer.Option(help="Keep the most connected nodes; the page says what it left out.")
+        int | None,
+        typer.Option(min=1, help="Keep the most connected nodes; the page says what it left out."),
     ] = None,
     papers: Annotated[
         bool, typer.Option("--papers/--no-papers", help="--no-papers: link entities that share papers.")
@@ -481,7 +486,7 @@ def neo4j_load(
         ),
     ] = None,
     database: Annotated[str | None, typer.Option(help="Database name (server default if unset).")] = None,
-    batch_size: Annotated[int, typer.Option(help="Rows per UNWIND batch.")] = 1000,
+    batch_size: Annotated[int, typer.Option(min=1, help="Rows per UNWIND batch.")] = 1000,
     no_auth: Annotated[bool, typer.Option("--no-auth", help="Connect without credentials.")] = False,
     wipe: Annotated[
         bool, typer.Option("--wipe", help="DELETE EVERY NODE in the database before loading.")
@@ -574,7 +579,7 @@ def validate(
     for c in ("focus node", "path", "message"):
         t.add_column(c, overflow="fold")
     for v in violations[:200]:
-        t.add_row(v.focus, v.path, v.message)
+        t.add_row(Text(v.focus), Text(v.path), Text(v.message))
     out.print(t)
     raise typer.Exit(1)
 
@@ -615,7 +620,10 @@ def sparql(
             text = query_file.read_text(encoding="utf-8")
         else:
             text = named_query(named) if named else str(query)
-        params = dict(p.split("=", 1) for p in (param or []) if "=" in p)
+        bad = [p for p in (param or []) if "=" not in p]
+        if bad:
+            raise KgError(f"--param takes NAME=VALUE, not {bad[0]!r}")
+        params = dict(p.split("=", 1) for p in (param or []))
         table = run(open_store(graph), bind(text, params))
     except KgError as e:
         _fail(e)
@@ -630,7 +638,7 @@ def sparql(
         for c in table.columns:
             t.add_column(c, overflow="fold")
         for row in table.rows:
-            t.add_row(*("" if row[c] is None else str(row[c]) for c in table.columns))
+            t.add_row(*(Text("" if row[c] is None else str(row[c])) for c in table.columns))
         out.print(t)
 
 

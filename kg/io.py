@@ -10,12 +10,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from kg.errors import KgError
+
 
 @contextmanager
 def atomic_file(path: Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Write to a temporary file beside `path`, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as e:
+        raise KgError(f"{path}: cannot write there ({e.strerror})") from None
     try:
         kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
         with os.fdopen(fd, mode, **kwargs) as f:

@@ -62,7 +62,11 @@ def members(g: nx.MultiDiGraph, node: str) -> set[str]:
 
 def papers_using(g: nx.MultiDiGraph, name: str, role: str | None = None) -> list[PaperUse]:
     """Papers linked to an entity or one of its versions, by any role or by `role`."""
-    roles = {r.value for r in Role} if role is None else {role.upper()}
+    roles = {r.value for r in Role}
+    if role is not None:
+        if role.upper() not in roles:
+            raise KgError(f"unknown role {role!r} (known: {', '.join(sorted(r.lower() for r in roles))})")
+        roles = {role.upper()}
     out = []
     for member in members(g, find_entity(g, name)):
         for paper, _, d in g.in_edges(member, data=True):
@@ -237,6 +241,9 @@ def hardware(g: nx.MultiDiGraph) -> list[dict]:
 
 def top(g: nx.MultiDiGraph, node_type: str | None = None, by: str = "papers", limit: int = 20) -> list[dict]:
     """The most central entities of a type, by papers naming them, degree, or PageRank."""
+    if node_type is not None and node_type.capitalize() not in {str(t) for t in ENTITY_TYPES}:
+        raise KgError(f"unknown type {node_type!r} (known: {', '.join(str(t) for t in ENTITY_TYPES)})")
+    node_type = node_type.capitalize() if node_type else None
     candidates = [
         n
         for n, d in g.nodes(data=True)

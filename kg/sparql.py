@@ -97,6 +97,8 @@ def _value(term: Any) -> Any:
 
 def named_query(name: str) -> str:
     """A query from `ontology/queries/NAME.rq`."""
+    if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
+        raise QueryError(f"not a query name: {name!r}")
     path = ontology_dir() / "queries" / f"{name}.rq"
     if not path.exists():
         known = ", ".join(sorted(p.stem for p in path.parent.glob("*.rq")))

@@ -117,3 +117,20 @@ def test_two_workers_build_the_same_graph(tmp_path):
     build(inputs, tmp_path / "one", html=False)
     build(inputs, tmp_path / "two", workers=2, html=False)
     assert (tmp_path / "one" / "graph.json").read_bytes() == (tmp_path / "two" / "graph.json").read_bytes()
+
+
+def test_markup_and_surrogates_in_titles_do_not_break_the_cli(tmp_path):
+    import subprocess
+    import sys
+
+    src = tmp_path / "odd.jsonl"
+    src.write_text(
+        '{"id": "1", "title": "Masking [/mask] tokens [bold] \\ud83d", "abstract": "We fine-tune BERT."}\n'
+    )
+    build([src], tmp_path / "out", html=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "query", str(tmp_path / "out"), "papers", "BERT"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0 and "[/mask]" in result.stdout

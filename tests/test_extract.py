@@ -126,3 +126,8 @@ def test_vocabulary_aliases_resolve_sizes_exactly():
 def test_plural_acronyms_name_classes_not_entities():
     ex = extract("We evaluate multimodal foundation models (MFMs) and find that MFMs hallucinate.")
     assert not [m for m in ex.mentions if "MFM" in m.name]
+
+
+def test_signed_and_thousands_numbers_are_one_value_each():
+    found = [(n.value, n.unit) for n in numbers("drops by −3.1% and 1,234.5 tokens/s", [], True)]
+    assert found == [(-3.1, "%"), (1234.5, "tokens/s")]

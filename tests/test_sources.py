@@ -121,3 +121,18 @@ def test_not_utf8(tmp_path):
     f.write_bytes('{"id": "1", "title": "caf\xe9", "abstract": "B."}\n'.encode("latin-1"))
     with pytest.raises(InputError, match="not UTF-8"):
         papers(f)
+
+
+def test_records_without_ids_in_other_scripts_stay_distinct(tmp_path):
+    f = tmp_path / "zh.jsonl"
+    rows = [{"title": t, "abstract": "An abstract."} for t in ("扩散模型的研究", "大语言模型", "نموذج")]
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    ids = [p.id for p in papers(f)]
+    assert len(set(ids)) == 3 and all(ids)
+
+
+def test_numeric_ids_impossible_dates_and_lone_surrogates(tmp_path):
+    f = tmp_path / "odd.jsonl"
+    f.write_text('{"id": 2401.10010, "title": "A \\ud83d B", "abstract": "x", "published": "2024-02-30"}\n')
+    (p,) = papers(f)
+    assert p.id != "2401.1001" and p.published is None and "\ufffd" in p.title

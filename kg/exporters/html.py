@@ -17,6 +17,7 @@ import networkx as nx
 from pydantic import BaseModel, Field
 from pyvis.network import Network
 
+from kg.errors import KgError
 from kg.io import atomic_file
 from kg.queries import find_entity
 from kg.schema import ENTITY_TYPES
@@ -77,6 +78,9 @@ class HtmlView(BaseModel):
 def select_view(g: nx.MultiDiGraph, view: HtmlView) -> tuple[nx.MultiDiGraph, list[str]]:
     """The subgraph a view shows, and notes on what it leaves out."""
     notes: list[str] = []
+    unknown = sorted(set(view.types or []) - set(STYLE))
+    if unknown:
+        raise KgError(f"unknown node type(s) {', '.join(unknown)} (known: {', '.join(STYLE)})")
     types = set(view.types or DEFAULT_TYPES)
     if not view.papers:
         types.discard("Paper")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 from neo4j import GraphDatabase, ManagedTransaction
-from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from neo4j.exceptions import ConfigurationError, Neo4jError, ServiceUnavailable
 
 from kg.errors import KgError
 from kg.exporters.neo4j import BATCH, node_batches, relationship_batches, schema_statements
@@ -62,7 +62,7 @@ def load_graph(
                     summary.batches += 1
                     if on_batch is not None:
                         on_batch(summary.rows, total)
-    except ServiceUnavailable as e:
+    except (ServiceUnavailable, ConfigurationError, ValueError) as e:
         raise KgError(f"{uri}: cannot reach Neo4j ({e})") from None
     except Neo4jError as e:
         raise KgError(f"{uri}: Neo4j refused the load: {e.message or e}") from None

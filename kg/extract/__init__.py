@@ -7,6 +7,7 @@ papers that any pool of workers can run.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -332,10 +333,13 @@ def _assign_roles(
 ) -> None:
     proposed_bases: set[str] = set()
     title_key = norm(fields["title"])
+    sentence_starts = {name: [a for a, _ in spans] for name, spans in sentence_spans.items()}
     for f in found:
         group = groups[f.key]
         text = fields[f.field]
-        s0, s1 = next(((a, b) for a, b in sentence_spans[f.field] if a <= f.start < b), (0, len(text)))
+        spans = sentence_spans[f.field]
+        i = bisect_right(sentence_starts[f.field], f.start) - 1
+        s0, s1 = spans[i] if i >= 0 and f.start < spans[i][1] else (0, len(text))
         sentence = text[s0:s1]
         is_new = group.entry is None
         # the cue must come before the name: `we propose X`, not `X ... which we build on`
@@ -449,14 +453,17 @@ def _results(
 ) -> tuple[list[ResultClaim], set[str], set[str]]:
     """Numbers reported in the abstract, tied to the entities of their sentence; also the metrics
     that stand next to a number, and those that only ever stand as a number's unit."""
-    places = [
-        (start, end, g) for g in groups.values() for fname, start, end in g.places if fname == "abstract"
-    ]
+    places = sorted(
+        ((start, end, g) for g in groups.values() for fname, start, end in g.places if fname == "abstract"),
+        key=lambda p: p[0],
+    )
+    place_starts = [p[0] for p in places]
     claims, metrics_with_numbers, metrics_anywhere = [], set(), set()
     proposed = next((g.key for g in groups.values() if Role.PROPOSES in g.roles), None)
     for s0, s1 in spans:
         sentence = abstract[s0:s1]
-        inside = sorted((a - s0, b - s0, g) for a, b, g in places if s0 <= a < s1)
+        lo, hi = bisect_left(place_starts, s0), bisect_left(place_starts, s1)
+        inside = [(a - s0, b - s0, g) for a, b, g in places[lo:hi]]
         blocked = [(a, b) for a, b, g in inside if g.type != NodeType.METRIC]
         found = numbers(sentence, blocked, metric_context=any(g.type == NodeType.METRIC for *_, g in inside))
         # `4,039 tokens per second`: a unit, not a metric the paper reports

@@ -13,6 +13,7 @@ from kg.ontology import patterns
 NUMBER = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 RANGE_JOIN = r"\s*(?:-|–|~|to)\s*"
 BLOCKED_BEFORE = re.compile(r"[A-Za-z_\\.\-/^]$")
+SIGN_BEFORE = re.compile(r"(?:^|[\s(\[])[-−]$")
 
 
 @cache
@@ -58,9 +59,20 @@ def numbers(sentence: str, blocked: list[tuple[int, int]], metric_context: bool)
     found: dict[int, Number] = {}
 
     def free(start: int, end: int) -> bool:
-        if start > 0 and BLOCKED_BEFORE.search(sentence[:start]):
+        before = sentence[:start]
+        if SIGN_BEFORE.search(before):  # `-3.1%`, `−3.1%`: a signed number, not a name part
+            before = before[:-1]
+        elif before and BLOCKED_BEFORE.search(before):
+            return False
+        if any(start < n.end and n.start < end for n in found.values()):  # `1,234.5`: one number
             return False
         return all(end <= b0 or start >= b1 for b0, b1 in blocked)
+
+    def add(start: int, end: int, unit: str | None, text_start: int, text_end: int) -> None:
+        value = _value(sentence[start:end])
+        if SIGN_BEFORE.search(sentence[:start]):
+            value, start, text_start = -value, start - 1, min(text_start, start - 1)
+        found[start] = Number(start, end, value, unit, text_start, text_end)
 
     for m in unit_pattern().finditer(sentence):
         unit = units.get(m.group(3).lower(), m.group(3))
@@ -70,24 +82,20 @@ def numbers(sentence: str, blocked: list[tuple[int, int]], metric_context: bool)
             continue
         for g in (1, 2):
             if m.group(g):
-                found[m.start(g)] = Number(m.start(g), m.end(g), _value(m.group(g)), unit, m.start(), m.end())
+                add(m.start(g), m.end(g), unit, m.start(), m.end())
     for m in COUNT.finditer(sentence):
-        value = _value(m.group(1))
-        if m.start(1) in found or not free(m.start(1), m.end(1)) or 1900 <= value <= 2100:
+        if not free(m.start(1), m.end(1)) or 1900 <= _value(m.group(1)) <= 2100:
             continue
-        found[m.start(1)] = Number(m.start(1), m.end(1), value, None, m.start(), m.end())
+        add(m.start(1), m.end(1), None, m.start(), m.end())
     if metric_context:
         for m in FROM_TO.finditer(sentence):
             for g in (1, 2):
-                if m.start(g) not in found and free(m.start(g), m.end(g)):
-                    found[m.start(g)] = Number(
-                        m.start(g), m.end(g), _value(m.group(g)), None, m.start(), m.end()
-                    )
+                if free(m.start(g), m.end(g)):
+                    add(m.start(g), m.end(g), None, m.start(), m.end())
         for m in DECIMAL.finditer(sentence):
-            if m.start(1) in found or not free(m.start(1), m.end(1)):
+            if not free(m.start(1), m.end(1)):
                 continue
-            after = sentence[m.end(1) : m.end(1) + 2]
-            if re.match(r"\s?[BMKbk]\b", after):
+            if re.match(r"\s?[BMKbk]\b", sentence[m.end(1) : m.end(1) + 2]):
                 continue
-            found[m.start(1)] = Number(m.start(1), m.end(1), _value(m.group(1)), None, m.start(1), m.end(1))
+            add(m.start(1), m.end(1), None, m.start(1), m.end(1))
     return [found[k] for k in sorted(found)]

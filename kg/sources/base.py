@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -42,8 +44,13 @@ def read_head(path: Path, size: int = 65536) -> str:
         raise InputError(path, f"cannot read: {e}") from None
 
 
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def collapse(text: Any) -> str:
-    return WHITESPACE.sub(" ", str(text or "")).strip()
+    """One line of text: runs of white space become one space; a lone surrogate (half an emoji
+    from a cut-off string) becomes U+FFFD, since it cannot be written as UTF-8."""
+    return LONE_SURROGATE.sub("\ufffd", WHITESPACE.sub(" ", str(text or ""))).strip()
 
 
 def arxiv_id(value: str) -> str | None:
@@ -68,10 +75,25 @@ def _authors(value: Any) -> list[str]:
 
 
 def _date(value: Any) -> str | None:
+    """`YYYY-MM-DD` when the value starts with a real date, else None (`2024-02-30` is not one)."""
     if not value or not isinstance(value, str):
         return None
     m = re.match(r"\d{4}-\d{2}-\d{2}", value.strip())
-    return m.group(0) if m else None
+    if not m:
+        return None
+    try:
+        date.fromisoformat(m.group(0))
+    except ValueError:
+        return None
+    return m.group(0)
+
+
+def fallback_id(title: str, abstract: str) -> str:
+    """An id for a record without one: the title's slug, or a hash when the slug is empty
+    (titles in other scripts) or long."""
+    base = slug(title)[:60]
+    digest = hashlib.sha1(f"{title}\n{abstract}".encode()).hexdigest()[:10]
+    return f"{base}-{digest}" if base else f"paper-{digest}"
 
 
 def paper_from_record(
@@ -89,9 +111,10 @@ def paper_from_record(
     if not abstract:
         raise InputError(path, f"{which}record {title[:60]!r} has an empty abstract", line)
     url = record.get("url") or record.get("abs")
-    raw_id = str(record.get("id") or record.get("arxiv_id") or "")
+    raw_id = record.get("id") or record.get("arxiv_id") or ""
+    raw_id = raw_id if isinstance(raw_id, str) else ""  # a number would lose digits: 2401.10010
     pid = arxiv_id(raw_id) or (arxiv_id(url) if isinstance(url, str) else None)
-    pid = pid or raw_id.strip() or slug(title)[:80]
+    pid = pid or collapse(raw_id) or fallback_id(title, abstract)
     if not url and ARXIV_ID.fullmatch(pid):
         url = f"https://arxiv.org/abs/{pid}"
     code_url = collapse(record.get("code_url") or record.get("githubRepo")).replace(" ", "") or None

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 from kg.errors import InputError
 from kg.schema import Paper
-from kg.sources.base import collapse, open_text, slug
+from kg.sources.base import collapse, fallback_id, open_text
 
 name = "daily-page"
 DATE_LINE = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(, \d{4})?$")
@@ -39,7 +40,7 @@ def read(path: Path) -> Iterator[Paper]:
         raise InputError(path, f"title without an abstract: {text[:60]!r}", lineno)
     for (title_line, title), (_, abstract) in zip(blocks[::2], blocks[1::2], strict=True):
         yield Paper(
-            id=slug(title)[:80],
+            id=fallback_id(title, abstract),
             title=title,
             abstract=abstract,
             listing_date=listing_date,
@@ -47,10 +48,14 @@ def read(path: Path) -> Iterator[Paper]:
         )
 
 
-def _iso_date(text: str) -> str:
+def _iso_date(text: str) -> str | None:
     """`Sep 10` -> `--09-10` (ISO 8601 without a year); `Sep 10, 2025` -> `2025-09-10`."""
     m = re.match(r"([A-Za-z]{3})[a-z]*\.? (\d{1,2})(?:, (\d{4}))?", text)
     assert m
     month, day = MONTHS.index(m.group(1).lower()) + 1, int(m.group(2))
     year = m.group(3)
+    try:  # 2000 is a leap year: `Feb 29` without a year is a real day
+        date(int(year or 2000), month, day)
+    except ValueError:
+        return None
     return f"{year}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
