@@ -103,15 +103,10 @@ def add_paper(g: nx.MultiDiGraph, ex: PaperExtraction, resolver: Resolver, vocab
             if not g.has_edge(child, parent, key=str(EdgeType.BROADER)):
                 g.add_edge(child, parent, key=str(EdgeType.BROADER), type=str(EdgeType.BROADER))
             child = parent
-        surfaces = sorted(
-            {
-                p.abstract[s.start : s.end] if s.field == "abstract" else p.title[s.start : s.end]
-                for s in m.spans
-            }
-        )
         evidence = [
             _evidence(s, (p.abstract if s.field == "abstract" else p.title)[s.start : s.end]) for s in m.spans
         ]
+        surfaces = sorted({ev["mention"] for ev in evidence})
         for role in m.roles:
             g.add_edge(pid, node_id, key=str(role), type=str(role), mentions=surfaces, evidence=evidence)
     for i, r in enumerate(ex.results):

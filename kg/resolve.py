@@ -23,7 +23,8 @@ class NewEntity:
 
 @dataclass
 class Resolver:
-    """A keyed merge: `add` every paper's extraction, then `ids` maps mention keys to node ids."""
+    """A keyed merge: `add` every paper's extraction (or `merge` two partial resolvers), then
+    `resolve` gives each mention its node id, type and name."""
 
     new: dict[str, NewEntity] = field(default_factory=lambda: defaultdict(NewEntity))
 

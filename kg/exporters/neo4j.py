@@ -40,7 +40,14 @@ NODE_FIELDS = {
     "text": "string",
     "in_vocabulary": "boolean",
 }
-REL_FIELDS = {"mentions": "string[]", "sentences": "string[]", "starts": "int[]", "ends": "int[]"}
+REL_FIELDS = {
+    "mentions": "string[]",
+    "fields": "string[]",
+    "sentences": "string[]",
+    "starts": "int[]",
+    "ends": "int[]",
+    "sentence_starts": "int[]",
+}
 
 
 def _node_props(data: dict[str, Any]) -> dict[str, Any]:
@@ -52,10 +59,12 @@ def _rel_props(data: dict[str, Any]) -> dict[str, Any]:
     props: dict[str, Any] = {}
     if data.get("mentions"):
         props["mentions"] = list(data["mentions"])
-    if evidence:
+    if evidence:  # parallel arrays, one entry per piece of evidence
+        props["fields"] = [e.get("field", "abstract") for e in evidence]
         props["sentences"] = [e.get("sentence", "") for e in evidence]
         props["starts"] = [int(e.get("start", -1)) for e in evidence]
         props["ends"] = [int(e.get("end", -1)) for e in evidence]
+        props["sentence_starts"] = [int(e.get("sentence_start", -1)) for e in evidence]
     return props
 
 

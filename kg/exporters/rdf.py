@@ -55,7 +55,6 @@ PROPERTY = {
 EDGE_OF = {v: k for k, v in PROPERTY.items()}
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 SUFFIX_FORMAT = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld"}
-PAPER_FIELDS = ("abstract", "published", "listing_date", "url", "code_url", "source")
 LITERAL_FIELDS = {  # graph.json attribute -> RDF property, per node type
     "Paper": {
         "title": DCTERMS.title,

@@ -517,13 +517,33 @@ def _results(
     return claims, metrics_with_numbers, only_units
 
 
-UNIT_METRIC_WORDS = {  # a number in seconds is not an FID
+UNIT_METRIC_WORDS = {  # a number in seconds is not an FID, and "5x" is not an accuracy
     "time": ("s", "ms", "min", "h", "days", "GPU days", "GPU hours"),
     "memory": ("GB", "MB", "TB", "KB"),
+    "ratio": ("x",),
 }
 METRIC_WORDS = {
     "time": ("time", "latency", "cost", "speed", "runtime", "budget", "second", "hour", "day"),
     "memory": ("memory", "size", "footprint", "vram", "storage"),
+    "ratio": (
+        "speed",
+        "fast",
+        "cost",
+        "memory",
+        "size",
+        "throughput",
+        "efficien",
+        "comput",
+        "latency",
+        "time",
+        "flop",
+        "reduction",
+        "saving",
+        "compression",
+        "token",
+        "parameter",
+        "cheap",
+    ),
 }
 
 
