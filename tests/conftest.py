@@ -75,3 +75,21 @@ def neo4j_server():
         yield f"bolt://127.0.0.1:{port}", neo4j_harness.AUTH
     finally:
         neo4j_harness.stop_server(proc)
+
+
+def hostile_graph(text: str, **paper: object):
+    """A paper and a method whose every string is `text`, linked by USES with evidence."""
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    g.add_node("paper:h", type="Paper", name=text, title=text, aliases=[], **paper)
+    g.add_node("method:h", type="Method", name=text, aliases=[text], in_vocabulary=False)
+    g.add_edge(
+        "paper:h",
+        "method:h",
+        key="USES",
+        type="USES",
+        mentions=[text],
+        evidence=[{"field": "abstract", "start": 0, "end": 1, "mention": text, "sentence": text}],
+    )
+    return g

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import ROOT, SHARED
+from conftest import ROOT, SHARED, hostile_graph
 
 from kg.exporters.html import STYLE, HtmlView, select_view, write_html
 
@@ -83,17 +83,7 @@ HOSTILE = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2"> "
 
 
 def test_hostile_strings_show_as_text_and_run_nothing(browser, tmp_path):
-    g = nx.MultiDiGraph()
-    g.add_node("paper:h", type="Paper", name=HOSTILE, title=HOSTILE, aliases=[], url="javascript:alert(1)")
-    g.add_node("method:h", type="Method", name=HOSTILE, aliases=[HOSTILE], in_vocabulary=False)
-    g.add_edge(
-        "paper:h",
-        "method:h",
-        key="USES",
-        type="USES",
-        mentions=[HOSTILE],
-        evidence=[{"field": "abstract", "start": 0, "end": 1, "mention": HOSTILE, "sentence": HOSTILE}],
-    )
+    g = hostile_graph(HOSTILE, url="javascript:alert(1)")
     path = tmp_path / "hostile.html"
     write_html(g, path, title=HOSTILE)
     page, errors, requests, _ = open_page(browser, path, 60_000)

@@ -6,6 +6,7 @@ import json
 
 import networkx as nx
 import pytest
+from conftest import hostile_graph
 from neo4j import GraphDatabase
 
 from kg import queries
@@ -91,26 +92,7 @@ HOSTILE = "it's \"quoted\" \\ back\\slash\nnew line '}) DETACH DELETE n // $para
 
 def test_hostile_strings_are_stored_verbatim(neo4j, tmp_path):
     uri, auth, driver = neo4j
-    g = nx.MultiDiGraph()
-    g.add_node(
-        "paper:h",
-        type="Paper",
-        name=HOSTILE,
-        title=HOSTILE,
-        aliases=[],
-        abstract=HOSTILE,
-        authors=[HOSTILE],
-        source="x",
-    )
-    g.add_node("method:h", type="Method", name=HOSTILE, aliases=[HOSTILE], in_vocabulary=False)
-    g.add_edge(
-        "paper:h",
-        "method:h",
-        key="USES",
-        type="USES",
-        mentions=[HOSTILE],
-        evidence=[{"field": "abstract", "start": 0, "end": 4, "mention": HOSTILE, "sentence": HOSTILE}],
-    )
+    g = hostile_graph(HOSTILE, abstract=HOSTILE, authors=[HOSTILE], source="x")
     load_graph(g, uri, auth)
     with driver.session() as session:
         for statement in split_script("".join(cypher_script(g))):
