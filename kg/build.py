@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import time
@@ -20,6 +19,7 @@ from kg.exporters.rdf import write_rdf
 from kg.extract import extract_paper
 from kg.extract.vocabulary import default_vocabulary
 from kg.graph import build_graph, save
+from kg.io import move_into_place
 from kg.resolve import resolver_for
 from kg.schema import Paper, PaperExtraction
 from kg.sources import read_papers
@@ -108,15 +108,7 @@ def write_outputs(
             write(stage / name)
             times[name] = time.perf_counter() - t
         for name, _ in steps:
-            target = out / name
-            if target.is_dir():
-                old = out / f".{name}.old"
-                shutil.rmtree(old, ignore_errors=True)
-                os.replace(target, old)
-                os.replace(stage / name, target)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                os.replace(stage / name, target)
+            move_into_place(stage / name, out / name)
         return [name for name, _ in steps]
     finally:
         shutil.rmtree(stage, ignore_errors=True)

@@ -42,12 +42,19 @@ def atomic_dir(path: Path) -> Iterator[Path]:
     try:
         os.chmod(tmp, 0o755)
         yield tmp
-        old = path.with_name(f".{path.name}.old")
-        if path.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(path, old)
-        os.replace(tmp, path)
-        shutil.rmtree(old, ignore_errors=True)
+        move_into_place(tmp, path)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def move_into_place(source: Path, target: Path) -> None:
+    """Replace `target` (a file or a folder) with `source` by renames on the same disk."""
+    if not target.is_dir():
+        os.replace(source, target)
+        return
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    os.replace(target, old)
+    os.replace(source, target)
+    shutil.rmtree(old, ignore_errors=True)

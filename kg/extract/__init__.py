@@ -137,7 +137,6 @@ def _find_names(
     ]
     candidates += tokens
     if fname == "abstract":
-        # a capitalized phrase around a vocabulary name is that name in context, not a new one
         # a capitalized phrase that starts with a vocabulary name is that name in context
         # (`Stable Diffusion v1`); one that ends with it is a more specific name
         # (`Guidance Distillation`)

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.extract.text import norm
 from kg.ontology import common_words, patterns
 from kg.schema import NodeType
 
@@ -83,7 +82,7 @@ class Name:
 def is_generic(surface: str) -> bool:
     text = surface.lower().strip()
     generic = patterns()["generic_terms"]
-    return text in generic or text.rstrip("s") in generic or norm(text) in {norm(g) for g in ()}
+    return text in generic or text.rstrip("s") in generic
 
 
 @lru_cache(maxsize=65536)
