@@ -1,18 +1,20 @@
 """Readers, one module per source format, chosen from the file's content.
 
-A reader is a module with `name`, `sniff(head) -> bool` and `read(path) -> Iterator[Paper]`;
-`READERS` is the registry, tried in order.
+A reader is a module with `name`, `sniff(head) -> bool` and `read(path)`, which yields a `Paper`
+for each usable record and a `Skipped` (where, why) for each record it cannot use. A file that
+cannot be read at all raises `InputError`. `READERS` is the registry, tried in order.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from kg.errors import InputError
+from kg.errors import InputError, KgError
 from kg.schema import Paper
 from kg.sources import arxiv_atom, daily_page, hf_api, json_records
-from kg.sources.base import Reader, read_head
+from kg.sources.base import Reader, Skipped, open_binary, read_head
 
 READERS: dict[str, Reader] = {r.name: r for r in (hf_api, arxiv_atom, json_records, daily_page)}
 
@@ -28,8 +30,18 @@ def detect(path: Path) -> Reader:
     raise InputError(path, f"unknown format (known: {known}; force one with --format)", 1)
 
 
-def read_papers(paths: Iterable[Path], fmt: str | None = None) -> Iterator[Paper]:
-    """Every paper of every input, in order."""
+def read_papers(paths: Iterable[Path], fmt: str | None = None, strict: bool = True) -> Iterator[Paper]:
+    """Every paper of every input, in order; the first bad record raises `InputError`."""
+    for item in read_records(paths, fmt):
+        if isinstance(item, Skipped):
+            if strict:
+                raise item.error()
+            continue
+        yield item
+
+
+def read_records(paths: Iterable[Path], fmt: str | None = None) -> Iterator[Paper | Skipped]:
+    """Every paper of every input, in order, and a `Skipped` in place of each unusable record."""
     for path in paths:
         if not path.is_file():
             raise InputError(path, "no such file")
@@ -40,8 +52,28 @@ def read_papers(paths: Iterable[Path], fmt: str | None = None) -> Iterator[Paper
             yield from reader.read(path)
         except UnicodeDecodeError as e:
             raise InputError(path, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
-        except (OSError, EOFError) as e:
+        except (OSError, EOFError, zlib.error) as e:  # zlib.error: a damaged `.gz`
             raise InputError(path, f"cannot read: {e}") from None
+        except MemoryError:
+            raise InputError(path, "too large to read into memory") from None
 
 
-__all__ = ["READERS", "detect", "read_papers"]
+def estimate_records(paths: Iterable[Path]) -> int | None:
+    """How many records the inputs hold, when that is cheap to know (JSON Lines: its lines)."""
+    total = 0
+    for path in paths:
+        try:
+            if (
+                not path.is_file()
+                or detect(path).name != "jsonl"
+                or read_head(path, 64).lstrip().startswith("[")
+            ):
+                return None
+            with open_binary(path) as f:
+                total += sum(chunk.count(b"\n") for chunk in iter(lambda f=f: f.read(1 << 20), b""))
+        except (KgError, OSError, EOFError, zlib.error):
+            return None
+    return total
+
+
+__all__ = ["READERS", "Skipped", "detect", "estimate_records", "read_papers", "read_records"]

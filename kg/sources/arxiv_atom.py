@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.schema import Paper
-from kg.sources.base import open_text, paper_from_record
+from kg.sources.base import Skipped, paper_from_record, read_text
 
 name = "arxiv-atom"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -19,11 +19,9 @@ def sniff(head: str) -> bool:
     return text.startswith("<") and "<feed" in text[:2000]
 
 
-def read(path: Path) -> Iterator[Paper]:
-    with open_text(path) as f:
-        text = f.read()
+def read(path: Path) -> Iterator[Paper | Skipped]:
     try:
-        root = ET.fromstring(text)
+        root = ET.fromstring(read_text(path))
     except ET.ParseError as e:
         line, column = e.position
         raise InputError(path, f"invalid XML ({e.msg.split(':')[0]}, column {column})", line) from None
@@ -38,4 +36,7 @@ def read(path: Path) -> Iterator[Paper]:
         for link in entry.iter(f"{ATOM}link"):
             if link.get("rel") == "alternate":
                 record["url"] = link.get("href")
-        yield paper_from_record(record, path, None, record_no=i)
+        try:
+            yield paper_from_record(record, path, None, record_no=i)
+        except InputError as e:
+            yield Skipped.of(e, i)

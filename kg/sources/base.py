@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import re
+import zlib
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -13,8 +16,31 @@ from typing import Any, Protocol
 from kg.errors import InputError
 from kg.schema import Paper
 
-ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
+# The archive name is bounded (the longest, `cond-mat`, has 8 letters): unbounded, searching a
+# long id or URL for it takes quadratic time (a 30,000-letter id took 12 s).
+ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z\-]{1,20}(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 WHITESPACE = re.compile(r"\s+")
+# Real abstracts stay under a few thousand characters; anything far longer is a broken record
+# (a whole paper, a concatenation) and would only slow extraction down.
+MAX_ABSTRACT_CHARS = 100_000
+MAX_TITLE_CHARS = 2_000
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A record a reader could not use: where it stands and why. Builds count and report these."""
+
+    path: str
+    line: int | None
+    record: int | None
+    reason: str
+
+    @classmethod
+    def of(cls, error: InputError, record: int | None = None) -> Skipped:
+        return cls(error.path, error.line, record, error.reason)
+
+    def error(self) -> InputError:
+        return InputError(self.path, self.reason, self.line)
 
 
 class Reader(Protocol):
@@ -24,24 +50,52 @@ class Reader(Protocol):
 
     def sniff(self, head: str) -> bool: ...
 
-    def read(self, path: Path) -> Iterator[Paper]: ...
+    def read(self, path: Path) -> Iterator[Paper | Skipped]: ...
 
 
-def open_text(path: Path):
-    """Open a text file, reading `.gz` transparently and dropping a UTF-8 byte-order mark."""
-    if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
-    return open(path, encoding="utf-8-sig", newline="")
+def open_binary(path: Path):
+    """Open a file as bytes, reading `.gz` transparently."""
+    return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
+
+
+def read_text(path: Path) -> str:
+    """A whole file as text, without a UTF-8 byte-order mark; `InputError` at the first byte that
+    is not UTF-8 (decoded at once, so the line and column are the file's, not a buffer's)."""
+    with open_binary(path) as f:
+        data = f.read().removeprefix(b"\xef\xbb\xbf")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        column = e.start - data.rfind(b"\n", 0, e.start)
+        raise InputError(path, f"not UTF-8 text ({e.reason}, column {column})", line) from None
 
 
 def read_head(path: Path, size: int = 65536) -> str:
+    """The first `size` bytes as text, to sniff the format. Lenient on purpose: a bad byte or a
+    cut-off `.gz` there is the reader's to report, on its line, not a reason to refuse the file."""
+    head = b""
     try:
-        with open_text(path) as f:
-            return f.read(size)
-    except UnicodeDecodeError as e:
-        raise InputError(path, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
-    except (OSError, EOFError) as e:
-        raise InputError(path, f"cannot read: {e}") from None
+        with open_binary(path) as f:
+            # read1: one read at a time, so what came before a cut-off `.gz` is kept, not dropped
+            while len(head) < size and (chunk := f.read1(size - len(head))):
+                head += chunk
+    except (OSError, EOFError, zlib.error) as e:
+        if not head:
+            raise InputError(path, f"cannot read: {e}") from None
+    return head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+
+
+def parse_json(text: str, path: Path, line: int | None = None) -> Any:
+    """A JSON value; `InputError` at the line (the given one, else the parser's) when invalid."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(path, f"invalid JSON ({e.msg}, column {e.colno})", line or e.lineno) from None
+    except RecursionError:
+        raise InputError(path, "invalid JSON (nested too deeply)", line) from None
+    except ValueError:  # not a JSONDecodeError: an integer of over 4,300 digits, which Python refuses
+        raise InputError(path, "invalid JSON (a number too long to convert)", line) from None
 
 
 LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -50,7 +104,9 @@ LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 def collapse(text: Any) -> str:
     """One line of text: runs of white space become one space; a lone surrogate (half an emoji
     from a cut-off string) becomes U+FFFD, since it cannot be written as UTF-8."""
-    return LONE_SURROGATE.sub("\ufffd", WHITESPACE.sub(" ", str(text or ""))).strip()
+    if isinstance(text, bool) or not isinstance(text, str | int | float):
+        return ""  # a title or abstract given as an object or a list is no text at all
+    return LONE_SURROGATE.sub("\ufffd", WHITESPACE.sub(" ", str(text))).strip()
 
 
 def arxiv_id(value: str) -> str | None:
@@ -66,12 +122,8 @@ def slug(text: str) -> str:
 def _authors(value: Any) -> list[str]:
     if not isinstance(value, list):
         return []
-    names = []
-    for a in value:
-        name = a.get("name") if isinstance(a, Mapping) else a
-        if name:
-            names.append(collapse(name))
-    return names
+    names = (collapse(a.get("name") if isinstance(a, Mapping) else a) for a in value)
+    return [name for name in names if name]  # a list or an object where a name should be is none
 
 
 def _date(value: Any) -> str | None:
@@ -110,6 +162,11 @@ def paper_from_record(
         raise InputError(path, f"{which}record has no title", line)
     if not abstract:
         raise InputError(path, f"{which}record {title[:60]!r} has an empty abstract", line)
+    if len(abstract) > MAX_ABSTRACT_CHARS:
+        limit = f"{MAX_ABSTRACT_CHARS:,}"
+        raise InputError(path, f"{which}abstract of {len(abstract):,} characters (limit {limit})", line)
+    if len(title) > MAX_TITLE_CHARS:
+        raise InputError(path, f"{which}title of {len(title):,} characters (limit {MAX_TITLE_CHARS:,})", line)
     url = record.get("url") or record.get("abs")
     raw_id = record.get("id") or record.get("arxiv_id") or ""
     raw_id = raw_id if isinstance(raw_id, str) else ""  # a number would lose digits: 2401.10010

@@ -13,10 +13,20 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.schema import Paper
-from kg.sources.base import collapse, fallback_id, open_text
+from kg.sources.base import (
+    MAX_ABSTRACT_CHARS,
+    MAX_TITLE_CHARS,
+    Skipped,
+    collapse,
+    fallback_id,
+    read_text,
+)
 
 name = "daily-page"
-DATE_LINE = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(, \d{4})?$")
+# [0-9], not \d: \d takes any script's digits, and `Sep ١٠, ٢٠٢٥` made the listing date `٢٠٢٥-09-10`
+DATE_LINE = re.compile(
+    r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? [0-9]{1,2}(, [0-9]{4})?$"
+)
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
@@ -24,9 +34,8 @@ def sniff(head: str) -> bool:
     return any(DATE_LINE.match(line.strip()) for line in head.splitlines()[:60])
 
 
-def read(path: Path) -> Iterator[Paper]:
-    with open_text(path) as f:
-        lines = f.read().splitlines()
+def read(path: Path) -> Iterator[Paper | Skipped]:
+    lines = read_text(path).splitlines()
     date_at = next((i for i, line in enumerate(lines) if DATE_LINE.match(line.strip())), None)
     if date_at is None:
         raise InputError(path, "no date line (such as 'Sep 10') before the papers", 1)
@@ -35,10 +44,10 @@ def read(path: Path) -> Iterator[Paper]:
     for lineno, line in enumerate(lines[date_at + 1 :], date_at + 2):
         if line.strip():
             blocks.append((lineno, collapse(line)))
-    if len(blocks) % 2:
-        lineno, text = blocks[-1]
-        raise InputError(path, f"title without an abstract: {text[:60]!r}", lineno)
-    for (title_line, title), (_, abstract) in zip(blocks[::2], blocks[1::2], strict=True):
+    for (title_line, title), (_, abstract) in zip(blocks[::2], blocks[1::2], strict=False):
+        if len(abstract) > MAX_ABSTRACT_CHARS or len(title) > MAX_TITLE_CHARS:
+            yield Skipped(str(path), title_line, None, "title or abstract too long to be real")
+            continue
         yield Paper(
             id=fallback_id(title, abstract),
             title=title,
@@ -47,10 +56,14 @@ def read(path: Path) -> Iterator[Paper]:
             source=f"{path}:{title_line}",
         )
 
+    if len(blocks) % 2:
+        lineno, text = blocks[-1]
+        yield Skipped(str(path), lineno, None, f"title without an abstract: {text[:60]!r}")
+
 
 def _iso_date(text: str) -> str | None:
     """`Sep 10` -> `--09-10` (ISO 8601 without a year); `Sep 10, 2025` -> `2025-09-10`."""
-    m = re.match(r"([A-Za-z]{3})[a-z]*\.? (\d{1,2})(?:, (\d{4}))?", text)
+    m = re.match(r"([A-Za-z]{3})[a-z]*\.? ([0-9]{1,2})(?:, ([0-9]{4}))?", text)
     assert m
     month, day = MONTHS.index(m.group(1).lower()) + 1, int(m.group(2))
     year = m.group(3)

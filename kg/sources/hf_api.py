@@ -7,14 +7,13 @@ Python-repr strings, and `{"status": "success", "data": [...]}` wrappers.
 from __future__ import annotations
 
 import ast
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
 from kg.schema import Paper
-from kg.sources.base import open_text, paper_from_record
+from kg.sources.base import Skipped, paper_from_record, parse_json, read_text
 
 name = "hf-api"
 
@@ -26,26 +25,24 @@ def sniff(head: str) -> bool:
     return text.startswith("{") and '"status"' in text[:200] and '"date"' in text[:400]
 
 
-def read(path: Path) -> Iterator[Paper]:
-    with open_text(path) as f:
-        text = f.read()
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(path, f"invalid JSON ({e.msg}, column {e.colno})", e.lineno) from None
+def read(path: Path) -> Iterator[Paper | Skipped]:
+    data = parse_json(read_text(path), path)
     if isinstance(data, dict):
         data = data.get("data") or []
     if not isinstance(data, list):
         return  # a no-data day
     for i, item in enumerate(data, 1):
-        yield paper_from_record(_flatten(_item(item, path, i)), path, None, record_no=i)
+        try:
+            yield paper_from_record(_flatten(_item(item, path, i)), path, None, record_no=i)
+        except InputError as e:
+            yield Skipped.of(e, i)
 
 
 def _item(item: Any, path: Path, index: int) -> dict:
     if isinstance(item, str):
         try:
             item = ast.literal_eval(item)
-        except (ValueError, SyntaxError):
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             raise InputError(path, f"record {index}: unreadable Python-repr item") from None
     if not isinstance(item, dict):
         raise InputError(path, f"record {index}: expected an object, found {type(item).__name__}")

@@ -5,13 +5,14 @@ Covers this project's corpora and the daily-arXiv crawler files (`summary`, `abs
 
 from __future__ import annotations
 
-import json
+import gzip
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from kg.errors import InputError
 from kg.schema import Paper
-from kg.sources.base import open_text, paper_from_record
+from kg.sources.base import Skipped, open_binary, paper_from_record, parse_json, read_head, read_text
 
 name = "jsonl"
 
@@ -24,34 +25,48 @@ def sniff(head: str) -> bool:
     return text.startswith("[") and '"paper"' not in text[:2000] and "'paper'" not in text[:2000]
 
 
-def read(path: Path) -> Iterator[Paper]:
-    with open_text(path) as f:
-        first = ""
-        while not first:
-            first = f.read(1)
-            if not first:
-                raise InputError(path, "file is empty")
-            if first.isspace():
-                first = ""
-        rest = f.read() if first == "[" else None
-        if rest is not None:
-            yield from _read_array(path, first + rest)
-            return
-        f.seek(0)
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise InputError(path, f"invalid JSON ({e.msg}, column {e.colno})", lineno) from None
-            yield paper_from_record(record, path, lineno)
+def read(path: Path) -> Iterator[Paper | Skipped]:
+    if read_head(path, 4096).lstrip().startswith("["):
+        yield from _read_array(path)
+        return
+    with open_binary(path) as f:
+        lineno = 0
+        try:
+            for lineno, raw in enumerate(f, 1):
+                if lineno == 1:
+                    raw = raw.removeprefix(b"\xef\xbb\xbf")
+                if not raw.strip():
+                    continue
+                record = _record(path, raw, lineno)
+                if isinstance(record, Skipped):
+                    yield record
+                    continue
+                try:
+                    yield paper_from_record(record, path, lineno)
+                except InputError as e:
+                    yield Skipped.of(e)
+        except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+            # a cut-off download: what came before stands, the rest is reported
+            yield Skipped(str(path), lineno + 1, None, f"file ends early ({e})")
 
 
-def _read_array(path: Path, text: str) -> Iterator[Paper]:
+def _record(path: Path, raw: bytes, lineno: int) -> object | Skipped:
+    """One line's JSON value (`null` too: it is skipped as not an object, not as a blank line);
+    a `Skipped` when the line is not valid JSON text."""
     try:
-        records = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(path, f"invalid JSON ({e.msg}, column {e.colno})", e.lineno) from None
+        return parse_json(raw.decode("utf-8"), path, lineno)
+    except UnicodeDecodeError as e:
+        return Skipped(str(path), lineno, None, f"not UTF-8 text ({e.reason} at column {e.start + 1})")
+    except InputError as e:
+        return Skipped.of(e)
+
+
+def _read_array(path: Path) -> Iterator[Paper | Skipped]:
+    records = parse_json(read_text(path), path)
+    if not isinstance(records, list):
+        raise InputError(path, f"expected a JSON array of records, found {type(records).__name__}", 1)
     for i, record in enumerate(records, 1):
-        yield paper_from_record(record, path, None, record_no=i)
+        try:
+            yield paper_from_record(record, path, None, record_no=i)
+        except InputError as e:
+            yield Skipped.of(e, i)
