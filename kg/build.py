@@ -1,49 +1,82 @@
-"""`kg build`: read -> extract -> resolve -> graph -> exports, all outputs or none."""
+"""`kg build`: read -> extract -> resolve -> graph -> exports, streamed, all outputs or none.
+
+Papers stream through: a reader yields them one at a time, an engine extracts them in bounded
+chunks, and `GraphWriter` puts each paper's nodes and edges on disk at once; only the merge
+state (`Resolver`: one entry per entity, not per paper) stays in memory. The state is saved as
+`state.json` beside graph.json, so `--update` can add papers later and get the graph a full
+rebuild would give.
+"""
 
 from __future__ import annotations
 
+import os
+import resource
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-import networkx as nx
 from pydantic import BaseModel, Field
 
-from kg.errors import KgError
-from kg.exporters.html import write_html
-from kg.exporters.neo4j import write_neo4j
-from kg.exporters.rdf import write_rdf
-from kg.extract import extract_paper
+from kg.engines import extract_parts
+from kg.errors import InputError, KgError
 from kg.extract.vocabulary import default_vocabulary
-from kg.graph import build_graph, save
+from kg.graph import FORMAT_VERSION, GraphFile, GraphWriter, load, paper_id
 from kg.io import move_into_place
-from kg.resolve import resolver_for
-from kg.schema import Paper, PaperExtraction
-from kg.sources import read_papers
+from kg.resolve import Resolver
+from kg.schema import Paper
+from kg.sources import Skipped, read_records
 
-OUTPUTS = ("graph.json", "graph.ttl", "neo4j", "graph.html")
+GRAPH, STATE, REPORT, DELTA = "graph.json", "state.json", "report.json", "delta.json"
+EXPORTS = ("graph.ttl", "neo4j", "graph.html")
+HTML_NODES = 2000  # more makes a page no browser lays out in reasonable time
+LISTED_SKIPS = 1000  # report.json lists this many skipped records; it counts them all
+
+
+class SkippedRecord(BaseModel):
+    path: str
+    line: int | None = None
+    record: int | None = None
+    reason: str
 
 
 class BuildReport(BaseModel):
-    papers: int
-    nodes: int
-    edges: int
+    """What a build did; written as report.json beside the outputs."""
+
+    papers: int = Field(0, description="papers in the graph")
+    added: int = Field(0, description="papers this run added")
+    nodes: int = 0
+    edges: int = 0
+    skipped: int = Field(0, description="records that could not be used")
+    skipped_by_reason: dict[str, int] = Field(default_factory=dict)
+    skipped_records: list[SkippedRecord] = Field(default_factory=list)
+    duplicates: int = Field(0, description="records of a paper already in the graph")
     seconds: dict[str, float] = Field(default_factory=dict)
+    peak_rss_mb: float = Field(0, description="this process; workers report their own")
     outputs: list[str] = Field(default_factory=list)
 
+    def skip(self, item: Skipped) -> None:
+        self.skipped += 1
+        reason = _reason_kind(item.reason)
+        self.skipped_by_reason[reason] = self.skipped_by_reason.get(reason, 0) + 1
+        if len(self.skipped_records) < LISTED_SKIPS:
+            self.skipped_records.append(SkippedRecord(**item.__dict__))
 
-def extract_all(papers: Iterable[Paper], workers: int = 1) -> Iterator[PaperExtraction]:
-    """Extraction is a pure map over papers: in this process, or in a pool of `workers`."""
-    if workers <= 1:
-        vocab = default_vocabulary()
-        for p in papers:
-            yield extract_paper(p, vocab)
-        return
-    with ProcessPoolExecutor(workers) as pool:
-        yield from pool.map(extract_paper, papers, chunksize=64)
+
+def _reason_kind(reason: str) -> str:
+    """`record 3: record 'X' has an empty abstract` -> `empty abstract`: a reason to count by."""
+    text = reason.split(": ", 1)[1] if reason.startswith("record ") and ": " in reason else reason
+    for kind in ("invalid JSON", "not UTF-8", "no title", "empty", "abstract of", "title of", "expected a"):
+        if kind in text:
+            if kind == "expected a":
+                return text.split(",")[0]  # `expected a JSON object`
+            if kind == "empty":
+                return "empty abstract"
+            return kind.removesuffix(" of") + (" too long" if kind.endswith(" of") else "")
+    return text.split(" (")[0][:60]
 
 
 def build(
@@ -52,63 +85,165 @@ def build(
     fmt: str | None = None,
     workers: int = 1,
     html: bool = True,
-    progress=None,
-) -> tuple[nx.MultiDiGraph, BuildReport]:
-    """Build the graph of `inputs` and write every output into `out`, or nothing on failure."""
-    times: dict[str, float] = {}
-    t = time.perf_counter()
-    papers = read_papers(inputs, fmt)
-    if progress is not None:
-        papers = progress(papers)
-    extractions = _unique(extract_all(papers, workers))
-    times["read+extract"] = time.perf_counter() - t
-    t = time.perf_counter()
-    resolver = resolver_for(extractions)
-    g = build_graph(extractions, resolver)
-    times["resolve+graph"] = time.perf_counter() - t
-    written = write_outputs(g, out, html=html, times=times)
-    report = BuildReport(
-        papers=len(extractions),
-        nodes=g.number_of_nodes(),
-        edges=g.number_of_edges(),
-        seconds=times,
-        outputs=written,
-    )
-    return g, report
+    exports: bool = True,
+    update: bool = False,
+    strict: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
+    progress: Callable[[Iterator[Paper]], Iterator[Paper]] | None = None,
+) -> BuildReport:
+    """Build the graph of `inputs` into `out` (or add them to the build there, with `update`).
 
-
-def _unique(extractions: Iterable[PaperExtraction]) -> list[PaperExtraction]:
-    """The first record of each paper id; later duplicates are dropped."""
-    seen: dict[str, PaperExtraction] = {}
-    for e in extractions:
-        seen.setdefault(e.paper.id, e)
-    return list(seen.values())
-
-
-def write_outputs(
-    g: nx.MultiDiGraph, out: Path, html: bool = True, times: dict[str, float] | None = None
-) -> list[str]:
-    """Write all outputs into a staging folder, then move each into `out`."""
-    times = {} if times is None else times
+    Every output is written whole or not at all; a bad record is skipped and reported, or with
+    `strict` stops the build with an `InputError` naming its file and line.
+    """
+    report = BuildReport()
+    t0 = time.perf_counter()
+    # updating a folder with no build in it is a first build
+    update = update and ((out / GRAPH).exists() or (out / STATE).exists())
+    resolver = _previous_state(out) if update else Resolver()
+    known_papers = len(resolver.papers)
     try:
         out.mkdir(parents=True, exist_ok=True)
+        _remove_dead_stages(out)
+        stage = Path(tempfile.mkdtemp(prefix=f".kg-build.{os.getpid()}.", dir=out))
     except OSError as e:
         raise KgError(f"{out}: cannot write the outputs there ({e.strerror})") from None
-    stage = Path(tempfile.mkdtemp(prefix=".kg-build.", dir=out))
     try:
-        steps = [
-            ("graph.json", lambda p: save(g, p)),
-            ("graph.ttl", lambda p: write_rdf(g, p)),
-            ("neo4j", lambda p: write_neo4j(g, p)),
-        ]
-        if html:
-            steps.append(("graph.html", lambda p: write_html(g, p)))
-        for name, write in steps:
-            t = time.perf_counter()
-            write(stage / name)
-            times[name] = time.perf_counter() - t
-        for name, _ in steps:
-            move_into_place(stage / name, out / name)
-        return [name for name, _ in steps]
+        vocab = default_vocabulary()
+        papers = _usable(read_records(inputs, fmt), resolver, report, strict)
+        if progress is not None:
+            papers = progress(papers)
+        writer = GraphWriter(stage / GRAPH, resolver, vocab, base=out / GRAPH if update else None)
+        for part in extract_parts(papers, workers, engine, scheduler):
+            if not writer.add(part):
+                report.duplicates += 1
+        report.added = len(resolver.papers) - known_papers
+        report.papers = len(resolver.papers)
+        report.seconds["read+extract+resolve"] = time.perf_counter() - t0
+        if report.papers == 0:
+            raise KgError(f"no papers to build: every record was skipped ({report.skipped} records)")
+        if update and report.added == 0:  # nothing new: leave every file as it is
+            report.nodes, report.edges = resolver.counts.get("nodes", 0), resolver.counts.get("edges", 0)
+            return report
+        t = time.perf_counter()
+        token = uuid.uuid4().hex
+        writer.close(
+            {"format": "kg", "version": FORMAT_VERSION, "build": token},
+            delta=stage / DELTA if update else None,
+        )
+        report.nodes, report.edges = writer.node_count, writer.edge_count
+        resolver.counts = {"nodes": report.nodes, "edges": report.edges}
+        resolver.save(stage / STATE, token)
+        report.seconds["graph.json"] = time.perf_counter() - t
+        written = [GRAPH, *([DELTA] if update else [])]
+        if exports:
+            written += _write_exports(stage, html, report.seconds)
+        _finish(report, out, stage, written)
+        if not update:  # a delta from an earlier update describes another graph
+            (out / DELTA).unlink(missing_ok=True)
+        return report
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _remove_dead_stages(out: Path) -> None:
+    """Staging folders of builds that were killed (their process is gone) are garbage."""
+    for stage in out.glob(".kg-build.*"):
+        pid = stage.name.split(".")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _usable(
+    records: Iterable[Paper | Skipped], resolver: Resolver, report: BuildReport, strict: bool
+) -> Iterator[Paper]:
+    """Papers not yet in the graph; skipped records go to the report (or stop a strict build)."""
+    seen: set[str] = set()
+    for item in records:
+        if isinstance(item, Skipped):
+            if strict:
+                raise item.error()
+            report.skip(item)
+            continue
+        pid = paper_id(item.id)
+        if pid in seen or pid in resolver.papers:
+            report.duplicates += 1
+            continue
+        seen.add(pid)
+        yield item
+
+
+def _previous_state(out: Path) -> Resolver:
+    """The state of the build in `out`, checked against its graph.json."""
+    resolver = Resolver.load(out / STATE)
+    try:
+        with open(out / GRAPH, encoding="utf-8") as f:
+            header = f.readline()
+    except FileNotFoundError:
+        raise InputError(out / GRAPH, "no graph here: build this folder with `kg build` first") from None
+    if f'"build":"{resolver.token}"' not in header:
+        raise InputError(out / STATE, "does not match graph.json: rebuild this folder with `kg build`")
+    return resolver
+
+
+def _write_exports(stage: Path, html: bool, seconds: dict[str, float]) -> list[str]:
+    """graph.ttl and neo4j/ stream from graph.json; the page needs the graph in memory, and shows
+    at most `HTML_NODES` of the most connected nodes (it says what it left out)."""
+    from kg.exporters.html import HtmlView, write_html
+    from kg.exporters.neo4j import write_neo4j
+    from kg.exporters.rdf import write_rdf
+
+    steps: list[tuple[str, Callable[[Path], None]]] = [
+        ("graph.ttl", lambda path: write_rdf(GraphFile(stage / GRAPH), path)),
+        ("neo4j", lambda path: write_neo4j(GraphFile(stage / GRAPH), path)),
+    ]
+    if html:
+        view = HtmlView(max_nodes=HTML_NODES)
+        steps.append(("graph.html", lambda path: write_html(load(stage / GRAPH), path, view)))
+    for name, write in steps:
+        t = time.perf_counter()
+        write(stage / name)
+        seconds[name] = time.perf_counter() - t
+    return [name for name, _ in steps]
+
+
+def _finish(report: BuildReport, out: Path, stage: Path, written: list[str]) -> None:
+    """Write report.json, then move every output into place; the state goes last, so a build
+    cut off halfway leaves a state that no longer matches graph.json, and `--update` refuses it."""
+    report.outputs = [*written, REPORT] if written else [REPORT]
+    report.peak_rss_mb = peak_rss_mb()
+    (stage / REPORT).write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    for name in [n for n in written if n != GRAPH] + ([GRAPH] if GRAPH in written else []) + [REPORT]:
+        move_into_place(stage / name, out / name)
+    if GRAPH in written:
+        move_into_place(stage / STATE, out / STATE)
+        report.outputs.append(STATE)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak memory. `VmHWM` starts afresh in each program, where `ru_maxrss`
+    carries over the peak of whatever process started this one."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def skipped_summary(report: BuildReport) -> str:
+    kinds = ", ".join(f"{n} {k}" for k, n in Counter(report.skipped_by_reason).most_common())
+    return f"skipped {report.skipped} records ({kinds})"

@@ -11,7 +11,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -63,54 +70,110 @@ def build(
         str | None,
         typer.Option("--format", "-f", help="Force a reader: daily-page, jsonl, hf-api, arxiv-atom."),
     ] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Processes for extraction.")] = 1,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            "-u",
+            help="Add INPUTS to the build already in OUT (papers it has are skipped); the graph "
+            "equals a full rebuild of all inputs.",
+        ),
+    ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, max=256, help="Processes (or Dask workers) for extraction.")
+    ] = 1,
+    engine: Annotated[
+        str, typer.Option(help="Where extraction runs: local (processes) or dask (needs kg[dask]).")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address (tcp://host:8786); default: a local cluster of --workers."),
+    ] = None,
+    exports: Annotated[
+        bool, typer.Option(help="Also write graph.ttl, neo4j/ and graph.html (else only graph.json).")
+    ] = True,
     html: Annotated[bool, typer.Option(help="Also write graph.html.")] = True,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Stop at the first bad record instead of skipping it.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
-    """Build the graph of INPUTS into OUT: graph.json, graph.ttl, neo4j/ and graph.html.
+    """Build the graph of INPUTS into OUT: graph.json, graph.ttl, neo4j/, graph.html, report.json.
 
-    Every output is written whole or not at all: on bad input the error names the file and
-    line, exit code 2, and OUT is left as it was.
+    Papers stream through, so memory does not grow with the corpus. A record that cannot be used
+    (invalid JSON, no title, an empty abstract, ...) is skipped and counted in report.json and
+    in the summary; `--strict` stops at the first one instead. Every output is written whole or
+    not at all: on error OUT is left as it was.
+
+    Exit codes: 0 built (records may have been skipped: see the summary), 2 bad input or options
+    (the message names the file and line).
     """
     from kg.build import build as run_build
+    from kg.build import skipped_summary
+    from kg.sources import estimate_records
 
-    progress = (
-        None
-        if quiet
-        else Progress(
-            TextColumn("extracting"),
+    progress = None
+    if not quiet:
+        progress = Progress(
+            TextColumn("building"),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[rate]} papers/s"),
             TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
             console=err,
             transient=True,
         )
-    )
 
     def track(papers):
-        task = progress.add_task("extract", total=None, rate="-")
+        assert progress is not None
+        task = progress.add_task("build", total=estimate_records(inputs), rate="-")
         start = time.perf_counter()
         for i, p in enumerate(papers, 1):
             yield p
-            if i % 50 == 0 or i < 50:
+            if i % 100 == 0 or i < 100:
                 rate = f"{i / max(time.perf_counter() - start, 1e-9):,.0f}"
                 progress.update(task, completed=i, rate=rate)
 
     try:
+        options = dict(
+            fmt=fmt,
+            workers=workers,
+            html=html,
+            exports=exports,
+            update=update,
+            strict=strict,
+            engine=engine,
+            scheduler=scheduler,
+        )
         if progress is not None:
             with progress:
-                _, report = run_build(inputs, out_dir, fmt, workers, html, progress=track)
+                report = run_build(inputs, out_dir, progress=track, **options)
         else:
-            _, report = run_build(inputs, out_dir, fmt, workers, html)
+            report = run_build(inputs, out_dir, **options)
     except KgError as e:
         _fail(e)
     if not quiet:
         total = sum(report.seconds.values())
-        err.print(
-            f"built {report.papers} papers -> {report.nodes} nodes, {report.edges} edges "
-            f"in {total:.1f}s; wrote {', '.join(report.outputs)} to {out_dir}/"
+        verb = (
+            f"added {report.added} papers ({report.papers} in all)"
+            if update
+            else f"built {report.papers} papers"
         )
+        if update and report.added == 0:
+            err.print(f"nothing new: {report.papers} papers already in {out_dir}/; outputs unchanged")
+        else:
+            err.print(
+                f"{verb} -> {report.nodes} nodes, {report.edges} edges in {total:.1f}s; "
+                f"wrote {', '.join(report.outputs)} to {out_dir}/",
+                highlight=False,
+                markup=False,
+            )
+        if report.duplicates:
+            err.print(f"{report.duplicates} records of papers already built were left out", markup=False)
+        if report.skipped:
+            err.print(f"{skipped_summary(report)}: see {out_dir / 'report.json'}", markup=False)
 
 
 @app.command()
@@ -378,14 +441,15 @@ def export_rdf(
     for each edge sits on a reified rdf:Statement. JSON-LD uses ontology/context.jsonld.
     """
     from kg.exporters.rdf import FORMATS, push, write_rdf
-    from kg.graph import load
+    from kg.graph import GraphFile, load
 
     if fmt not in FORMATS:
         _fail(KgError(f"unknown RDF format {fmt!r} (known: {', '.join(FORMATS)})"))
     if out_file is None and endpoint is None:
         _fail(KgError("give --out FILE, --endpoint URL, or both"))
     try:
-        g = load(graph)
+        # N-Triples and Turtle stream from graph.json; JSON-LD needs the whole graph in memory
+        g = GraphFile(graph) if fmt in ("nt", "ttl") and endpoint is None else load(graph)
         if out_file is not None:
             write_rdf(g, out_file, fmt)
         if endpoint is not None:
@@ -402,10 +466,10 @@ def export_neo4j(
 ) -> None:
     """Write CSV files for `neo4j-admin database import`, import.sh and import.cypher."""
     from kg.exporters.neo4j import write_neo4j
-    from kg.graph import load
+    from kg.graph import GraphFile
 
     try:
-        write_neo4j(load(graph), out_dir)
+        write_neo4j(GraphFile(graph), out_dir)
     except KgError as e:
         _fail(e)
 
@@ -476,13 +540,18 @@ app.add_typer(neo4j_app, name="neo4j")
 def neo4j_load(
     graph: GraphArg,
     uri: Annotated[
-        str, typer.Option(help="Bolt or neo4j:// URI (local, cluster or Aura).")
+        str, typer.Option(help="Bolt or neo4j:// URI (local, cluster or Aura), without credentials.")
     ] = "bolt://localhost:7687",
     user: Annotated[str, typer.Option(help="User name.")] = "neo4j",
     password: Annotated[
         str | None,
         typer.Option(
-            envvar=["KG_NEO4J_PASSWORD", "NEO4J_PASSWORD"], help="Password (or $KG_NEO4J_PASSWORD)."
+            envvar=["KG_NEO4J_PASSWORD", "NEO4J_PASSWORD"],
+            show_default=False,
+            help=(
+                "Password. Prefer $KG_NEO4J_PASSWORD or the prompt (asked when stdin is a terminal): "
+                "a command-line argument is visible to other local users."
+            ),
         ),
     ] = None,
     database: Annotated[str | None, typer.Option(help="Database name (server default if unset).")] = None,
@@ -491,24 +560,55 @@ def neo4j_load(
     wipe: Annotated[
         bool, typer.Option("--wipe", help="DELETE EVERY NODE in the database before loading.")
     ] = False,
+    connect_timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds to wait for a connection to open.")
+    ] = 15.0,
+    retry_time: Annotated[
+        float,
+        typer.Option(min=0, help="Seconds to keep retrying a batch while Neo4j is unavailable."),
+    ] = 30.0,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ) -> None:
     """Load a built graph into a running Neo4j over Bolt, idempotently (MERGE on id).
 
     Constraints from cypher/schema.cypher come first; rows go in batched UNWIND ... MERGE
-    statements in managed transactions. Loading the same graph again creates nothing.
+    statements in managed transactions, retried while Neo4j is briefly unavailable. Loading the
+    same graph again creates nothing, so a load that was cut short is finished by running it again.
     """
-    from kg.exporters.neo4j_bolt import load_graph
+    import logging
+
+    from kg.exporters.neo4j_bolt import check_uri, load_graph, scrub
     from kg.graph import load
 
-    auth = None if no_auth else (user, password or "")
+    try:
+        check_uri(uri)  # before any prompt
+    except KgError as e:
+        _fail(e)
     if not no_auth and password is None:
-        _fail(KgError("no password: pass --password, set $KG_NEO4J_PASSWORD, or use --no-auth"))
+        if not sys.stdin.isatty():
+            _fail(KgError("no password: pass --password, set $KG_NEO4J_PASSWORD, or use --no-auth"))
+        try:
+            password = typer.prompt(f"Neo4j password for {user}", hide_input=True, err=True)
+        except typer.Abort:
+            _fail(KgError("no password given"))
+    auth = None if no_auth else (user, password or "")
+
+    class DriverWarnings(logging.Handler):  # the driver's retries and notices, one clean line each
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.name in ("neo4j.io", "neo4j.pool"):
+                return  # connection details: the error that ends the load says what went wrong
+            text = scrub(record.getMessage(), password)
+            err.print(f"[yellow]neo4j:[/] {escape(text)}", highlight=False, markup=True, soft_wrap=True)
+
+    driver_log = logging.getLogger("neo4j")
+    handler = DriverWarnings(logging.WARNING)
+    driver_log.addHandler(handler)
     try:
         g = load(graph)
         start = time.perf_counter()
-        if quiet:
-            summary = load_graph(g, uri, auth, database, batch_size, wipe)
+        timeouts = {"connect_timeout": connect_timeout, "max_retry_time": retry_time}
+        if quiet or not err.is_terminal:  # a progress bar in a log file is only noise
+            summary = load_graph(g, uri, auth, database, batch_size, wipe, **timeouts)
         else:
             with Progress(
                 TextColumn("loading"),
@@ -527,14 +627,18 @@ def neo4j_load(
                     batch_size,
                     wipe,
                     on_batch=lambda done, total: bar.update(task, completed=done, total=total),
+                    **timeouts,
                 )
         seconds = time.perf_counter() - start
     except KgError as e:
         _fail(e)
+    finally:
+        driver_log.removeHandler(handler)
     err.print(
         f"{summary.rows:,} rows in {summary.batches} batches, {seconds:.1f}s "
         f"({summary.rows / max(seconds, 1e-9):,.0f} rows/s): created {summary.nodes_created:,} nodes and "
-        f"{summary.relationships_created:,} relationships"
+        f"{summary.relationships_created:,} relationships",
+        soft_wrap=True,
     )
 
 

@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from kg.errors import InputError
+from kg.errors import InputError, KgError
 from kg.extract.vocabulary import Vocabulary, default_vocabulary
 from kg.io import atomic_file
 from kg.resolve import Resolver
-from kg.schema import EdgeType, NodeType, PaperExtraction, Span
+from kg.schema import EdgeType, NodeType, PaperExtraction
 
 FORMAT_VERSION = 1
+GRAPH_FILE = "graph.json"
 
 
 def paper_id(pid: str) -> str:
@@ -31,105 +33,108 @@ def repository_id(url: str) -> str:
     return f"repo:{re.sub(r'[.]git$', '', u)}"
 
 
-def _evidence(span: Span, mention: str) -> dict[str, Any]:
+def _evidence(field: str, start: int, end: int, mention: str, sentence: str, sentence_start: int):
     return {
-        "field": span.field,
-        "start": span.start,
-        "end": span.end,
+        "field": field,
+        "start": start,
+        "end": end,
         "mention": mention,
-        "sentence": span.sentence,
-        "sentence_start": span.sentence_start,
+        "sentence": sentence,
+        "sentence_start": sentence_start,
     }
 
 
-def build_graph(
-    extractions: Iterable[PaperExtraction],
-    resolver: Resolver,
-    vocabulary: Vocabulary | None = None,
-) -> nx.MultiDiGraph:
-    vocab = vocabulary or default_vocabulary()
-    g = nx.MultiDiGraph()
-    for ex in extractions:
-        add_paper(g, ex, resolver, vocab)
-    for _, data in g.nodes(data=True):
-        data["aliases"] = sorted(data.get("aliases") or [])
-    return g
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _add_entity(
-    g: nx.MultiDiGraph,
-    node_id: str,
-    node_type: NodeType,
-    name: str,
-    aliases: Iterable[str],
-    in_vocabulary: bool,
-) -> None:
-    if node_id not in g:
-        g.add_node(node_id, type=str(node_type), name=name, aliases=[], in_vocabulary=in_vocabulary)
-    known = g.nodes[node_id]["aliases"]
-    for a in aliases:
-        if a != g.nodes[node_id]["name"] and a not in known:
-            known.append(a)
+@dataclass
+class PaperPart:
+    """What one paper adds to the graph, serialized where it was extracted.
+
+    Entity node ids depend on every paper before this one, so edges to entities are kept as
+    (JSON head, mention key, JSON tail) and completed once the key's node id is known.
+    """
+
+    paper_id: str
+    nodes: list[str] = field(default_factory=list)  # the paper's own nodes, as JSON
+    edges: list[str] = field(default_factory=list)  # edges whose both ends are known, as JSON
+    entity_edges: list[tuple[str, str, str]] = field(default_factory=list)
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+    repositories: list[tuple[str, str]] = field(default_factory=list)  # (node id, URL)
 
 
-def add_paper(g: nx.MultiDiGraph, ex: PaperExtraction, resolver: Resolver, vocab: Vocabulary) -> None:
+def paper_part(ex: PaperExtraction) -> PaperPart:
+    """The nodes and edges of one paper: a pure function of its extraction."""
     p = ex.paper
     pid = paper_id(p.id)
-    g.add_node(
-        pid,
-        type=str(NodeType.PAPER),
-        name=p.title,
-        title=p.title,
-        aliases=[],
-        abstract=p.abstract,
-        published=p.published,
-        listing_date=p.listing_date,
-        url=p.url,
-        authors=list(p.authors),
-        code_url=p.code_url,
-        source=p.source,
-    )
-    ids: dict[str, str] = {}
+    part = PaperPart(pid)
+    paper_node = {
+        "id": pid,
+        "type": str(NodeType.PAPER),
+        "name": p.title,
+        "title": p.title,
+        "aliases": [],
+        "abstract": p.abstract,
+        "published": p.published,
+        "listing_date": p.listing_date,
+        "url": p.url,
+        "authors": list(p.authors),
+        "code_url": p.code_url,
+        "source": p.source,
+    }
+    part.nodes.append(_json(paper_node))
+    head = f'{{"source":{_json(pid)},"target":'
     for m in ex.mentions:
-        node_id, node_type, name = resolver.resolve(m)
-        ids[m.key] = node_id
-        _add_entity(
-            g, node_id, node_type, name, [*m.aliases, *([m.name] if m.name != name else [])], m.in_vocabulary
+        part.mentions.append(
+            {
+                "key": m.key,
+                "type": str(m.type),
+                "name": m.name,
+                "aliases": m.aliases,
+                "in_vocabulary": m.in_vocabulary,
+                "broader": m.broader,
+            }
         )
-        child = node_id
-        for parent in m.broader:
-            entry = vocab.entries[parent]
-            _add_entity(g, parent, entry.type, entry.name, [], True)
-            if not g.has_edge(child, parent, key=str(EdgeType.BROADER)):
-                g.add_edge(child, parent, key=str(EdgeType.BROADER), type=str(EdgeType.BROADER))
-            child = parent
         evidence = [
-            _evidence(s, (p.abstract if s.field == "abstract" else p.title)[s.start : s.end]) for s in m.spans
+            _evidence(
+                s.field,
+                s.start,
+                s.end,
+                (p.abstract if s.field == "abstract" else p.title)[s.start : s.end],
+                s.sentence,
+                s.sentence_start,
+            )
+            for s in m.spans
         ]
         surfaces = sorted({ev["mention"] for ev in evidence})
         for role in m.roles:
-            g.add_edge(pid, node_id, key=str(role), type=str(role), mentions=surfaces, evidence=evidence)
+            tail = (
+                f',"key":"{role}","type":"{role}","mentions":{_json(surfaces)},"evidence":{_json(evidence)}}}'
+            )
+            part.entity_edges.append((head, m.key, tail))
     for i, r in enumerate(ex.results):
         rid = f"result:{p.id}:{i}"
         label = f"{r.metric or 'value'} = {r.value:g}{(' ' + r.unit) if r.unit else ''}"
-        g.add_node(
-            rid,
-            type=str(NodeType.RESULT),
-            name=label,
-            aliases=[],
-            value=r.value,
-            unit=r.unit,
-            metric=r.metric,
-            text=r.text,
+        result_node = {
+            "id": rid,
+            "type": str(NodeType.RESULT),
+            "name": label,
+            "aliases": [],
+            "value": r.value,
+            "unit": r.unit,
+            "metric": r.metric,
+            "text": r.text,
+        }
+        part.nodes.append(_json(result_node))
+        s = r.span
+        evidence = [_evidence(s.field, s.start, s.end, r.text, s.sentence, s.sentence_start)]
+        reports = str(EdgeType.REPORTS)
+        part.edges.append(
+            f'{head}{_json(rid)},"key":"{reports}","type":"{reports}",'
+            f'"mentions":{_json([r.text])},"evidence":{_json(evidence)}}}'
         )
-        g.add_edge(
-            pid,
-            rid,
-            key=str(EdgeType.REPORTS),
-            type=str(EdgeType.REPORTS),
-            mentions=[r.text],
-            evidence=[_evidence(r.span, r.text)],
-        )
+        result_head = f'{{"source":{_json(rid)},"target":'
         for edge_type, key in (
             (EdgeType.SUBJECT, r.subject),
             (EdgeType.METRIC, r.metric_key),
@@ -137,22 +142,257 @@ def add_paper(g: nx.MultiDiGraph, ex: PaperExtraction, resolver: Resolver, vocab
             (EdgeType.HARDWARE, r.hardware),
             (EdgeType.BASELINE, r.baseline),
         ):
-            if key and key in ids:
-                g.add_edge(rid, ids[key], key=str(edge_type), type=str(edge_type))
+            if key:
+                part.entity_edges.append((result_head, key, f',"key":"{edge_type}","type":"{edge_type}"}}'))
     for url in ex.code_urls:
         rid = repository_id(url)
-        if rid not in g:
-            g.add_node(rid, type=str(NodeType.REPOSITORY), name=url, url=url, aliases=[])
+        part.repositories.append((rid, url))
         start = p.abstract.find(url)
         evidence = [{"field": "abstract", "start": start, "end": start + len(url), "mention": url}]
-        g.add_edge(
-            pid,
-            rid,
-            key=str(EdgeType.HAS_CODE),
-            type=str(EdgeType.HAS_CODE),
-            mentions=[url],
-            evidence=evidence,
+        has_code = str(EdgeType.HAS_CODE)
+        part.edges.append(
+            f'{head}{_json(rid)},"key":"{has_code}","type":"{has_code}",'
+            f'"mentions":{_json([url])},"evidence":{_json(evidence)}}}'
         )
+    return part
+
+
+REPOSITORY = str(NodeType.REPOSITORY)
+HEADER = '{{"directed":true,"multigraph":true,"graph":{graph},"nodes":[\n'
+SEPARATOR = b'],"edges":[\n'
+FOOTER = b"]}\n"
+NODE_ID = re.compile(rb'^,?\{"id":("(?:[^"\\]|\\.)*")')
+
+
+def _repository_line(node_id: str, url: str) -> str:
+    return _json({"id": node_id, "type": REPOSITORY, "name": url, "url": url, "aliases": []})
+
+
+class GraphWriter:
+    """Writes graph.json as papers arrive: the papers' own nodes and every edge go to disk at once;
+    entity nodes, which any later paper can change, are written at the end.
+
+    The file is node-link JSON with one node or edge per line (`,` leading each line after the
+    first), so that `--update` can copy an existing graph.json line by line, replace only the
+    entity nodes new papers changed, and append the rest.
+    """
+
+    def __init__(self, path: Path, resolver: Resolver, vocab: Vocabulary, base: Path | None = None):
+        self.path, self.resolver, self.vocab, self.base = path, resolver, vocab, base
+        self.touched: set[str] = set()  # entity nodes whose JSON changes
+        self.known_repositories: set[str] = set()  # repositories of earlier builds new papers cite
+        self.node_count = self.edge_count = 0
+        # spill files beside the output, closed and removed by close()
+        self._nodes = open(path.with_name(path.name + ".nodes"), "w", encoding="utf-8")  # noqa: SIM115
+        self._edges = open(path.with_name(path.name + ".edges"), "w", encoding="utf-8")  # noqa: SIM115
+
+    def add(self, part: PaperPart) -> bool:
+        """Add one paper; False (and nothing added) when the graph already has it."""
+        resolver = self.resolver
+        if part.paper_id in resolver.papers:
+            return False
+        resolver.papers.add(part.paper_id)
+        ids: dict[str, str] = {}
+        for m in part.mentions:
+            node_id = ids[m["key"]] = resolver.node_id(m)
+            resolver.add_mention(node_id, m)
+            self.touched.add(node_id)
+            child = node_id
+            for parent in m["broader"]:
+                entry = self.vocab.entries[parent]
+                if parent not in resolver.entities:
+                    resolver.add_parent(entry)
+                if resolver.add_broader(child, parent):
+                    self.touched.add(parent)  # the new edge's end, for delta.json
+                    broader = str(EdgeType.BROADER)
+                    self._edge(
+                        f'{{"source":{_json(child)},"target":{_json(parent)},"key":"{broader}","type":"{broader}"}}'
+                    )
+                child = parent
+        for node in part.nodes:
+            self._node(node)
+        for node_id, url in part.repositories:
+            if resolver.add_repository(node_id, url):
+                self._node(_repository_line(node_id, url))
+            else:
+                self.known_repositories.add(node_id)
+        seen: set[tuple[str, str, str]] = set()  # two keys of one paper can share a node
+        for line in part.edges:
+            self._edge(line)
+        for head, key, tail in part.entity_edges:
+            target = ids.get(key)
+            if target is None or (head, target, tail[:40]) in seen:
+                continue
+            seen.add((head, target, tail[:40]))
+            self._edge(f"{head}{_json(target)}{tail}")
+        return True
+
+    def _node(self, line: str) -> None:
+        self._nodes.write(line)
+        self._nodes.write("\n")
+        self.node_count += 1
+
+    def _edge(self, line: str) -> None:
+        self._edges.write(line)
+        self._edges.write("\n")
+        self.edge_count += 1
+
+    def close(self, graph: dict[str, Any], delta: Path | None = None) -> None:
+        """Write graph.json: the base's lines, changed entity nodes replaced, then the new ones;
+        and, when `delta` is given, a graph.json of only what changed (new papers with their
+        edges, and every node those edges reach), for loading an increment into a database."""
+        entity_lines = [
+            _json(self.resolver.entities[node_id].node(node_id)).encode() for node_id in sorted(self.touched)
+        ]
+        if delta is not None:
+            self._write_delta(delta, graph, entity_lines)
+        touched = {_json(node_id).encode() for node_id in self.touched}
+        with open(self.path, "wb") as out:
+            out.write(HEADER.format(graph=_json(graph)).encode())
+            first = True
+            base_edges = None
+            if self.base is not None:
+                base_edges = open(self.base, "rb")  # noqa: SIM115 (its edges are copied further down)
+                base_edges.readline()  # the header
+                for line in base_edges:
+                    if line == SEPARATOR:
+                        break
+                    m = NODE_ID.match(line)
+                    if m is None:
+                        raise KgError(f"{self.base}: not a graph.json written by `kg build`; rebuild it")
+                    if m.group(1) in touched:
+                        continue
+                    body = line.removeprefix(b",").rstrip(b"\n")
+                    out.write(body if first else b"," + body)
+                    out.write(b"\n")
+                    first = False
+                    self.node_count += 1
+                else:
+                    raise KgError(f"{self.base}: graph.json is cut off; rebuild it")
+            for source in (self._copy_lines(self._nodes), iter(entity_lines)):
+                for line in source:
+                    out.write(line if first else b"," + line)
+                    out.write(b"\n")
+                    first = False
+            self.node_count += len(entity_lines)
+            out.write(SEPARATOR)
+            first = True
+            if base_edges is not None:
+                with base_edges:
+                    start = out.tell()
+                    lines, tail = 0, b""
+                    while chunk := base_edges.read(1 << 20):
+                        out.write(chunk)
+                        lines += chunk.count(b"\n")
+                        tail = (tail + chunk)[-len(FOOTER) :]
+                    if tail != FOOTER:
+                        raise KgError(f"{self.base}: graph.json is cut off; rebuild it")
+                    out.seek(-len(FOOTER), 2)
+                    out.truncate()
+                    first = out.tell() == start
+                    self.edge_count += lines - 1  # all but the footer
+            for line in self._copy_lines(self._edges):
+                out.write(line if first else b"," + line)
+                out.write(b"\n")
+                first = False
+            out.write(FOOTER)
+        for f in (self._nodes, self._edges):
+            f.close()
+            Path(f.name).unlink(missing_ok=True)
+
+    def _write_delta(self, path: Path, graph: dict[str, Any], entity_lines: list[bytes]) -> None:
+        repositories = self.resolver.repositories
+        known = [_repository_line(r, repositories[r]).encode() for r in sorted(self.known_repositories)]
+        with open(path, "wb") as out:
+            out.write(HEADER.format(graph=_json({**graph, "delta": True})).encode())
+            first = True
+            for source in (self._copy_lines(self._nodes), iter(entity_lines), iter(known)):
+                for line in source:
+                    out.write(line if first else b"," + line)
+                    out.write(b"\n")
+                    first = False
+            out.write(SEPARATOR)
+            first = True
+            for line in self._copy_lines(self._edges):
+                out.write(line if first else b"," + line)
+                out.write(b"\n")
+                first = False
+            out.write(FOOTER)
+
+    @staticmethod
+    def _copy_lines(f) -> Iterator[bytes]:
+        f.flush()
+        with open(f.name, "rb") as r:
+            for line in r:
+                yield line.rstrip(b"\n")
+
+
+class GraphFile:
+    """A graph.json read as a stream of nodes and edges, for exports of graphs too big to hold
+    as a networkx graph. Offers the part of networkx's reading API that the exporters use."""
+
+    def __init__(self, path: str | Path) -> None:
+        path = Path(path)
+        self.path = path / GRAPH_FILE if path.is_dir() else path
+        try:
+            with open(self.path, "rb") as f:
+                self.header = f.readline()
+        except FileNotFoundError:
+            raise InputError(self.path, "no such file (build one with `kg build`)") from None
+        self.streamable = self.header.endswith(b'"nodes":[\n')
+
+    def _section(self, which: str) -> Iterator[dict[str, Any]]:
+        if not self.streamable:  # a graph.json from elsewhere: read it whole
+            g = load(self.path)
+            yield from nx.node_link_data(g, edges="edges")[which]
+            return
+        with open(self.path, "rb") as f:
+            f.readline()
+            inside = which == "nodes"
+            for lineno, line in enumerate(f, 2):
+                if line == SEPARATOR:
+                    if inside:
+                        return
+                    inside = True
+                    continue
+                if not inside or line == FOOTER:
+                    continue
+                try:
+                    yield json.loads(line.removeprefix(b","))
+                except (json.JSONDecodeError, UnicodeDecodeError) as e:
+                    raise InputError(self.path, f"invalid graph.json line ({e})", lineno) from None
+
+    def nodes(self, data: bool = False) -> Iterator[Any]:
+        for node in self._section("nodes"):
+            node_id = node.pop("id")
+            yield (node_id, node) if data else node_id
+
+    def edges(self, data: bool = False, keys: bool = False) -> Iterator[tuple]:
+        for edge in self._section("edges"):
+            u, v, k = edge.pop("source"), edge.pop("target"), edge.pop("key", None)
+            yield (u, v, *((k,) if keys else ()), *((edge,) if data else ()))
+
+    def node_types(self) -> dict[str, str]:
+        return {node_id: data["type"] for node_id, data in self.nodes(data=True)}
+
+
+AnyGraph = nx.MultiDiGraph | GraphFile  # what exporters read: in memory, or streamed from disk
+
+
+def build_graph(
+    extractions: Iterable[PaperExtraction], vocabulary: Vocabulary | None = None
+) -> nx.MultiDiGraph:
+    """The graph of some extractions, in memory (what `kg build` writes, without the files)."""
+    import tempfile
+
+    vocab = vocabulary or default_vocabulary()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "graph.json"
+        writer = GraphWriter(path, Resolver(), vocab)
+        for ex in extractions:
+            writer.add(paper_part(ex))
+        writer.close({"format": "kg", "version": FORMAT_VERSION})
+        return load(path)
 
 
 def to_json_data(g: nx.MultiDiGraph) -> dict[str, Any]:
@@ -171,7 +411,7 @@ def load(path: str | Path) -> nx.MultiDiGraph:
     """Read a `graph.json` written by `kg build`."""
     path = Path(path)
     if path.is_dir():
-        path = path / "graph.json"
+        path = path / GRAPH_FILE
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)

@@ -1,64 +1,147 @@
-"""Resolution: one node per real entity across all papers.
+"""Resolution: one node per real entity across all papers, as a keyed merge that can grow.
 
-Vocabulary entities keep their id (`model:sdxl`). A name no vocabulary lists is keyed by its
-normalized form (its expansion, for an acronym), and takes the type most papers give it; its id
-is the type and the slug of its most common spelling.
+A vocabulary entity keeps its id (`model:sdxl`). A name no vocabulary lists is keyed by its
+normalized form (its expansion, for an acronym); the key gets its node id the first time a paper
+names it (the type and slug of that first name), and keeps it, so adding papers never renames a
+node. What the node says of itself is decided by every paper that names it: the type and name
+most papers give it, and every spelling seen. Adding papers in one go or day by day therefore
+gives the same graph, which is what `kg build --update` relies on.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+import json
+from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from kg.extract.vocabulary import entity_id
-from kg.schema import Mention, NodeType, PaperExtraction
+from kg.errors import InputError
+from kg.extract.vocabulary import Entry, entity_id
+from kg.io import atomic_file
+
+STATE_VERSION = 1
 
 
 @dataclass
-class NewEntity:
+class Entity:
+    """Everything the papers so far say about one entity node."""
+
     types: Counter = field(default_factory=Counter)
     names: Counter = field(default_factory=Counter)
+    surfaces: set[str] = field(default_factory=set)
+    fixed: tuple[str, str] | None = None  # a vocabulary entry's own type and name
+
+    def node(self, node_id: str) -> dict[str, Any]:
+        """The node as graph.json holds it."""
+        node_type, name = self.fixed or (_most_common(self.types), _most_common(self.names))
+        return {
+            "id": node_id,
+            "type": node_type,
+            "name": name,
+            "aliases": sorted(self.surfaces - {name}),
+            "in_vocabulary": self.fixed is not None,
+        }
+
+    def to_json(self) -> list[Any]:
+        return [dict(self.types), dict(self.names), sorted(self.surfaces), self.fixed]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> Entity:
+        types, names, surfaces, fixed = data
+        return cls(Counter(types), Counter(names), set(surfaces), tuple(fixed) if fixed else None)
+
+
+def _most_common(counter: Counter) -> str:
+    # ties go to the first in sort order, so the result does not depend on paper order
+    best = max(counter.values())
+    return min(k for k, v in counter.items() if v == best)
 
 
 @dataclass
 class Resolver:
-    """A keyed merge: `add` every paper's extraction (or `merge` two partial resolvers), then
-    `resolve` gives each mention its node id, type and name."""
+    """The merge state: which node each key is, what each node is, which papers are in."""
 
-    new: dict[str, NewEntity] = field(default_factory=lambda: defaultdict(NewEntity))
+    ids: dict[str, str] = field(default_factory=dict)  # mention key -> node id
+    entities: dict[str, Entity] = field(default_factory=dict)  # node id -> what papers say
+    repositories: dict[str, str] = field(default_factory=dict)  # node id -> first URL seen
+    broader: set[tuple[str, str]] = field(default_factory=set)  # (child id, parent id)
+    papers: set[str] = field(default_factory=set)
+    token: str = ""  # the build whose graph.json this state belongs to
+    counts: dict[str, int] = field(default_factory=dict)  # nodes and edges in that graph.json
 
-    def add(self, extraction: PaperExtraction) -> None:
-        for m in extraction.mentions:
-            if not m.in_vocabulary:
-                entity = self.new[m.key]
-                entity.types[m.type] += 1
-                entity.names[m.name] += 1
+    def node_id(self, mention: dict[str, Any]) -> str:
+        """The node of a mention (a `Mention` as a dict), given its id on first sight."""
+        key = mention["key"]
+        node_id = self.ids.get(key)
+        if node_id is None:
+            node_id = key if mention["in_vocabulary"] else entity_id(mention["type"], mention["name"])
+            self.ids[key] = node_id
+        return node_id
 
-    def merge(self, other: Resolver) -> None:
-        for key, entity in other.new.items():
-            mine = self.new[key]
-            mine.types.update(entity.types)
-            mine.names.update(entity.names)
+    def add_mention(self, node_id: str, mention: dict[str, Any]) -> None:
+        entity = self.entities.get(node_id)
+        if entity is None:
+            entity = self.entities[node_id] = Entity()
+        if mention["in_vocabulary"] and node_id == mention["key"]:
+            entity.fixed = (str(mention["type"]), mention["name"])
+        entity.types[str(mention["type"])] += 1
+        entity.names[mention["name"]] += 1
+        entity.surfaces.add(mention["name"])
+        entity.surfaces.update(mention["aliases"])
 
-    def resolve(self, mention: Mention) -> tuple[str, NodeType, str]:
-        """The node id, type and canonical name of a mention."""
-        if mention.in_vocabulary:
-            return mention.key, mention.type, mention.name
-        entity = self.new[mention.key]
-        node_type = _most_common(entity.types)
-        name = _most_common(entity.names)
-        return entity_id(node_type, name), node_type, name
+    def add_parent(self, entry: Entry) -> None:
+        """A vocabulary family that a mention belongs to, named or not."""
+        entity = self.entities.get(entry.id)
+        if entity is None:
+            entity = self.entities[entry.id] = Entity()
+        entity.fixed = (str(entry.type), entry.name)
 
+    def add_broader(self, child: str, parent: str) -> bool:
+        """Record a family link; True when it is new."""
+        if (child, parent) in self.broader:
+            return False
+        self.broader.add((child, parent))
+        return True
 
-def _most_common(counter: Counter):
-    # ties go to the first in sort order, so the result does not depend on paper order
-    best = max(counter.values())
-    return sorted(k for k, v in counter.items() if v == best)[0]
+    def add_repository(self, node_id: str, url: str) -> bool:
+        if node_id in self.repositories:
+            return False
+        self.repositories[node_id] = url
+        return True
 
+    def save(self, path: Path, token: str) -> None:
+        self.token = token
+        data = {
+            "version": STATE_VERSION,
+            "build": token,
+            "counts": self.counts,
+            "ids": self.ids,
+            "entities": {k: e.to_json() for k, e in self.entities.items()},
+            "repositories": self.repositories,
+            "broader": sorted(self.broader),
+            "papers": sorted(self.papers),
+        }
+        with atomic_file(path) as f:
+            json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
 
-def resolver_for(extractions: Iterable[PaperExtraction]) -> Resolver:
-    resolver = Resolver()
-    for e in extractions:
-        resolver.add(e)
-    return resolver
+    @classmethod
+    def load(cls, path: Path) -> Resolver:
+        try:
+            with open(path, encoding="utf-8") as f:
+                data = json.load(f)
+        except FileNotFoundError:
+            raise InputError(path, "no build state here: build this folder with `kg build` first") from None
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise InputError(path, "build state is unreadable: rebuild this folder with `kg build`") from None
+        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+            raise InputError(path, "build state from another kg version: rebuild this folder with `kg build`")
+        return cls(
+            ids=data["ids"],
+            entities={k: Entity.from_json(v) for k, v in data["entities"].items()},
+            repositories=data["repositories"],
+            broader={(c, p) for c, p in data["broader"]},
+            papers=set(data["papers"]),
+            token=data["build"],
+            counts=data.get("counts", {}),
+        )

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from kg.build import build
+from kg.graph import load
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -16,8 +17,8 @@ SHARED = ROOT.parent / "shared"
 def example_build(tmp_path_factory):
     """The example day built once: (graph, report, output folder)."""
     out = tmp_path_factory.mktemp("example") / "out"
-    g, report = build([EXAMPLE_DAY], out)
-    return g, report, out
+    report = build([EXAMPLE_DAY], out)
+    return load(out / "graph.json"), report, out
 
 
 def free_port() -> int:

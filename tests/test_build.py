@@ -11,7 +11,7 @@ import rdflib
 from conftest import EXAMPLE_DAY
 
 from kg.build import build
-from kg.errors import InputError
+from kg.errors import InputError, KgError
 from kg.graph import load
 
 
@@ -92,8 +92,28 @@ def test_bad_input_writes_nothing(tmp_path):
     bad.write_text('{"id": "1", "title": "A", "abstract": "B."}\n{"id": ')
     out = tmp_path / "out"
     with pytest.raises(InputError, match=":2:"):
-        build([EXAMPLE_DAY, bad], out)
+        build([EXAMPLE_DAY, bad], out, strict=True)
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_bad_records_are_skipped_and_reported(tmp_path):
+    src = tmp_path / "mixed.jsonl"
+    src.write_text(
+        '{"id": "1", "title": "A", "abstract": "We fine-tune SDXL."}\n'
+        '{"id": \n'
+        '{"id": "3", "title": "C", "abstract": ""}\n'
+        '{"id": "4", "title": "D", "abstract": "We evaluate on MMLU."}\n'
+        '{"id": "1", "title": "A again", "abstract": "We fine-tune SDXL."}\n'
+    )
+    report = build([src], tmp_path / "out", html=False)
+    assert report.papers == 2 and report.skipped == 2 and report.duplicates == 1
+    assert report.skipped_by_reason == {"invalid JSON": 1, "empty abstract": 1}
+    assert [(r.line, r.reason.split(" (")[0]) for r in report.skipped_records] == [
+        (2, "invalid JSON"),
+        (3, "record 'C' has an empty abstract"),
+    ]
+    saved = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert saved["skipped"] == 2 and saved["skipped_records"][0]["path"] == str(src)
 
 
 def test_failed_rebuild_keeps_previous_outputs(tmp_path):
@@ -104,10 +124,16 @@ def test_failed_rebuild_keeps_previous_outputs(tmp_path):
     before = (out / "graph.json").read_bytes()
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "1", "title": "A", "abstract": ""}\n')
-    with pytest.raises(InputError):
+    with pytest.raises(KgError, match="no papers to build"):
         build([bad], out, html=False)
     assert (out / "graph.json").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["graph.json", "graph.ttl", "neo4j"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "graph.json",
+        "graph.ttl",
+        "neo4j",
+        "report.json",
+        "state.json",
+    ]
 
 
 def test_two_workers_build_the_same_graph(tmp_path):
@@ -116,7 +142,12 @@ def test_two_workers_build_the_same_graph(tmp_path):
     inputs = [DATA / "heldout_papers.jsonl", EXAMPLE_DAY]
     build(inputs, tmp_path / "one", html=False)
     build(inputs, tmp_path / "two", workers=2, html=False)
-    assert (tmp_path / "one" / "graph.json").read_bytes() == (tmp_path / "two" / "graph.json").read_bytes()
+    assert body(tmp_path / "one") == body(tmp_path / "two")
+
+
+def body(out):
+    """graph.json without its header line, which names the build."""
+    return (out / "graph.json").read_bytes().split(b"\n", 1)[1]
 
 
 def test_markup_and_surrogates_in_titles_do_not_break_the_cli(tmp_path):
@@ -134,3 +165,44 @@ def test_markup_and_surrogates_in_titles_do_not_break_the_cli(tmp_path):
         text=True,
     )
     assert result.returncode == 0 and "[/mask]" in result.stdout
+
+
+def canonical(out):
+    """A graph.json as sets: nodes with their attributes, edges with theirs (order aside)."""
+    data = json.loads((out / "graph.json").read_text(encoding="utf-8"))
+    nodes = {n["id"]: n for n in data["nodes"]}
+    edges = sorted(json.dumps(e, sort_keys=True) for e in data["edges"])
+    assert len(nodes) == len(data["nodes"])
+    return nodes, edges
+
+
+def test_update_equals_a_full_rebuild_and_is_idempotent(tmp_path):
+    from conftest import DATA
+
+    day_one, day_two = DATA / "heldout_papers.jsonl", EXAMPLE_DAY
+    build([day_one, day_two], tmp_path / "full", html=False)
+    first = build([day_one], tmp_path / "inc", html=False)
+    second = build([day_two], tmp_path / "inc", html=False, update=True)
+    assert (first.added, second.added, second.papers) == (20, 78, 98)
+    assert canonical(tmp_path / "inc") == canonical(tmp_path / "full")
+    assert load(tmp_path / "inc").number_of_nodes() == second.nodes
+    assert load(tmp_path / "inc").number_of_edges() == second.edges
+    delta = load(tmp_path / "inc" / "delta.json")  # what a database needs to catch up
+    assert sum(d["type"] == "Paper" for _, d in delta.nodes(data=True)) == 78
+    assert all("type" in d for _, d in delta.nodes(data=True))  # every edge's ends are in it
+    full = load(tmp_path / "full")
+    assert all(full.nodes[n] == d for n, d in delta.nodes(data=True))
+    before = {p.name: p.read_bytes() for p in (tmp_path / "inc").iterdir() if p.is_file()}
+    again = build([day_two, day_one], tmp_path / "inc", html=False, update=True)
+    assert again.added == 0 and again.duplicates == 98
+    assert {p.name: p.read_bytes() for p in (tmp_path / "inc").iterdir() if p.is_file()} == before
+
+
+def test_update_refuses_a_state_that_does_not_match_the_graph(tmp_path):
+    from conftest import DATA
+
+    build([DATA / "heldout_papers.jsonl"], tmp_path / "a", exports=False)
+    build([EXAMPLE_DAY], tmp_path / "b", exports=False)
+    (tmp_path / "a" / "state.json").write_bytes((tmp_path / "b" / "state.json").read_bytes())
+    with pytest.raises(InputError, match=r"does not match graph\.json"):
+        build([EXAMPLE_DAY], tmp_path / "a", update=True)

@@ -99,13 +99,11 @@ def test_hostile_strings_show_as_text_and_run_nothing(browser, tmp_path):
 
 @pytest.mark.skipif(not (SHARED / "corpora" / "hf_daily_papers.jsonl").exists(), reason="no HF corpus")
 def test_hf_corpus_view_of_2000_nodes(browser, tmp_path):
-    from kg.build import extract_all
+    from kg.extract import extract_paper
     from kg.graph import build_graph
-    from kg.resolve import resolver_for
     from kg.sources import read_papers
 
-    extractions = list(extract_all(read_papers([SHARED / "corpora" / "hf_daily_papers.jsonl"])))
-    g = build_graph(extractions, resolver_for(extractions))
+    g = build_graph(extract_paper(p) for p in read_papers([SHARED / "corpora" / "hf_daily_papers.jsonl"]))
     view = HtmlView(max_nodes=2000)
     h, notes = select_view(g, view)
     assert 1900 <= h.number_of_nodes() <= 2000 and "left out" in notes[-1]

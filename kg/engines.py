@@ -1,0 +1,85 @@
+"""Where extraction runs: this process, a pool of local processes, or a Dask cluster.
+
+Extraction is a pure map from a paper to its `PaperPart`, so every engine is the same loop:
+cut the stream of papers into chunks, keep a bounded number of chunks in flight, and hand the
+parts back in input order. Memory stays bounded whatever the corpus size.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from kg.errors import KgError
+from kg.extract import extract_paper
+from kg.extract.vocabulary import default_vocabulary
+from kg.graph import PaperPart, paper_part
+from kg.schema import Paper
+
+ENGINES = ("local", "dask")
+CHUNK = 200  # papers per task: large enough to hide the cost of shipping a task
+
+
+def extract_chunk(papers: list[Paper]) -> list[PaperPart]:
+    """The task every engine runs: extract a chunk of papers in one worker."""
+    vocab = default_vocabulary()
+    return [paper_part(extract_paper(p, vocab)) for p in papers]
+
+
+def extract_parts(
+    papers: Iterable[Paper], workers: int = 1, engine: str = "local", scheduler: str | None = None
+) -> Iterator[PaperPart]:
+    """Each paper's part, in input order."""
+    if engine not in ENGINES:
+        raise KgError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
+    if engine == "dask":
+        yield from _dask(papers, workers, scheduler)
+    elif workers <= 1:
+        vocab = default_vocabulary()
+        for p in papers:
+            yield paper_part(extract_paper(p, vocab))
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            yield from _in_order(lambda chunk: pool.submit(extract_chunk, chunk), papers, 2 * workers + 2)
+
+
+def _in_order(
+    submit: Callable[[list[Paper]], Any], papers: Iterable[Paper], window: int
+) -> Iterator[PaperPart]:
+    """Submit chunks with at most `window` in flight; yield their results in order."""
+    pending: deque = deque()
+    iterator = iter(papers)
+    while chunk := list(itertools.islice(iterator, CHUNK)):
+        pending.append(submit(chunk))
+        if len(pending) >= window:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
+
+
+def _dask(papers: Iterable[Paper], workers: int, scheduler: str | None) -> Iterator[PaperPart]:
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise KgError("the dask engine needs the dask extra: pip install 'kg[dask]'") from None
+    cluster = None
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="30s")
+        else:
+            cluster = LocalCluster(
+                n_workers=max(workers, 1), threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            client = Client(cluster)
+    except OSError as e:
+        raise KgError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
+    try:
+        n = max(len(client.scheduler_info().get("workers", {})), 1)
+        yield from _in_order(lambda chunk: client.submit(extract_chunk, chunk, pure=False), papers, 2 * n + 2)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
