@@ -12,16 +12,19 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
+from kg.graph import AnyGraph
 from kg.io import atomic_dir
 from kg.ontology import cypher_dir
 from kg.schema import NodeType
 
-ARRAY_DELIMITER = "|"
+# The unit separator: readers fold it into a space like all white space, so no value from a paper
+# can hold it, and array values survive the import exactly.
+ARRAY_DELIMITER = "\x1f"
+ARRAY_DELIMITER_OPTION = "U+001F"  # how neo4j-admin spells it
 BATCH = 500
 NODE_FIELDS = {
     "name": "string",
@@ -72,60 +75,67 @@ def _csv_value(value: Any, kind: str) -> str:
     if value is None:
         return ""
     if kind.endswith("[]"):
-        return ARRAY_DELIMITER.join(str(v).replace(ARRAY_DELIMITER, "/") for v in value)
+        return ARRAY_DELIMITER.join(str(v).replace(ARRAY_DELIMITER, " ") for v in value)
     if kind == "boolean":
         return "true" if value else "false"
     return str(value)
 
 
-def write_neo4j(g: nx.MultiDiGraph, out: Path) -> None:
+def write_neo4j(g: AnyGraph, out: Path) -> None:
     with atomic_dir(out) as tmp:
-        _write_csv(g, tmp)
-        (tmp / "import.cypher").write_text("".join(cypher_script(g)), encoding="utf-8")
-        (tmp / "import.sh").write_text(_import_sh(g), encoding="utf-8")
+        labels, rel_types = _write_csv(g, tmp)
+        with open(tmp / "import.cypher", "w", encoding="utf-8") as f:
+            f.writelines(cypher_script(g))
+        (tmp / "import.sh").write_text(_import_sh(labels, rel_types), encoding="utf-8")
         (tmp / "import.sh").chmod(0o755)
 
 
-def _labels(g: nx.MultiDiGraph) -> list[str]:
-    return sorted({str(d["type"]) for _, d in g.nodes(data=True)})
+def _write_csv(g: AnyGraph, out: Path) -> tuple[list[str], list[str]]:
+    """One CSV per label and per relationship type, written as the graph streams by."""
+    with ExitStack() as files:
+        writers: dict[str, Any] = {}
 
+        def writer(name: str, header: list[str]) -> Any:
+            if name not in writers:
+                f = files.enter_context(open(out / f"{name}.csv", "w", encoding="utf-8", newline=""))
+                writers[name] = csv.writer(f, quoting=csv.QUOTE_MINIMAL)
+                writers[name].writerow(header)
+            return writers[name]
 
-def _write_csv(g: nx.MultiDiGraph, out: Path) -> None:
-    by_label: dict[str, list[tuple[str, dict]]] = defaultdict(list)
-    for node, data in g.nodes(data=True):
-        by_label[str(data["type"])].append((node, data))
-    for label, rows in by_label.items():
-        with open(out / f"nodes_{label}.csv", "w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f, quoting=csv.QUOTE_MINIMAL)
-            w.writerow(["id:ID(Node)", ":LABEL", *(f"{k}:{t}" for k, t in NODE_FIELDS.items())])
-            for node, data in rows:
-                w.writerow(
-                    [
-                        node,
-                        f"Entity{ARRAY_DELIMITER}{label}" if label in _ENTITY else label,
-                        *(_csv_value(data.get(k), t) for k, t in NODE_FIELDS.items()),
-                    ]
-                )
-    by_type: dict[str, list] = defaultdict(list)
-    for u, v, data in g.edges(data=True):
-        by_type[str(data["type"])].append((u, v, data))
-    for rel_type, rows in by_type.items():
-        with open(out / f"rels_{rel_type}.csv", "w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(
-                [":START_ID(Node)", ":END_ID(Node)", ":TYPE", *(f"{k}:{t}" for k, t in REL_FIELDS.items())]
+        node_header = ["id:ID(Node)", ":LABEL", *(f"{k}:{t}" for k, t in NODE_FIELDS.items())]
+        labels: set[str] = set()
+        for node, data in g.nodes(data=True):
+            label = str(data["type"])
+            labels.add(label)
+            writer(f"nodes_{label}", node_header).writerow(
+                [
+                    node,
+                    f"Entity{ARRAY_DELIMITER}{label}" if label in _ENTITY else label,
+                    *(_csv_value(data.get(k), t) for k, t in NODE_FIELDS.items()),
+                ]
             )
-            for u, v, data in rows:
-                props = _rel_props(data)
-                w.writerow([u, v, rel_type, *(_csv_value(props.get(k), t) for k, t in REL_FIELDS.items())])
+        rel_header = [
+            ":START_ID(Node)",
+            ":END_ID(Node)",
+            ":TYPE",
+            *(f"{k}:{t}" for k, t in REL_FIELDS.items()),
+        ]
+        rel_types: set[str] = set()
+        for u, v, data in g.edges(data=True):
+            rel_type = str(data["type"])
+            rel_types.add(rel_type)
+            props = _rel_props(data)
+            writer(f"rels_{rel_type}", rel_header).writerow(
+                [u, v, rel_type, *(_csv_value(props.get(k), t) for k, t in REL_FIELDS.items())]
+            )
+    return sorted(labels), sorted(rel_types)
 
 
 _ENTITY = {str(t) for t in NodeType} - {"Paper", "Result", "Repository"}
 
 
-def _import_sh(g: nx.MultiDiGraph) -> str:
-    nodes = " ".join(f"--nodes=nodes_{label}.csv" for label in _labels(g))
-    rel_types = sorted({str(d["type"]) for _, _, d in g.edges(data=True)})
+def _import_sh(labels: list[str], rel_types: list[str]) -> str:
+    nodes = " ".join(f"--nodes=nodes_{label}.csv" for label in labels)
     rels = " ".join(f"--relationships=rels_{t}.csv" for t in rel_types)
     return (
         "#!/usr/bin/env bash\n"
@@ -135,29 +145,35 @@ def _import_sh(g: nx.MultiDiGraph) -> str:
         'cd "$(dirname "$0")"\n'
         'DB="${1:-neo4j}"\n'
         '"${NEO4J_HOME:?set NEO4J_HOME}/bin/neo4j-admin" database import full "$DB" \\\n'
-        f"  --overwrite-destination=false --multiline-fields=true --array-delimiter='{ARRAY_DELIMITER}' \\\n"
+        "  --overwrite-destination=false --multiline-fields=true \\\n"
+        f"  --array-delimiter={ARRAY_DELIMITER_OPTION} \\\n"
         f"  {nodes} \\\n  {rels}\n"
     )
 
 
 def cypher_literal(value: Any) -> str:
     """A Cypher literal for a JSON-like value; strings escaped so data never becomes code."""
+    kind = type(value)
+    if kind is str:
+        return _string_literal(value)
+    if kind is list or kind is tuple:
+        return "[" + ", ".join([cypher_literal(v) for v in value]) + "]"
+    if kind is dict:
+        return "{" + ", ".join([f"`{k}`: {cypher_literal(v)}" for k, v in value.items()]) + "}"
     if value is None:
         return "null"
-    if isinstance(value, bool):
+    if kind is bool:
         return "true" if value else "false"
-    if isinstance(value, int):
+    if kind is int:
         return str(value)
-    if isinstance(value, float):
+    if kind is float:
         return repr(value) if math.isfinite(value) else "null"
-    if isinstance(value, str):
-        escaped = json.dumps(value, ensure_ascii=True)[1:-1].replace("'", "\\'")
-        return f"'{escaped}'"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"`{k}`: {cypher_literal(v)}" for k, v in value.items()) + "}"
-    return cypher_literal(str(value))
+    return _string_literal(str(value))
+
+
+def _string_literal(value: str) -> str:
+    # JSON's escapes are valid in Cypher strings; ASCII-only output cannot hide a quote
+    return "'" + json.dumps(value, ensure_ascii=True)[1:-1].replace("'", "\\'") + "'"
 
 
 def _batches(rows: list, size: int = BATCH) -> Iterator[list]:
@@ -170,7 +186,7 @@ def schema_statements() -> list[str]:
     return split_script((cypher_dir() / "schema.cypher").read_text(encoding="utf-8"))
 
 
-def node_batches(g: nx.MultiDiGraph, size: int = BATCH) -> Iterator[tuple[str, list[dict]]]:
+def node_batches(g: AnyGraph, size: int = BATCH) -> Iterator[tuple[str, list[dict]]]:
     """(MERGE statement, rows) per label and batch; rows are `{id, props}`."""
     by_label: dict[str, list] = defaultdict(list)
     for node, data in g.nodes(data=True):
@@ -182,11 +198,12 @@ def node_batches(g: nx.MultiDiGraph, size: int = BATCH) -> Iterator[tuple[str, l
             yield statement, batch
 
 
-def relationship_batches(g: nx.MultiDiGraph, size: int = BATCH) -> Iterator[tuple[str, list[dict]]]:
+def relationship_batches(g: AnyGraph, size: int = BATCH) -> Iterator[tuple[str, list[dict]]]:
     """(MERGE statement, rows) per (start label, type, end label) and batch; rows `{s, t, props}`."""
     by_shape: dict[tuple[str, str, str], list] = defaultdict(list)
+    types = {node: str(data["type"]) for node, data in g.nodes(data=True)}
     for u, v, data in g.edges(data=True):
-        shape = (str(g.nodes[u]["type"]), str(data["type"]), str(g.nodes[v]["type"]))
+        shape = (types[u], str(data["type"]), types[v])
         by_shape[shape].append({"s": u, "t": v, "props": _rel_props(data)})
     for (a, rel, b), rows in sorted(by_shape.items()):
         if not re.fullmatch(r"[A-Z_]+", rel):
@@ -199,7 +216,7 @@ def relationship_batches(g: nx.MultiDiGraph, size: int = BATCH) -> Iterator[tupl
             yield statement, batch
 
 
-def cypher_script(g: nx.MultiDiGraph) -> Iterator[str]:
+def cypher_script(g: AnyGraph) -> Iterator[str]:
     """import.cypher: the schema, then every batch with its rows written as a Cypher literal."""
     yield "// Generated by `kg export neo4j`. Idempotent: run it again and nothing changes.\n"
     yield "// cypher-shell -u neo4j -p PASSWORD -f import.cypher\n"

@@ -13,6 +13,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -23,6 +24,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.errors import InputError
+from kg.graph import AnyGraph
 from kg.io import atomic_file
 from kg.ontology import ontology_dir
 from kg.schema import NodeType
@@ -67,6 +69,7 @@ LITERAL_FIELDS = {  # graph.json attribute -> RDF property, per node type
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def iri(node_id: str) -> URIRef:
     """A stable IRI from a node id: `model:llama-2-7b` -> `.../resource/model/llama-2-7b`."""
     kind, _, rest = node_id.partition(":")
@@ -98,77 +101,187 @@ def to_rdf(g: nx.MultiDiGraph) -> Graph:
     return rdf
 
 
-def triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
+class Terms:
+    """How triples are spelled: as rdflib terms (for rdflib and pySHACL) or, in `NTerms`, as
+    N-Triples text (for the fast writer). One description of the RDF serves both.
+
+    `c` holds every constant the RDF uses, spelled once, since building them is the slow part."""
+
+    def __init__(self) -> None:
+        self.c = {
+            name: self.term(value)
+            for name, value in {
+                "type": RDF.type,
+                "first": RDF.first,
+                "rest": RDF.rest,
+                "nil": RDF.nil,
+                "Statement": RDF.Statement,
+                "subject": RDF.subject,
+                "predicate": RDF.predicate,
+                "object": RDF.object,
+                "nodeId": KG.nodeId,
+                "prefLabel": SKOS.prefLabel,
+                "altLabel": SKOS.altLabel,
+                "inVocabulary": KG.inVocabulary,
+                "hasValue": MLS.hasValue,
+                "url": SCHEMA.url,
+                "author": SCHEMA.author,
+                "issued": DCTERMS.issued,
+                "identifier": DCTERMS.identifier,
+                "seeAlso": RDFS.seeAlso,
+                "evidence": KG.evidence,
+                "Evidence": KG.Evidence,
+                "wasDerivedFrom": PROV.wasDerivedFrom,
+                "mention": KG.mention,
+                "sentence": KG.sentence,
+                "field": KG.field,
+                "start": KG.start,
+                "end": KG.end,
+                "sentence_start": KG.sentenceStart,
+            }.items()
+        }
+        self.kinds = {str(kind): self.term(KG[str(kind)]) for kind in NodeType}
+        self.properties = {edge: self.term(prop) for edge, prop in PROPERTY.items()}
+        self.fields = {
+            kind: [(key, self.term(prop)) for key, prop in fields.items()]
+            for kind, fields in LITERAL_FIELDS.items()
+        }
+
+    def iri(self, value: str) -> Any:
+        return URIRef(value)
+
+    def term(self, constant: URIRef) -> Any:
+        return constant
+
+    def text(self, value: str) -> Any:
+        return Literal(value)
+
+    def typed(self, value: str, datatype: URIRef) -> Any:
+        return Literal(value, datatype=datatype)
+
+    def integer(self, value: int) -> Any:
+        return Literal(int(value))
+
+    def boolean(self, value: bool) -> Any:
+        return Literal(bool(value))
+
+    def double(self, value: float) -> Any:
+        return Literal(float(value), datatype=XSD.double)
+
+    def blank(self) -> Any:
+        return BNode()
+
+
+class NTerms(Terms):
+    """Terms as N-Triples text; blank nodes are numbered in order."""
+
+    def __init__(self) -> None:
+        self._blanks = 0
+        super().__init__()
+
+    def iri(self, value: str) -> str:
+        return f"<{value}>"
+
+    def term(self, constant: URIRef) -> str:
+        return f"<{constant}>"
+
+    def text(self, value: str) -> str:
+        return f'"{_escaped(value)}"'
+
+    def typed(self, value: str, datatype: URIRef) -> str:
+        return f'"{_escaped(value)}"^^<{datatype}>'
+
+    def integer(self, value: int) -> str:
+        return f'"{int(value)}"^^<{XSD.integer}>'
+
+    def boolean(self, value: bool) -> str:
+        return f'"{"true" if value else "false"}"^^<{XSD.boolean}>'
+
+    def double(self, value: float) -> str:
+        text = repr(float(value))
+        text = {"inf": "INF", "-inf": "-INF", "nan": "NaN"}.get(text, text)
+        return f'"{text}"^^<{XSD.double}>'
+
+    def blank(self) -> str:
+        self._blanks += 1
+        return f"_:b{self._blanks}"
+
+
+def triples(g: AnyGraph, t: Terms | None = None) -> Iterator[Triple]:
     """Every triple of the graph's RDF, node by node, then edge by edge."""
+    t = t or Terms()
     for node, data in g.nodes(data=True):
-        yield from _node(node, data)
+        yield from _node(node, data, t)
     for u, v, data in g.edges(data=True):
-        yield from _edge(u, v, data)
+        yield from _edge(u, v, data, t)
 
 
-def _node(node: str, data: dict[str, Any]) -> Iterator[Triple]:
-    s = iri(node)
+def _node(node: str, data: dict[str, Any], t: Terms) -> Iterator[Triple]:
+    c = t.c
+    s = t.iri(iri(node))
     kind = str(data["type"])
-    yield s, RDF.type, KG[kind]
-    yield s, KG.nodeId, Literal(node)
-    yield s, SKOS.prefLabel, Literal(data.get("name") or "")
+    yield s, c["type"], t.kinds[kind]
+    yield s, c["nodeId"], t.text(node)
+    yield s, c["prefLabel"], t.text(data.get("name") or "")
     for alias in data.get("aliases") or []:
-        yield s, SKOS.altLabel, Literal(alias)
+        yield s, c["altLabel"], t.text(alias)
     if "in_vocabulary" in data:
-        yield s, KG.inVocabulary, Literal(bool(data["in_vocabulary"]))
-    for key, prop in LITERAL_FIELDS.get(kind, {}).items():
+        yield s, c["inVocabulary"], t.boolean(data["in_vocabulary"])
+    for key, prop in t.fields.get(kind, ()):
         if data.get(key) is not None:
-            yield s, prop, Literal(data[key])
+            yield s, prop, t.text(str(data[key]))
     if kind == "Paper":
-        yield from _paper(s, data)
+        yield from _paper(s, data, t)
     elif kind == "Result":
-        yield s, MLS.hasValue, Literal(float(data["value"]), datatype=XSD.double)
+        yield s, c["hasValue"], t.double(data["value"])
     elif kind == "Repository" and data.get("url"):
-        yield s, SCHEMA.url, Literal(data["url"], datatype=XSD.anyURI)
+        yield s, c["url"], t.typed(data["url"], XSD.anyURI)
 
 
-def _paper(s: URIRef, data: dict[str, Any]) -> Iterator[Triple]:
+def _paper(s: Any, data: dict[str, Any], t: Terms) -> Iterator[Triple]:
+    c = t.c
     if data.get("published"):
-        yield s, DCTERMS.issued, Literal(data["published"], datatype=XSD.date)
+        yield s, c["issued"], t.typed(data["published"], XSD.date)
     url = data.get("url")
     if url:
-        yield s, SCHEMA.url, Literal(url, datatype=XSD.anyURI)
+        yield s, c["url"], t.typed(url, XSD.anyURI)
         if url.startswith(ARXIV):
             arxiv_id = url[len(ARXIV) :]
-            yield s, DCTERMS.identifier, Literal("arXiv:" + arxiv_id)
-            yield s, RDFS.seeAlso, URIRef(ARXIV + quote(arxiv_id, safe="/.-"))
+            yield s, c["identifier"], t.text("arXiv:" + arxiv_id)
+            yield s, c["seeAlso"], t.iri(ARXIV + quote(arxiv_id, safe="/.-"))
     authors = data.get("authors") or []
     if authors:  # an rdf:List keeps their order
-        cells = [BNode() for _ in authors]
-        yield s, SCHEMA.author, cells[0]
+        cells = [t.blank() for _ in authors]
+        yield s, c["author"], cells[0]
         for i, (cell, author) in enumerate(zip(cells, authors, strict=True)):
-            yield cell, RDF.first, Literal(author)
-            yield cell, RDF.rest, cells[i + 1] if i + 1 < len(cells) else RDF.nil
+            yield cell, c["first"], t.text(author)
+            yield cell, c["rest"], cells[i + 1] if i + 1 < len(cells) else c["nil"]
 
 
-def _edge(u: str, v: str, data: dict[str, Any]) -> Iterator[Triple]:
-    prop = PROPERTY[str(data["type"])]
-    s, o = iri(u), iri(v)
+def _edge(u: str, v: str, data: dict[str, Any], t: Terms) -> Iterator[Triple]:
+    c = t.c
+    prop = t.properties[str(data["type"])]
+    s, o = t.iri(iri(u)), t.iri(iri(v))
     yield s, prop, o
     evidence = data.get("evidence") or []
     if not evidence:
         return
-    statement = BNode()
-    yield statement, RDF.type, RDF.Statement
-    yield statement, RDF.subject, s
-    yield statement, RDF.predicate, prop
-    yield statement, RDF.object, o
+    statement = t.blank()
+    yield statement, c["type"], c["Statement"]
+    yield statement, c["subject"], s
+    yield statement, c["predicate"], prop
+    yield statement, c["object"], o
     for ev in evidence:
-        e = BNode()
-        yield statement, KG.evidence, e
-        yield e, RDF.type, KG.Evidence
-        yield e, PROV.wasDerivedFrom, s
+        e = t.blank()
+        yield statement, c["evidence"], e
+        yield e, c["type"], c["Evidence"]
+        yield e, c["wasDerivedFrom"], s
         for key in ("mention", "sentence", "field"):
             if ev.get(key) is not None:
-                yield e, KG[key], Literal(ev[key])
-        for key, prop_name in (("start", "start"), ("end", "end"), ("sentence_start", "sentenceStart")):
+                yield e, c[key], t.text(ev[key])
+        for key in ("start", "end", "sentence_start"):
             if ev.get(key) is not None:
-                yield e, KG[prop_name], Literal(int(ev[key]))
+                yield e, c[key], t.integer(ev[key])
 
 
 # ---- a fast N-Triples writer: rdflib's serializers take minutes on a 10k-paper graph ----
@@ -186,24 +299,16 @@ def _escape(char: str) -> str:
     return f"\\u{ord(char):04X}"
 
 
-def _nt(term: Term) -> str:
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    text = _NEEDS_ESCAPE.sub(lambda m: _escape(m.group(0)), str(term))
-    if term.datatype is None or term.datatype == XSD.string:
-        return f'"{text}"'
-    if term.datatype == XSD.double:
-        text = repr(float(term.toPython()))
-        text = {"inf": "INF", "-inf": "-INF", "nan": "NaN"}.get(text, text)
-    return f'"{text}"^^<{term.datatype}>'
+def _escaped(text: str) -> str:
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text
+    return _NEEDS_ESCAPE.sub(lambda m: _escape(m.group(0)), text)
 
 
-def ntriples(g: nx.MultiDiGraph) -> Iterator[str]:
+def ntriples(g: AnyGraph) -> Iterator[str]:
     """The graph's RDF as N-Triples lines (also valid Turtle)."""
-    for s, p, o in triples(g):
-        yield f"{_nt(s)} {_nt(p)} {_nt(o)} .\n"
+    for s, p, o in triples(g, NTerms()):
+        yield f"{s} {p} {o} .\n"
 
 
 def jsonld_context() -> dict[str, Any]:
@@ -230,7 +335,14 @@ def serialize(g: nx.MultiDiGraph, fmt: str = "ttl", pretty: bool = False) -> byt
     return rdf.serialize(format=FORMATS[fmt], encoding="utf-8")
 
 
-def write_rdf(g: nx.MultiDiGraph, path: Path, fmt: str = "ttl", pretty: bool = False) -> None:
+def write_rdf(g: AnyGraph, path: Path, fmt: str = "ttl", pretty: bool = False) -> None:
+    """Write the graph's RDF; N-Triples and plain Turtle stream, line by line."""
+    if fmt == "nt" or (fmt == "ttl" and not pretty):
+        with atomic_file(path) as f:
+            if fmt == "ttl":
+                f.write(TURTLE_HEADER + "\n")
+            f.writelines(ntriples(g))
+        return
     data = serialize(g, fmt, pretty)
     with atomic_file(path, "wb", encoding=None) as f:
         f.write(data)

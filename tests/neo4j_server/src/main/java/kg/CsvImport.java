@@ -18,7 +18,7 @@ import picocli.CommandLine;
  * java ... kg.CsvImport --csv DIR --into HOME [--database neo4j] [-- extra import options]
  * </pre>
  *
- * Imports DIR/nodes_*.csv and DIR/rels_*.csv (header formats of `kg export neo4j`, array delimiter '|')
+ * Imports DIR/nodes_*.csv and DIR/rels_*.csv (header formats of `kg export neo4j`, array delimiter U+001F)
  * into a fresh Neo4j home HOME (HOME/data/databases/DB, HOME/data/transactions/DB), which
  * {@code kg.Neo4jServer --data HOME} then serves. The import report is written to HOME/import.report.
  * Exit code: 0 when the import succeeded, non-zero otherwise.
@@ -64,7 +64,7 @@ public final class CsvImport {
 
         List<String> cmd = new ArrayList<>();
         cmd.add(database);
-        cmd.add("--array-delimiter=|");
+        cmd.add("--array-delimiter=U+001F");
         cmd.add("--overwrite-destination=false");
         cmd.add("--multiline-fields=true");
         cmd.add("--threads=2");
