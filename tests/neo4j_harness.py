@@ -6,12 +6,16 @@ Plain functions, no pytest fixtures, so conftest.py decides the scope:
     proc = start_server(port)                 # empty database, deleted at stop
     proc = start_server(port, data_dir=home)  # serves (and keeps) the database in the Neo4j home `home`
     stop_server(proc)
+    kill_server(proc)                         # SIGKILL, as in a crash: no clean shutdown
     bulk_import(csv_dir, home)                # `neo4j-admin database import full`, into a fresh home
 
 The server speaks Bolt on 127.0.0.1:port only (no HTTP), with authentication disabled:
 `GraphDatabase.driver(f"bolt://127.0.0.1:{port}", auth=AUTH)` with AUTH = None. The database is the
 default one, "neo4j". A data_dir / db_dir is a Neo4j home directory: the store is in
 HOME/data/databases/neo4j and HOME/data/transactions/neo4j, logs in HOME/logs.
+
+A home survives kill_server: start_server(port, data_dir=home) again (on the same port, if it is still
+free) serves the same store, after Neo4j's recovery replays the committed transactions from the log.
 
 The server stops when its stdin closes, so it cannot outlive the Python process that started it.
 Needs `java` (17 or 21) on PATH (or KG_NEO4J_JAVA) and, for build_server, Maven with access to Maven Central.
@@ -26,6 +30,8 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 SERVER_DIR = Path(__file__).resolve().parent / "neo4j_server"
@@ -188,6 +194,16 @@ def stop_server(proc: subprocess.Popen, timeout: float = 60) -> None:
     _discard(proc)
 
 
+def kill_server(proc: subprocess.Popen) -> None:
+    """Kill a server from start_server at once with SIGKILL, as in a crash: no shutdown hook runs.
+
+    Open Bolt connections are reset. Use it with a data_dir (a temporary home would be left behind):
+    start_server(port, data_dir=home) then recovers and serves what was committed.
+    """
+    _kill(proc)
+    _discard(proc)
+
+
 def server_log(proc: subprocess.Popen) -> str:
     """What the server wrote to stderr so far (for a failing test's message)."""
     return _read_log(getattr(proc, "kg_log_path", ""))
@@ -225,3 +241,14 @@ def bulk_import(csv_dir: str, db_dir: str, timeout: float = 600) -> None:
             f"the Neo4j bulk import failed (exit {res.returncode}):\n"
             f"{_tail(res.stdout + chr(10) + res.stderr, 60)}\n{_tail(bad, 30)}"
         )
+
+
+@contextmanager
+def imported_server(csv_dir: str, home: str, port: int) -> Iterator[str]:
+    """Bulk-import `csv_dir` into a new store under `home`, serve it, and yield its Bolt URI."""
+    bulk_import(csv_dir, home)
+    proc = start_server(port, data_dir=home)
+    try:
+        yield f"bolt://127.0.0.1:{port}"
+    finally:
+        stop_server(proc)

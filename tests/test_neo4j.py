@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
 
 import networkx as nx
 import pytest
@@ -10,7 +16,8 @@ from conftest import hostile_graph
 from neo4j import GraphDatabase
 
 from kg import queries
-from kg.exporters.neo4j import cypher_script, split_script
+from kg.errors import KgError
+from kg.exporters.neo4j import cypher_script, node_batches, relationship_batches, split_script
 from kg.exporters.neo4j_bolt import load_graph
 from kg.ontology import cypher_dir
 
@@ -165,20 +172,240 @@ def test_bulk_csv_import_with_the_real_importer(example_build, tmp_path):
     from conftest import free_port
 
     g, _, out = example_build
-    home = tmp_path / "home"
-    neo4j_harness.bulk_import(str(out / "neo4j"), str(home))
-    port = free_port()
+    with (
+        neo4j_harness.imported_server(str(out / "neo4j"), str(tmp_path / "home"), free_port()) as uri,
+        GraphDatabase.driver(uri, auth=neo4j_harness.AUTH) as driver,
+    ):
+        assert counts(driver) == expected_counts(g)
+        rows, _, _ = driver.execute_query(
+            "MATCH (p:Paper)-[r:USES]->(m:Model {id: 'model:sdxl'}) RETURN r.mentions AS m, r.starts AS s"
+        )
+        assert rows and all(r["m"] and all(isinstance(x, int) for x in r["s"]) for r in rows)
+        values, _, _ = driver.execute_query("MATCH (r:Result) RETURN r.id AS id, r.value AS v")
+        assert {r["id"]: r["v"] for r in values} == {
+            n: d["value"] for n, d in g.nodes(data=True) if d["type"] == "Result"
+        }
+
+
+# Faults: the server is killed (SIGKILL) in the middle of a load, then restarted on the same store.
+
+
+KG = [sys.executable, "-c", "from kg.cli import app; app(prog_name='kg')"]
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """os.environ without the Neo4j password variables, plus `extra`."""
+    keep = {k: v for k, v in os.environ.items() if k not in ("KG_NEO4J_PASSWORD", "NEO4J_PASSWORD")}
+    return {**keep, **extra}
+
+
+def kg_cli(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the `kg` command line in a fresh process, stdin not a terminal, no password in the environment
+    unless `env` sets one."""
+    return subprocess.run(
+        [*KG, *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=clean_env(**(env or {})),
+    )
+
+
+def node_count(uri: str) -> int:
+    with GraphDatabase.driver(uri, auth=None) as driver:
+        rows, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n")
+        return rows[0]["n"]
+
+
+def test_server_killed_mid_load_then_rerun_on_the_same_store_completes(example_build, tmp_path):
+    import neo4j_harness
+    from conftest import free_port
+
+    g, _, out = example_build
+    home, port = tmp_path / "home", free_port()
+    uri = f"bolt://127.0.0.1:{port}"
+    n_batches = len([*node_batches(g, 100), *relationship_batches(g, 100)])
+    assert g.number_of_nodes() > 300 and n_batches > 4
     proc = neo4j_harness.start_server(port, data_dir=str(home))
     try:
-        with GraphDatabase.driver(f"bolt://127.0.0.1:{port}", auth=neo4j_harness.AUTH) as driver:
-            assert counts(driver) == expected_counts(g)
-            rows, _, _ = driver.execute_query(
-                "MATCH (p:Paper)-[r:USES]->(m:Model {id: 'model:sdxl'}) RETURN r.mentions AS m, r.starts AS s"
+        # 1. In-process load: the server is killed for real after the third batch committed.
+        calls = []
+
+        def kill_after_three(done: int, total: int) -> None:
+            calls.append(done)
+            if len(calls) == 3:
+                neo4j_harness.kill_server(proc)
+
+        start = time.monotonic()
+        with pytest.raises(KgError) as failed:
+            load_graph(
+                g, uri, None, batch_size=100, on_batch=kill_after_three, connect_timeout=2, max_retry_time=2
             )
-            assert rows and all(r["m"] and all(isinstance(x, int) for x in r["s"]) for r in rows)
-            values, _, _ = driver.execute_query("MATCH (r:Result) RETURN r.id AS id, r.value AS v")
-            assert {r["id"]: r["v"] for r in values} == {
-                n: d["value"] for n, d in g.nodes(data=True) if d["type"] == "Result"
-            }
+        assert time.monotonic() - start < 30  # bounded retries, no hang
+        message = str(failed.value)
+        assert message.startswith(
+            f"Neo4j at {uri} became unavailable during the load after 3 of {n_batches} batches; "
+            "rerun to finish (loads are idempotent)"
+        ), message
+        assert "\n" not in message and len(calls) == 3
+        assert proc.poll() is not None
+
+        # 2. Same home, same port: the three committed batches survived the kill (recovery), nothing more.
+        proc = neo4j_harness.start_server(port, data_dir=str(home))
+        assert node_count(uri) == calls[-1] < g.number_of_nodes()
+
+        # 3. The command line, killed from a thread once the load is under way: one line, exit 2.
+        stop = threading.Event()
+
+        def killer() -> None:
+            with GraphDatabase.driver(uri, auth=None) as driver:
+                while not stop.is_set():
+                    rows, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n")
+                    if rows[0]["n"] > 320:
+                        neo4j_harness.kill_server(proc)
+                        return
+                    time.sleep(0.02)
+
+        thread = threading.Thread(target=killer, daemon=True)
+        thread.start()
+        try:
+            args = ["neo4j", "load", str(out), "--uri", uri, "--no-auth", "--batch-size", "5"]
+            res = kg_cli(*args, "--connect-timeout", "2", "--retry-time", "2", timeout=120)
+        finally:
+            stop.set()
+            thread.join(timeout=30)
+        assert proc.poll() is not None, "the load finished before the server was killed"
+        assert res.returncode == 2, res.stderr
+        # the driver's retry notices, then the error
+        *retries, last = [line for line in res.stderr.splitlines() if line.strip()]
+        assert all(line.startswith("neo4j: ") for line in retries) and "Traceback" not in res.stderr, (
+            res.stderr
+        )
+        found = re.search(
+            r"became unavailable during the load after (\d+) of (\d+) batches; rerun to finish", last
+        )
+        assert last.startswith(f"error: Neo4j at {uri} ") and found, last
+        assert 0 < int(found[1]) < int(found[2])
+
+        # 4. Restarted on the same store again: the rerun completes, a third load creates nothing.
+        proc = neo4j_harness.start_server(port, data_dir=str(home))
+        assert node_count(uri) > 320
+        res = kg_cli("neo4j", "load", str(out), "--uri", uri, "--no-auth", "--quiet")
+        assert res.returncode == 0, res.stderr
+        with GraphDatabase.driver(uri, auth=None) as driver:
+            assert counts(driver) == expected_counts(g)
+        res = kg_cli("neo4j", "load", str(out), "--uri", uri, "--no-auth", "--quiet")
+        assert res.returncode == 0, res.stderr
+        assert res.stderr.strip().endswith("created 0 nodes and 0 relationships"), res.stderr
+        with GraphDatabase.driver(uri, auth=None) as driver:
+            assert counts(driver) == expected_counts(g)
     finally:
         neo4j_harness.stop_server(proc)
+
+
+# Secrets: the password never reaches the output, whatever goes wrong.
+
+SECRET = "Zq9-kg-s3cret-PW"
+
+
+def test_password_is_never_printed(example_build, neo4j, tmp_path):
+    from conftest import free_port
+
+    _, _, out = example_build
+    uri, _, driver = neo4j
+    closed = f"bolt://127.0.0.1:{free_port()}"  # nothing listens there
+    runs = {
+        "--password": kg_cli("neo4j", "load", str(out), "--uri", closed, "--password", SECRET),
+        "env var": kg_cli("neo4j", "load", str(out), "--uri", closed, env={"KG_NEO4J_PASSWORD": SECRET}),
+        "NEO4J_PASSWORD": kg_cli("neo4j", "load", str(out), "--uri", closed, env={"NEO4J_PASSWORD": SECRET}),
+        "URI": kg_cli("neo4j", "load", str(out), "--uri", f"bolt://neo4j:{SECRET}@127.0.0.1:7687"),
+        "neo4j URI": kg_cli(
+            "neo4j",
+            "load",
+            str(out),
+            "--uri",
+            f"neo4j://neo4j:{SECRET}/x@localhost",
+            "--password",
+            "pw",
+        ),
+        # the test server runs without authentication and so accepts any credentials: a load that works
+        "real server": kg_cli("neo4j", "load", str(out), "--uri", uri, env={"KG_NEO4J_PASSWORD": SECRET}),
+        "help": kg_cli("neo4j", "load", "--help", env={"KG_NEO4J_PASSWORD": SECRET}),
+    }
+    for name, res in runs.items():
+        assert SECRET not in res.stdout + res.stderr, name
+        assert "Traceback" not in res.stderr, (name, res.stderr)
+    for name in ("--password", "env var", "NEO4J_PASSWORD"):
+        assert runs[name].returncode == 2
+        assert runs[name].stderr.startswith(f"error: cannot reach Neo4j at {closed}: "), runs[name].stderr
+        assert len(runs[name].stderr.strip().splitlines()) == 1, runs[name].stderr
+    for name in ("URI", "neo4j URI"):
+        assert runs[name].returncode == 2 and "credentials in the URI are not supported" in runs[name].stderr
+        assert "://***@" in runs[name].stderr and "neo4j:" not in runs[name].stderr.split("://")[1]
+    assert runs["real server"].returncode == 0, runs["real server"].stderr
+    assert counts(driver) == expected_counts(example_build[0])
+    assert runs["help"].returncode == 0 and "KG_NEO4J_PASSWORD" in runs["help"].stdout
+
+
+def test_password_stays_out_of_the_driver_log_and_exceptions(neo4j, caplog):
+    import logging
+
+    uri, _, _ = neo4j
+    g = hostile_graph("x")
+    with caplog.at_level(logging.DEBUG, logger="neo4j"):
+        load_graph(g, uri, ("neo4j", SECRET))  # auth is disabled on the test server: accepted
+        with pytest.raises(KgError) as failed:
+            load_graph(g, f"bolt://neo4j:{SECRET}@127.0.0.1:1", ("neo4j", SECRET))
+    assert caplog.records and SECRET not in caplog.text
+    assert SECRET not in str(failed.value) and failed.value.__cause__ is None
+
+
+def test_without_a_password_the_cli_asks_only_on_a_terminal(example_build):
+    import pty
+    import select
+
+    from conftest import free_port
+
+    _, _, out = example_build
+    res = kg_cli("neo4j", "load", str(out), timeout=30)  # stdin is not a terminal: no prompt, no hang
+    assert res.returncode == 2 and res.stderr.startswith("error: no password: pass --password, set ")
+
+    master, slave = pty.openpty()
+    closed = f"bolt://127.0.0.1:{free_port()}"
+    proc = subprocess.Popen(
+        [*KG, "neo4j", "load", str(out), "--uri", closed, "--quiet"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+        env=clean_env(),
+    )
+    os.close(slave)
+    seen = b""
+    try:
+        deadline = time.monotonic() + 60
+        sent = False
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:  # the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+            if not sent and seen.endswith(b": "):  # the prompt is complete and echo is off: type
+                os.write(master, SECRET.encode() + b"\n")
+                sent = True
+            if proc.poll() is not None and not ready:
+                break
+        assert proc.wait(timeout=30) == 2
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    text = seen.decode("utf-8", "replace")
+    assert sent and "Neo4j password for neo4j" in text, text
+    assert SECRET not in text and f"cannot reach Neo4j at {closed}" in text, text
