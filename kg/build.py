@@ -16,19 +16,19 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from kg.engines import extract_parts
 from kg.errors import InputError, KgError
 from kg.extract.vocabulary import default_vocabulary
-from kg.graph import FORMAT_VERSION, GraphFile, GraphWriter, load, paper_id
+from kg.graph import FORMAT_VERSION, GraphFile, GraphWriter, load
 from kg.io import move_into_place
 from kg.resolve import Resolver
-from kg.schema import Paper
-from kg.sources import Skipped, read_records
+from kg.sources import Skipped, read_lazily
 
 GRAPH, STATE, REPORT, DELTA = "graph.json", "state.json", "report.json", "delta.json"
 EXPORTS = ("graph.ttl", "neo4j", "graph.html")
@@ -90,7 +90,7 @@ def build(
     strict: bool = False,
     engine: str = "local",
     scheduler: str | None = None,
-    progress: Callable[[Iterator[Paper]], Iterator[Paper]] | None = None,
+    progress: Callable[[Iterator[Any]], Iterator[Any]] | None = None,
 ) -> BuildReport:
     """Build the graph of `inputs` into `out` (or add them to the build there, with `update`).
 
@@ -111,12 +111,16 @@ def build(
         raise KgError(f"{out}: cannot write the outputs there ({e.strerror})") from None
     try:
         vocab = default_vocabulary()
-        papers = _usable(read_records(inputs, fmt), resolver, report, strict)
+        items = read_lazily(inputs, fmt)
         if progress is not None:
-            papers = progress(papers)
+            items = progress(items)
         writer = GraphWriter(stage / GRAPH, resolver, vocab, base=out / GRAPH if update else None)
-        for part in extract_parts(papers, workers, engine, scheduler):
-            if not writer.add(part):
+        for part in extract_parts(items, workers, engine, scheduler):
+            if isinstance(part, Skipped):
+                if strict:
+                    raise part.error()
+                report.skip(part)
+            elif not writer.add(part):  # a paper the graph has: the first record wins
                 report.duplicates += 1
         report.added = len(resolver.papers) - known_papers
         report.papers = len(resolver.papers)
@@ -163,25 +167,6 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _usable(
-    records: Iterable[Paper | Skipped], resolver: Resolver, report: BuildReport, strict: bool
-) -> Iterator[Paper]:
-    """Papers not yet in the graph; skipped records go to the report (or stop a strict build)."""
-    seen: set[str] = set()
-    for item in records:
-        if isinstance(item, Skipped):
-            if strict:
-                raise item.error()
-            report.skip(item)
-            continue
-        pid = paper_id(item.id)
-        if pid in seen or pid in resolver.papers:
-            report.duplicates += 1
-            continue
-        seen.add(pid)
-        yield item
 
 
 def _previous_state(out: Path) -> Resolver:

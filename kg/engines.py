@@ -15,32 +15,44 @@ from typing import Any
 
 from kg.errors import KgError
 from kg.extract import extract_paper
-from kg.extract.vocabulary import default_vocabulary
+from kg.extract.vocabulary import Vocabulary, default_vocabulary
 from kg.graph import PaperPart, paper_part
 from kg.schema import Paper
+from kg.sources import RawLine, Skipped
 
 ENGINES = ("local", "dask")
 CHUNK = 200  # papers per task: large enough to hide the cost of shipping a task
 
 
-def extract_chunk(papers: list[Paper]) -> list[PaperPart]:
-    """The task every engine runs: extract a chunk of papers in one worker."""
+Item = Paper | Skipped | RawLine  # what readers give: a paper, a bad record, or a line to parse
+
+
+def extract_chunk(items: list[Item]) -> list[PaperPart | Skipped]:
+    """The task every engine runs: parse and extract a chunk of papers in one worker."""
     vocab = default_vocabulary()
-    return [paper_part(extract_paper(p, vocab)) for p in papers]
+    return [_extract(item, vocab) for item in items]
+
+
+def _extract(item: Item, vocab: Vocabulary) -> PaperPart | Skipped:
+    if isinstance(item, RawLine):
+        item = item.parse()
+    if isinstance(item, Skipped):
+        return item
+    return paper_part(extract_paper(item, vocab))
 
 
 def extract_parts(
-    papers: Iterable[Paper], workers: int = 1, engine: str = "local", scheduler: str | None = None
-) -> Iterator[PaperPart]:
-    """Each paper's part, in input order."""
+    papers: Iterable[Item], workers: int = 1, engine: str = "local", scheduler: str | None = None
+) -> Iterator[PaperPart | Skipped]:
+    """Each paper's part (or the reason its record was skipped), in input order."""
     if engine not in ENGINES:
         raise KgError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
     if engine == "dask":
         yield from _dask(papers, workers, scheduler)
     elif workers <= 1:
         vocab = default_vocabulary()
-        for p in papers:
-            yield paper_part(extract_paper(p, vocab))
+        for item in papers:
+            yield _extract(item, vocab)
     else:
         with ProcessPoolExecutor(workers) as pool:
             yield from _in_order(lambda chunk: pool.submit(extract_chunk, chunk), papers, 2 * workers + 2)
@@ -60,7 +72,7 @@ def _in_order(
         yield from pending.popleft().result()
 
 
-def _dask(papers: Iterable[Paper], workers: int, scheduler: str | None) -> Iterator[PaperPart]:
+def _dask(papers: Iterable[Item], workers: int, scheduler: str | None) -> Iterator[PaperPart | Skipped]:
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:

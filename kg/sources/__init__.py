@@ -15,6 +15,7 @@ from kg.errors import InputError, KgError
 from kg.schema import Paper
 from kg.sources import arxiv_atom, daily_page, hf_api, json_records
 from kg.sources.base import Reader, Skipped, open_binary, read_head
+from kg.sources.json_records import RawLine
 
 READERS: dict[str, Reader] = {r.name: r for r in (hf_api, arxiv_atom, json_records, daily_page)}
 
@@ -58,6 +59,22 @@ def read_records(paths: Iterable[Path], fmt: str | None = None) -> Iterator[Pape
             raise InputError(path, "too large to read into memory") from None
 
 
+def read_lazily(paths: Iterable[Path], fmt: str | None = None) -> Iterator[Paper | Skipped | RawLine]:
+    """Like `read_records`, but JSON Lines records come unparsed (`RawLine.parse()` reads one),
+    so that extraction workers parse them in parallel."""
+    for path in paths:
+        if not path.is_file():
+            raise InputError(path, "no such file")
+        reader = READERS.get(fmt) if fmt else detect(path)
+        if reader is json_records and not json_records.is_array(path):
+            try:
+                yield from json_records.raw_lines(path)
+            except OSError as e:
+                raise InputError(path, f"cannot read: {e}") from None
+        else:
+            yield from read_records([path], fmt)
+
+
 def estimate_records(paths: Iterable[Path]) -> int | None:
     """How many records the inputs hold, when that is cheap to know (JSON Lines: its lines)."""
     total = 0
@@ -76,4 +93,13 @@ def estimate_records(paths: Iterable[Path]) -> int | None:
     return total
 
 
-__all__ = ["READERS", "Skipped", "detect", "estimate_records", "read_papers", "read_records"]
+__all__ = [
+    "READERS",
+    "RawLine",
+    "Skipped",
+    "detect",
+    "estimate_records",
+    "read_lazily",
+    "read_papers",
+    "read_records",
+]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError
@@ -25,26 +26,47 @@ def sniff(head: str) -> bool:
     return text.startswith("[") and '"paper"' not in text[:2000] and "'paper'" not in text[:2000]
 
 
+@dataclass(frozen=True)
+class RawLine:
+    """One JSON Lines record, not parsed yet: parsing is left to whoever extracts it, so that
+    a pool of workers, not the process reading the file, pays for it."""
+
+    path: Path
+    line: int
+    raw: bytes
+
+    def parse(self) -> Paper | Skipped:
+        record = _record(self.path, self.raw, self.line)
+        if isinstance(record, Skipped):
+            return record
+        try:
+            return paper_from_record(record, self.path, self.line)
+        except InputError as e:
+            return Skipped.of(e)
+
+
+def is_array(path: Path) -> bool:
+    return read_head(path, 4096).lstrip().startswith("[")
+
+
 def read(path: Path) -> Iterator[Paper | Skipped]:
-    if read_head(path, 4096).lstrip().startswith("["):
+    if is_array(path):
         yield from _read_array(path)
         return
+    for item in raw_lines(path):
+        yield item.parse() if isinstance(item, RawLine) else item
+
+
+def raw_lines(path: Path) -> Iterator[RawLine | Skipped]:
+    """The non-blank lines of a JSON Lines file; a cut-off gzip ends with a `Skipped`."""
     with open_binary(path) as f:
         lineno = 0
         try:
             for lineno, raw in enumerate(f, 1):
                 if lineno == 1:
                     raw = raw.removeprefix(b"\xef\xbb\xbf")
-                if not raw.strip():
-                    continue
-                record = _record(path, raw, lineno)
-                if isinstance(record, Skipped):
-                    yield record
-                    continue
-                try:
-                    yield paper_from_record(record, path, lineno)
-                except InputError as e:
-                    yield Skipped.of(e)
+                if raw.strip():
+                    yield RawLine(path, lineno, raw)
         except (EOFError, zlib.error, gzip.BadGzipFile) as e:
             # a cut-off download: what came before stands, the rest is reported
             yield Skipped(str(path), lineno + 1, None, f"file ends early ({e})")
