@@ -181,6 +181,7 @@ class GraphWriter:
         self.path, self.resolver, self.vocab, self.base = path, resolver, vocab, base
         self.touched: set[str] = set()  # entity nodes whose JSON changes
         self.known_repositories: set[str] = set()  # repositories of earlier builds new papers cite
+        self._quoted: dict[str, str] = {}  # node id -> its JSON string
         self.node_count = self.edge_count = 0
         # spill files beside the output, closed and removed by close()
         self._nodes = open(path.with_name(path.name + ".nodes"), "w", encoding="utf-8")  # noqa: SIM115
@@ -209,22 +210,30 @@ class GraphWriter:
                         f'{{"source":{_json(child)},"target":{_json(parent)},"key":"{broader}","type":"{broader}"}}'
                     )
                 child = parent
-        for node in part.nodes:
-            self._node(node)
+        self._nodes.write("\n".join(part.nodes))
+        self._nodes.write("\n")
+        self.node_count += len(part.nodes)
         for node_id, url in part.repositories:
             if resolver.add_repository(node_id, url):
                 self._node(_repository_line(node_id, url))
             else:
                 self.known_repositories.add(node_id)
         seen: set[tuple[str, str, str]] = set()  # two keys of one paper can share a node
-        for line in part.edges:
-            self._edge(line)
+        lines = list(part.edges)
+        quoted = self._quoted
         for head, key, tail in part.entity_edges:
             target = ids.get(key)
             if target is None or (head, target, tail[:40]) in seen:
                 continue
             seen.add((head, target, tail[:40]))
-            self._edge(f"{head}{_json(target)}{tail}")
+            target_json = quoted.get(target)
+            if target_json is None:
+                target_json = quoted[target] = _json(target)
+            lines.append(f"{head}{target_json}{tail}")
+        if lines:
+            self._edges.write("\n".join(lines))
+            self._edges.write("\n")
+            self.edge_count += len(lines)
         return True
 
     def _node(self, line: str) -> None:
