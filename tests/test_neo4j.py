@@ -409,3 +409,40 @@ def test_without_a_password_the_cli_asks_only_on_a_terminal(example_build):
     text = seen.decode("utf-8", "replace")
     assert sent and "Neo4j password for neo4j" in text, text
     assert SECRET not in text and f"cannot reach Neo4j at {closed}" in text, text
+
+
+def test_a_day_merged_with_update_reaches_neo4j_as_its_delta(neo4j, tmp_path):
+    """The first load of day one, then only `delta.json` of `--update`: the database holds the
+    graph of both days, node for node and property for property."""
+    from conftest import DATA, EXAMPLE_DAY
+
+    from kg.build import build
+    from kg.graph import load
+
+    uri, auth, driver = neo4j
+    build([DATA / "heldout_papers.jsonl"], tmp_path / "out", exports=False)
+    load_graph(load(tmp_path / "out"), uri, auth)
+    build([EXAMPLE_DAY], tmp_path / "out", exports=False, update=True)
+    load_graph(load(tmp_path / "out" / "delta.json"), uri, auth)
+    full = load(tmp_path / "out")
+    assert counts(driver) == expected_counts(full)
+    rows, _, _ = driver.execute_query(
+        "MATCH (n:Entity) RETURN n.id AS id, n.name AS name, n.aliases AS aliases"
+    )
+    assert {r["id"]: (r["name"], sorted(r["aliases"] or [])) for r in rows} == {
+        n: (d["name"], d["aliases"]) for n, d in full.nodes(data=True) if n in {r["id"] for r in rows}
+    }
+    assert len(rows) == sum(
+        d["type"] not in ("Paper", "Result", "Repository") for _, d in full.nodes(data=True)
+    )
+
+
+def test_an_entity_whose_type_changes_is_relabelled_not_duplicated(neo4j):
+    uri, auth, driver = neo4j
+    g = nx.MultiDiGraph()
+    g.add_node("method:x", type="Method", name="X", aliases=[], in_vocabulary=False)
+    load_graph(g, uri, auth)
+    g.nodes["method:x"]["type"] = "Dataset"  # later papers call it a dataset
+    load_graph(g, uri, auth)
+    rows, _, _ = driver.execute_query("MATCH (n {id: 'method:x'}) RETURN labels(n) AS labels")
+    assert [sorted(r["labels"]) for r in rows] == [["Dataset", "Entity"]]

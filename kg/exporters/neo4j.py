@@ -192,8 +192,15 @@ def node_batches(g: AnyGraph, size: int = BATCH) -> Iterator[tuple[str, list[dic
     for node, data in g.nodes(data=True):
         by_label[str(data["type"])].append({"id": node, "props": _node_props(data)})
     for label, rows in sorted(by_label.items()):
-        extra = " SET n:Entity" if label in _ENTITY else ""
-        statement = f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props{extra}"
+        if label in _ENTITY:
+            # an entity is found by id whatever its type, since more papers can change its type
+            others = ":".join(sorted(_ENTITY - {label}))
+            statement = (
+                f"UNWIND $rows AS row MERGE (n:Entity {{id: row.id}}) SET n += row.props "
+                f"REMOVE n:{others} SET n:{label}"
+            )
+        else:
+            statement = f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props"
         for batch in _batches(rows, size):
             yield statement, batch
 
