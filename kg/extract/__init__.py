@@ -30,9 +30,15 @@ URL = re.compile(r"https?://[^\s<>\"'{}|\\^`\]]+")
 OUR = re.compile(r"\bour\s+$", re.I)
 CLASS_WORD = "class"  # marks the forms of an acronym that names a class of things
 NAMED_APPOSITION = re.compile(r",\s+an?\s")  # `MUSE, a novel agent framework`
+FOLLOWING_HEAD = re.compile(r"\)?\s*([a-z]+)")  # `(JLCM) method`
+LOWER = re.compile(r"[a-z]")
+TWO_CAPITALS_APART = re.compile(r"[A-Z].*[A-Z]")
+PLURAL_ACRONYM = re.compile(r"[A-Z]s$")
+ALNUM_WORD = re.compile(r"[a-z0-9]+")
+DATASET_WORD = re.compile(r"\b(?:benchmark|dataset|corpus)\b", re.I)
 
 
-@dataclass
+@dataclass(slots=True)
 class Found:
     """One place a name stands, before mentions of the same entity are grouped."""
 
@@ -46,7 +52,7 @@ class Found:
     type: NodeType | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Group:
     key: str
     type: NodeType
@@ -98,7 +104,8 @@ def _find_names(
 ) -> list[Found]:
     starts = {s for s, _ in spans}
     # URLs are not names: blank them out, keeping every offset
-    text = URL.sub(lambda m: " " * len(m.group(0)), text)
+    if "http" in text:
+        text = URL.sub(lambda m: " " * len(m.group(0)), text)
     hits = [Found(fname, h.start, h.end, h.surface, h.entry) for h in vocab.find(text)]
     hits = [h for h in hits if not is_generic(h.surface)]
     candidates: list[Name] = []
@@ -145,18 +152,19 @@ def _find_names(
             for c in patterns_for_names.capitalized_phrases(text, starts)
             if not any(h.start <= c.start < h.end for h in hits)
         ]
-    candidates += patterns_for_names.sized_names(text, tokens + [_as_name(h) for h in hits])
+    candidates += patterns_for_names.sized_names(text, [*tokens, *hits])
     candidates += patterns_for_names.hardware_names(text)
     if fname == "abstract":
         candidates += patterns_for_names.described_proposals(text)
         candidates += patterns_for_names.headed_datasets(text)
 
     pattern_found = []
+    not_names, not_entities = patterns()["not_names"], patterns()["not_entities"]
     for c in candidates:
         lowered = c.surface.lower()
-        if is_generic(c.surface) or lowered in patterns()["not_names"]:
+        if is_generic(c.surface) or lowered in not_names:
             continue
-        if lowered in patterns()["not_entities"] or lowered.rstrip("s") in patterns()["not_entities"]:
+        if lowered in not_entities or lowered.rstrip("s") in not_entities:
             continue
         if _is_class_word(c.surface, local_keys):
             continue
@@ -171,10 +179,6 @@ def _find_names(
 def _is_class_word(surface: str, local_keys: dict[str, tuple[str, Entry | None, Name]]) -> bool:
     key = norm(surface)
     return any(local_keys.get(k, ("",))[0] == CLASS_WORD for k in (key, key.rstrip("s")))
-
-
-def _as_name(found: Found) -> Name:
-    return Name(found.start, found.end, found.surface)
 
 
 def _register_acronym(
@@ -220,22 +224,22 @@ def _names_a_thing(acronym: Name, text_after: str) -> bool:
     p = patterns()
     heads = p["method_heads"] | p["model_heads"] | p["dataset_heads"]
     last = long_form.lower().split()[-1] if long_form else ""
-    following = re.match(r"\)?\s*([a-z]+)", text_after)
+    following = FOLLOWING_HEAD.match(text_after)
     return last in heads or bool(following and following.group(1) in heads)
 
 
 def strong_name_mixed(short: str) -> bool:
     """Mixed case in an acronym (`CoLM`, `ReNO`) is a coined name, not an abbreviation."""
-    return bool(re.search(r"[a-z]", short) and re.search(r"[A-Z].*[A-Z]", short))
+    return bool(LOWER.search(short) and TWO_CAPITALS_APART.search(short))
 
 
 def _plural(acronym: Name) -> bool:
-    return acronym.plural or bool(re.search(r"[A-Z]s$", acronym.surface))
+    return acronym.plural or bool(PLURAL_ACRONYM.search(acronym.surface))
 
 
 def _similar(a: str, b: str) -> bool:
     """Most words shared: `Stochastic Gradient Decent` ~ `Stochastic Gradient Descent`."""
-    wa, wb = set(re.findall(r"[a-z0-9]+", a.lower())), set(re.findall(r"[a-z0-9]+", b.lower()))
+    wa, wb = set(ALNUM_WORD.findall(a.lower())), set(ALNUM_WORD.findall(b.lower()))
     return len(wa) > 1 and len(wa & wb) * 2 >= max(len(wa), len(wb))
 
 
@@ -246,9 +250,17 @@ def _without_overlaps(hits: list[Found], pattern_found: list[Found]) -> list[Fou
         key=lambda item: (-(item[0].end - item[0].start), -item[1], item[0].start),
     )
     taken: list[Found] = []
+    # the taken names do not overlap, so sorted by start they are sorted by end too: a name overlaps
+    # one of them only if it overlaps the last one that starts before it ends
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
     for f, _ in ranked:
-        if all(f.end <= t.start or f.start >= t.end for t in taken):
-            taken.append(f)
+        i = bisect_left(taken_starts, f.end)
+        if i and taken_ends[i - 1] > f.start:
+            continue
+        taken.append(f)
+        taken_starts.insert(i, f.start)
+        taken_ends.insert(i, f.end)
     # a title's own name that the vocabulary knows keeps the mark of being the paper's own
     own = {(p.field, p.start, p.end): p.name for p in pattern_found if p.name and p.name.proposed}
     for t in taken:
@@ -303,7 +315,7 @@ def _group(
             after = context_type(text[f.end : f.end + 80])
             if after:
                 votes[after] += 1
-            if f.field == "title" and re.search(r"\b(?:benchmark|dataset|corpus)\b", text, re.I):
+            if f.field == "title" and DATASET_WORD.search(text):
                 votes[NodeType.DATASET] += 2
         group.aliases[f.surface] = None
         if f.name and f.name.long_form:
@@ -341,15 +353,19 @@ def _assign_roles(
         s0, s1 = spans[i] if i >= 0 and f.start < spans[i][1] else (0, len(text))
         sentence = text[s0:s1]
         is_new = group.entry is None
-        # the cue must come before the name: `we propose X`, not `X ... which we build on`
-        proposal = is_proposal_sentence(text[s0 : f.end])
-        if f.name and f.name.proposed:
-            proposal = True
-        if is_new and OUR.search(text[max(0, f.start - 8) : f.start]):
-            proposal = True
-        if f.name and f.name.size_of and norm(f.name.size_of) in proposed_bases:
-            proposal = True
         before = text[s0 : f.start]
+        # whether the sentence proposes the name matters only for a new name, or for a known one
+        # that opens the title (see `role_of_mention` and `_marks_own_work`): the cue search is
+        # the costly part, so it is left out for the others
+        proposal = False
+        if is_new or title_key.startswith(norm(f.surface)):
+            proposal = bool(
+                (f.name and f.name.proposed)
+                or (is_new and OUR.search(text[max(0, f.start - 8) : f.start]))
+                or (f.name and f.name.size_of and norm(f.name.size_of) in proposed_bases)
+                # the cue must come before the name: `we propose X`, not `X ... which we build on`
+                or is_proposal_sentence(text[s0 : f.end])
+            )
         defined = bool(f.name and f.name.long_form)
         # `Multi-Matrix Factorization Attention (MFA)` names a thing; a lowercase expansion
         # (`artificial intelligence-generated content (AIGC)`) usually names a concept

@@ -5,23 +5,31 @@ capitalized phrases, sized model names and hardware, typed from their form and c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Protocol
 
 from kg.ontology import common_words, patterns
 from kg.schema import NodeType
 
 # A token that may be part of a name: letters, digits and inner `.`, `-`, `+`, `/`, Greek.
-TOKEN = re.compile(
-    r"[A-Za-z0-9\u0370-\u03ff][A-Za-z0-9\u0370-\u03ff.+/]*(?:-[A-Za-z0-9\u0370-\u03ff.+/]+)*\+*"
+TOKEN_PATTERN = r"[A-Za-z0-9\u0370-\u03ff][A-Za-z0-9\u0370-\u03ff.+/]*(?:-[A-Za-z0-9\u0370-\u03ff.+/]+)*\+*"
+# The same token in lower case only (`x.y-z`), taken whole: the lookahead fails where a token would
+# go on with a capital, a digit or Greek. Such plain words are never names.
+PLAIN_TOKEN = (
+    r"(?>[a-z][a-z.+/]*+(?:-[a-z.+/]+)*+\+*+"
+    r"(?![A-Z0-9\u0370-\u03ff]|-[A-Za-z0-9\u0370-\u03ff.+/]))"
 )
+# Most tokens are plain words: skip them, and what stands between tokens, inside the regex engine,
+# then take the next token that is not plain. `\Z` ends the last search with no token (group 1 None)
+# instead of failing, which would retry from every later position.
+NEXT_UNPLAIN_TOKEN = re.compile(rf"(?:{PLAIN_TOKEN}|[^A-Za-z0-9\u0370-\u03ff]+)*+(?:({TOKEN_PATTERN})|\Z)")
 SIZE = re.compile(r"\d+(?:\.\d+)?[BMK](?:-A\d+(?:\.\d+)?B)?")
 ACRONYM_IN_PARENS = re.compile(r"\(([A-Za-z][A-Za-z0-9\-+.&/]{1,14}?)s?(?:[;,][^)]*)?\)")
-TITLE_PREFIX = re.compile(r"^\s*([^:]{2,40}?)\s*:\s")
+TITLE_PREFIX = re.compile(r"^\s*(\S[^:]{1,39}?)\s*:\s")  # starts at a non-space: no backtracking
 REPORT_TITLE = re.compile(r"^\s*(\S.{1,40}?)\s+(?:Technical Report|Tech Report|System Card|Model Card)\s*$")
 VERSION = re.compile(r"v?\d+(?:\.\d+)+")
-PLAIN_WORD = re.compile(r"[a-z][a-z.\-/+]*").fullmatch
 LETTER_VERSION = re.compile(r"[A-Z]\d+(?:\.\d+)*")  # `R1.5` in `Step-Audio-R1.5`, `V3`
 VERSIONISH = re.compile(r"[A-Za-z]?\d+(?:\.\d+)*[a-z]?")  # `2`, `v2`, `1.5`, `4o`
 # words that may stand inside a capitalized name (`Tanks of Temples` no, `Level of Detail` yes)
@@ -55,6 +63,24 @@ FUNCTION_WORDS = frozenset(
     }
 )
 LEAD_WORDS = frozenset({"a", "an", "the", "our", "we", "of", "for", "with", "and", "to", "in", "on"})
+ROMAN_NUMERAL = re.compile(r"[IVX]+")
+NOT_LETTER = re.compile(r"[^A-Za-z]")
+TWO_CAPITALS = re.compile("[A-Z]{2}")
+CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")  # `diffGrad`, `STARFlow`; not `mN`
+DIGIT = re.compile(r"\d")
+CAPITAL = re.compile(r"[A-Z]")
+CAPITALIZED = re.compile(r"[A-Z][a-z]")
+BARE_ACRONYM = re.compile(r"[A-Z]{2,}s?")
+TWO_OR_THREE_CAPITALS = re.compile(r"[A-Z][a-z]?[A-Z]")
+LOWER_THEN_CAPITAL = re.compile(r"[a-z][A-Z]")
+LOWER_WORD = re.compile(r"[a-z]+")
+LETTER_WORD = re.compile(r"[A-Za-z]+")
+CLAUSE_END = re.compile(r"[.;:()]")
+NON_SPACE = re.compile(r"\S+")
+PUNCTUATION = re.compile(r"[(),;:\[\]]")
+ALNUM = re.compile(r"[A-Za-z0-9]")
+FOLLOWING_WORD = re.compile(r" ([A-Z][a-z]+)")
+SIZE_AFTER = re.compile(r"[ -](\d+(?:\.\d+)?[BM])\b")
 UNIT_TOKEN = re.compile(r"^\d+(?:\.\d+)?(?:[kKMBTGx×%]|ms|s|h|GB|MB|TB|fps|FPS|px|D|d|nd|st|rd|th|K\+?)?$")
 HARDWARE = re.compile(
     r"\b(?:NVIDIA\s+|Nvidia\s+)?(?:GeForce\s+)?(?:RTX|GTX)[\s-]?(?:A)?\d{3,4}(?:\s?Ti|\s?Super)?\b"
@@ -62,9 +88,16 @@ HARDWARE = re.compile(
     r"|\b(?:NVIDIA\s+)?[ABHLV]\d{2,3}[A-Z]?(?=\s+(?:GPU|GPUs|Tensor Core|PCIe|SXM))"
     r"|\b\d{4}\s?Ti\b"
 )
+# Each alternative of HARDWARE holds one of these strings or patterns: `RTX`, `TPU`, `H100 GPU`,
+# `3090 Ti`. Most texts hold none of them, and need no search with HARDWARE itself.
+HARDWARE_HINTS = ("TX", "TPU")
+HARDWARE_HINT_PATTERNS = (
+    re.compile(r"[ABHLV]\d{2,3}[A-Z]?\s+(?:GPU|Tensor Core|PCIe|SXM)"),
+    re.compile(r"Ti\b(?:(?<=\dTi)|(?<=\d\sTi))"),  # `\d\s?Ti\b`, with the letters first: found faster
+)
 
 
-@dataclass
+@dataclass(slots=True)
 class Name:
     """A candidate name found by a pattern, with what the pattern knows about it."""
 
@@ -79,6 +112,7 @@ class Name:
     plural: bool = False  # `(MFMs)`: the acronym names a class of things
 
 
+@lru_cache(maxsize=1 << 16)
 def is_generic(surface: str) -> bool:
     text = surface.lower().strip()
     generic = patterns()["generic_terms"]
@@ -93,19 +127,19 @@ def strong_name(token: str) -> bool:
         return False
     if "-" in core:
         return any(strong_name(part) for part in core.split("-"))
-    if re.fullmatch(r"[IVX]+", core):  # roman numerals
+    if ROMAN_NUMERAL.fullmatch(core):
         return False
-    letters = re.sub(r"[^A-Za-z]", "", core)
+    letters = NOT_LETTER.sub("", core)
     if not letters:
         return False
     if len(letters) < 2:
         return False
-    if letters.lower() in common_words() and not letters.isupper() and re.search("[A-Z]{2}", letters):
+    if letters.lower() in common_words() and not letters.isupper() and TWO_CAPITALS.search(letters):
         return False  # emphasis inside a word (`CONtinuous`), not a coined name (`ComBat`)
-    if re.search(r"[a-z][A-Z]|[A-Z]{2}[a-z]", core):  # camel: `diffGrad`, `STARFlow`; not `mN`
+    if CAMEL.search(core):
         return len(letters) >= 4 or (core[0].isupper() and len(letters) >= 3)
-    if re.search(r"\d", core):  # `Phi-2`, `T5`, `Wan2.1`; not `sim50`
-        return bool(re.match(r"[A-Z]", core))
+    if DIGIT.search(core):  # `Phi-2`, `T5`, `Wan2.1`; not `sim50`
+        return bool(CAPITAL.match(core))
     return (
         sum(c.isupper() for c in letters) >= 2
         and (letters.isupper() or len(letters) <= 6)
@@ -113,25 +147,33 @@ def strong_name(token: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 16)
 def bare_acronym(token: str) -> bool:
     """All capitals and nothing else (`AIGC`, `SLA`): usually an abbreviation, not a name."""
-    return bool(re.fullmatch(r"[A-Z]{2,}s?", token))
+    return bool(BARE_ACRONYM.fullmatch(token))
 
 
 @lru_cache(maxsize=65536)
 def _capitalized(token: str) -> bool:
-    return bool(re.match(r"[A-Z][a-z]", token)) and token.lower() not in patterns()["not_names"]
+    return bool(CAPITALIZED.match(token)) and token.lower() not in patterns()["not_names"]
 
 
+@cache
+def name_shapes(kind: str) -> list[re.Pattern[str]]:
+    """The compiled `dataset_name_shapes` or `model_name_shapes` of patterns.json."""
+    return [re.compile(shape) for shape in patterns()[f"{kind}_name_shapes"]]
+
+
+@lru_cache(maxsize=1 << 14)
 def own_type(surface: str, long_form: str | None) -> NodeType | None:
     """The type a name's own words give it: `X-Bench` is a dataset, `X Attention` a method."""
     p = patterns()
-    if any(re.search(shape, surface) for shape in p["dataset_name_shapes"]):
+    if any(shape.search(surface) for shape in name_shapes("dataset")):
         return NodeType.DATASET
-    if any(re.search(shape, surface) for shape in p["model_name_shapes"]):
+    if any(shape.search(surface) for shape in name_shapes("model")):
         return NodeType.MODEL
-    words = re.findall(r"[a-z]+", f"{long_form or surface}".lower())
-    short = re.findall(r"[a-z]+", surface.lower())
+    words = LOWER_WORD.findall(f"{long_form or surface}".lower())
+    short = LOWER_WORD.findall(surface.lower())
     if any(w.endswith("bench") or w in p["dataset_heads"] for w in words[-1:] + short[-1:]):
         return NodeType.DATASET
     if words and words[-1] in p["method_heads"]:
@@ -143,19 +185,8 @@ def own_type(surface: str, long_form: str | None) -> NodeType | None:
 
 def context_type(after: str) -> NodeType | None:
     """The type the words right after a name give it: `MMWorld, a new benchmark for ...`."""
-    p = patterns()
-    clause = re.split(r"[.;:()]", after, maxsplit=1)[0]
-    words = re.findall(r"[A-Za-z]+", clause.lower())[:7]
-
-    def head_type(word: str) -> NodeType | None:
-        if word.endswith("bench") or word in p["dataset_heads"]:
-            return NodeType.DATASET
-        if word in p["model_heads"]:
-            return NodeType.MODEL
-        if word in p["method_heads"]:
-            return NodeType.METHOD
-        return None
-
+    clause = CLAUSE_END.split(after, maxsplit=1)[0]
+    words = LETTER_WORD.findall(clause.lower())[:7]
     found = None
     for word in words:
         kind = head_type(word)
@@ -165,14 +196,27 @@ def context_type(after: str) -> NodeType | None:
     return found
 
 
+@lru_cache(maxsize=1 << 14)
+def head_type(word: str) -> NodeType | None:
+    """The type a head word gives the name before it: `benchmark`, `model`, `framework`."""
+    p = patterns()
+    if word.endswith("bench") or word in p["dataset_heads"]:
+        return NodeType.DATASET
+    if word in p["model_heads"]:
+        return NodeType.MODEL
+    if word in p["method_heads"]:
+        return NodeType.METHOD
+    return None
+
+
 def acronym_definitions(text: str) -> Iterator[Name]:
     """`Long Name (LN)`: the short form in parentheses and the words before it that spell it."""
     for m in ACRONYM_IN_PARENS.finditer(text):
         short = m.group(1).rstrip(".-")
-        acronym_shaped = strong_name(short) or re.fullmatch(r"[A-Z][a-z]?[A-Z]", short)
+        acronym_shaped = strong_name(short) or TWO_OR_THREE_CAPITALS.fullmatch(short)
         if not acronym_shaped and not _capitalized(short):
             continue
-        few_capitals = sum(c.isupper() for c in short) < 2 and not re.search(r"[a-z][A-Z]", short)
+        few_capitals = sum(c.isupper() for c in short) < 2 and not LOWER_THEN_CAPITAL.search(short)
         if few_capitals and (not _capitalized(short) or len(short) < 3):
             continue
         before = text[max(0, m.start() - 160) : m.start()].rstrip()
@@ -193,12 +237,14 @@ def acronym_definitions(text: str) -> Iterator[Name]:
         )
 
 
-SHORT_THEN_LONG = re.compile(r"\b([A-Za-z][A-Za-z0-9\-+]{1,14})\s+\(([A-Za-z][^()]{4,120}?)\)")
+# (`{1,14}+` takes the whole word at once: no shorter part of it can be followed by a space)
+SHORT_THEN_LONG = re.compile(r"\b([A-Za-z][A-Za-z0-9\-+]{1,14}+)\s+\(([A-Za-z][^()]{4,120}?)\)")
+SHORT_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-+")
 
 
 def reverse_acronym_definitions(text: str) -> Iterator[Name]:
     """`FRUGAL (Full-Rank Updates with GrAdient spLitting)`: the name first, then what it spells."""
-    for m in SHORT_THEN_LONG.finditer(text):
+    for m in _short_then_long(text):
         short, inner = m.group(1), m.group(2).strip()
         if " " not in inner or not (strong_name(short) or _capitalized(short)):
             continue
@@ -211,19 +257,43 @@ def reverse_acronym_definitions(text: str) -> Iterator[Name]:
         yield Name(m.start(1), m.end(1), short, long_form=inner, long_start=m.start(2))
 
 
+def _short_then_long(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `SHORT_THEN_LONG.finditer(text)`, found from each `(` of the text.
+
+    A match ends its word right before the spaces before a `(`, so it starts at most 15 characters
+    before them: trying only those places is much faster than a regex scan of the whole text.
+    """
+    searched_to = 0  # the end of the last match: as in `finditer`, the next starts after it
+    paren = text.find("(")
+    while paren >= 0:
+        spaces = paren  # where the spaces before the `(` start
+        while spaces > searched_to and text[spaces - 1].isspace():
+            spaces -= 1
+        first = spaces  # the first place the word may start: its characters, 15 at most
+        while first > max(searched_to, spaces - 15) and text[first - 1] in SHORT_CHARS:
+            first -= 1
+        for start in range(first, spaces - 1) if spaces < paren else ():
+            m = SHORT_THEN_LONG.match(text, start)
+            if m:
+                yield m
+                searched_to = m.end()
+                break
+        paren = text.find("(", max(paren + 1, searched_to))
+
+
 def _long_form(short: str, before: str) -> str | None:
     """Schwartz & Hearst: the shortest run of words ending `before` whose letters spell `short`."""
     letters = [c.lower() for c in short if c.isalnum()]
     if not letters:
         return None
-    words = [w.strip("\"'“”‘’") for w in re.findall(r"\S+", before)]
+    words = [w.strip("\"'“”‘’") for w in NON_SPACE.findall(before)]
     words = [w for w in words if w]
     limit = min(len(words), max(len(letters) + 4, len(letters) * 2))
     for count in range(1, limit + 1):
         candidate = " ".join(words[-count:])
-        if re.search(r"[(),;:\[\]]", candidate.rstrip(",;:")):
+        if PUNCTUATION.search(candidate.rstrip(",;:")):
             return None  # an expansion does not run across punctuation
-        if not re.match(r"[A-Za-z0-9]", candidate):
+        if not ALNUM.match(candidate):
             continue
         if _spells(letters, candidate) and candidate[0].lower() == letters[0]:
             first = words[-count].lower().strip("\"'(")
@@ -313,100 +383,139 @@ def name_tokens(text: str, sentence_starts: set[int], title: bool = False) -> It
 
     In a title every word is capitalized, so there a compound needs a name-shaped part.
     """
-    tails = patterns()["name_tail_words"]
-    for m in TOKEN.finditer(text):
-        token = m.group(0).rstrip(".")
-        if PLAIN_WORD(token):
-            continue  # plain lower-case words are never names: most tokens stop here
-        start = m.start()
+    not_names = patterns()["not_names"]
+    # plain lower-case words are never names: most tokens, and the regex engine skips them
+    for m in NEXT_UNPLAIN_TOKEN.finditer(text):
+        if m.group(1) is None:
+            break  # the end of the text
+        token, shaped = _token_shape(m.group(1))
+        if shaped is False:
+            continue
+        start = m.start(1)
         if start and text[start - 1] in "\\_^${":  # LaTeX and formulas: `\sim50`, `x_t`
             continue
-        parts = token.split("-")
-        # cut off a descriptive tail: `SDXL-based` -> `SDXL`
-        while len(parts) > 1 and parts[-1].lower() in tails:
-            parts.pop()
-        token = "-".join(parts)
-        if token.endswith("'s"):
-            token = token[:-2]
-        following = re.match(r" ([A-Z][a-z]+)", text[start + len(token) : start + len(token) + 20])
-        if following and following.group(1).lower() in patterns()["not_names"]:
+        end = start + len(token)
+        following = FOLLOWING_WORD.match(text, end, end + 20)
+        if following and following.group(1).lower() in not_names:
             continue  # `Vision-Language Models`: part of a longer class name
-        if len(parts) == 1:
-            if not strong_name(token):
-                continue
-        else:
-            if not any(len(re.sub(r"[^A-Za-z]", "", p)) >= 2 for p in parts):
-                continue
-            strong = [strong_name(p) or bool(LETTER_VERSION.fullmatch(p)) for p in parts]
-            shaped = [
-                s or _capitalized(p) or bool(VERSIONISH.fullmatch(p)) or bool(SIZE.fullmatch(p))
-                for s, p in zip(strong, parts, strict=True)
-            ]
-            loose_ok = not title and start not in sentence_starts
-            if not all(shaped) or not (any(strong) or loose_ok):
-                continue
-        yield Name(start, start + len(token), token)
+        if shaped is None and (title or start in sentence_starts):
+            continue
+        yield Name(start, end, token)
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_shape(raw: str) -> tuple[str, bool | None]:
+    """The name a token may give, and whether it is shaped like one: True or False, or None for a
+    compound of capitalized words (`Vision-Language`), a name only inside a sentence of running text.
+    """
+    parts = raw.rstrip(".").split("-")
+    # cut off a descriptive tail: `SDXL-based` -> `SDXL`
+    tails = patterns()["name_tail_words"]
+    while len(parts) > 1 and parts[-1].lower() in tails:
+        parts.pop()
+    token = "-".join(parts)
+    if token.endswith("'s"):
+        token = token[:-2]
+    if len(parts) == 1:
+        return token, strong_name(token)
+    if not any(len(NOT_LETTER.sub("", p)) >= 2 for p in parts):
+        return token, False
+    strong = [strong_name(p) or bool(LETTER_VERSION.fullmatch(p)) for p in parts]
+    shaped = [
+        s or _capitalized(p) or bool(VERSIONISH.fullmatch(p)) or bool(SIZE.fullmatch(p))
+        for s, p in zip(strong, parts, strict=True)
+    ]
+    if not all(shaped):
+        return token, False
+    return token, True if any(strong) else None
 
 
 QUOTED = re.compile(r"\"[^\"]{0,200}\"|“[^”]{0,200}”")
+WORD = r"[A-Za-z0-9][A-Za-z0-9\-]*"
+NEXT_WORD = re.compile(rf"[^A-Za-z0-9]*({WORD})")
+# A phrase of two words or more starts with a word that has a capital letter and is followed, after
+# one space, by another such word or by `of` or `for`. The regex engine skips every other word, and
+# what stands between words; `\Z` ends the last search with no word (group 1 None) instead of
+# failing, which would retry from every later position.
+GOES_ON = r" (?:[A-Z]|[a-z0-9][a-z0-9\-]*[A-Z]|(?:of|for)(?![A-Za-z0-9\-]))"
+NEXT_PHRASE_START = re.compile(
+    rf"(?:[a-z0-9][a-z0-9\-]*+(?![A-Z])|[A-Za-z0-9][A-Za-z0-9\-]*+(?!{GOES_ON})|[^A-Za-z0-9]+)*+"
+    rf"(?:([A-Za-z0-9][A-Za-z0-9\-]*+)|\Z)"
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_word(word: str) -> bool:
+    return _capitalized(word) or strong_name(word)
 
 
 def capitalized_phrases(text: str, sentence_starts: set[int]) -> Iterator[Name]:
     """Runs of two to six capitalized words in running text: `Level Set Traversal`.
 
     Not inside quotes (a cited title), and not runs of bare abbreviations (`TPOT SLA`).
+    Words are separated by single spaces; `of` and `for` may join two capitalized words.
     """
-    text = QUOTED.sub(lambda m: " " * len(m.group(0)), text)
-    words = list(re.finditer(r"[A-Za-z0-9][A-Za-z0-9\-]*", text))
-    i = 0
-    while i < len(words):
-        w = words[i]
-        after_brace = w.start() > 0 and text[w.start() - 1] == "{"  # `Evo\textbf{Lved Sign ...}`
-        if (
-            not (_capitalized(w.group(0)) or strong_name(w.group(0)))
-            or w.start() in sentence_starts
-            or after_brace
-        ):
-            i += 1
+    if '"' in text or "“" in text:
+        text = QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+    not_names = patterns()["not_names"]
+    at = 0  # where the search for the next phrase goes on: always the end of a word, or 0
+    while True:
+        m = NEXT_PHRASE_START.match(text, at)
+        first = m.group(1)
+        if first is None:
+            return
+        start, at = m.start(1), m.end(1)
+        after_brace = start > 0 and text[start - 1] == "{"  # `Evo\textbf{Lved Sign ...}`
+        if not _name_word(first) or start in sentence_starts or after_brace:
             continue
-        j = i + 1
-        while j < len(words):
-            gap = text[words[j - 1].end() : words[j].start()]
-            if gap != " ":
-                break
-            token = words[j].group(0)
-            if _capitalized(token) or strong_name(token):
-                j += 1
-            elif token in CONNECTORS and j + 1 < len(words) and _capitalized(words[j + 1].group(0)):
-                j += 2
+        run = [(start, at, first)]
+        nxt = NEXT_WORD.match(text, at)  # the word after the run so far
+        while nxt is not None and nxt.start(1) == at + 1 and text[at] == " ":
+            token = nxt.group(1)
+            if _name_word(token):
+                run.append((nxt.start(1), nxt.end(1), token))
+            elif token in CONNECTORS:
+                joined = NEXT_WORD.match(text, nxt.end(1))
+                if joined is None or not _capitalized(joined.group(1)):
+                    break
+                run.append((nxt.start(1), nxt.end(1), token))
+                run.append((joined.start(1), joined.end(1), joined.group(1)))
             else:
                 break
-        run = words[i:j]
-        while run and run[-1].group(0) in CONNECTORS:
+            at = run[-1][1]
+            nxt = NEXT_WORD.match(text, at)
+        whole = len(run)
+        while run and run[-1][2] in CONNECTORS:
             run.pop()
-        adjacent = (
-            run and j < len(words) and j == i + len(run) and text[run[-1].end() : words[j].start()] == " "
-        )
-        following = words[j].group(0) if adjacent else ""
+        adjacent = run and nxt is not None and len(run) == whole and text[run[-1][1] : nxt.start(1)] == " "
+        following = nxt.group(1) if adjacent else ""
         if (
             run
             and (
-                is_generic(run[-1].group(0))  # `Autoregressive Transformers`: a class
-                or (following[:1].isupper() and following.lower() in patterns()["not_names"])
+                is_generic(run[-1][2])  # `Autoregressive Transformers`: a class
+                or (following[:1].isupper() and following.lower() in not_names)
             )
         ):  # `Large Audio Language Models`: part of a longer class name
-            i = max(j, i + 1)
             continue
-        if 2 <= len(run) <= 6 and not all(bare_acronym(w.group(0)) for w in run):
-            start, end = run[0].start(), run[-1].end()
+        if 2 <= len(run) <= 6 and not all(bare_acronym(word) for *_, word in run):
+            start, end = run[0][0], run[-1][1]
             yield Name(start, end, text[start:end])
-        i = max(j, i + 1)
 
 
-def sized_names(text: str, names: list[Name]) -> Iterator[Name]:
+class Placed(Protocol):
+    """A name and where it stands: a `Name`, or a vocabulary name found in the text."""
+
+    start: int
+    end: int
+    surface: str
+
+
+def sized_names(text: str, names: Iterable[Placed]) -> Iterator[Name]:
     """`DeepSeekMoE 16B`, `GShard 2.9B`: a name followed by a parameter count."""
     for name in names:
-        m = re.match(r"[ -](\d+(?:\.\d+)?[BM])\b", text[name.end : name.end + 12])
+        if not text.startswith((" ", "-"), name.end):
+            continue  # SIZE_AFTER starts with a space or a hyphen
+        m = SIZE_AFTER.match(text[name.end : name.end + 12])
         if m:
             yield Name(
                 name.start,
@@ -418,12 +527,21 @@ def sized_names(text: str, names: list[Name]) -> Iterator[Name]:
 
 
 def hardware_names(text: str) -> Iterator[Name]:
+    if not (
+        any(hint in text for hint in HARDWARE_HINTS)
+        or any(hint.search(text) for hint in HARDWARE_HINT_PATTERNS)
+    ):
+        return
     for m in HARDWARE.finditer(text):
         yield Name(m.start(), m.end(), m.group(0), type=NodeType.HARDWARE)
 
 
+# A word that starts at a word boundary is written `p(?<!\w.)ropose`, not `\bpropose`: a pattern
+# that opens with plain letters lets the regex engine jump from one of them to the next, where `\b`
+# has it try every place of the text. (`(?<!\w.)` after the first letter: no word character before.)
 DESCRIBED = re.compile(
-    r"\b(?:propose|introduce|present|develop|design|devise)[sd]?\s+(?:(?:a|an)\s+)?"
+    r"(?:p(?<!\w.)(?:ropose|resent)|i(?<!\w.)ntroduce|d(?<!\w.)(?:evelop|esign|evise))"
+    r"[sd]?\s+(?:(?:a|an)\s+)?"
     r"(?:(?:novel|new|simple|effective|efficient|lightweight|and)\s+)*"
     r"((?:[a-z][a-z0-9\-]+\s+){0,4}[a-z][a-z0-9\-]+)(?=\s*(?:,\s+(?:a|an)\s+(\w+)|\s+(?:to|that|which|for|as|in)\b))"
 )
@@ -444,13 +562,16 @@ def described_proposals(text: str) -> Iterator[Name]:
         yield Name(m.start(1), m.end(1), phrase, type=NodeType.METHOD, proposed=True)
 
 
-HEADED_DATASET = re.compile(
-    r"\b(?:the|on|of)\s+((?:[A-Z][\w\-.+]*\s+){0,3}[A-Z][\w\-.+]*)\s+(?:benchmark|dataset|corpus|suite)s?\b"
+HEADED_DATASET = re.compile(  # `\b(?:the|on|of)`, written as DESCRIBED's verbs are
+    r"(?:t(?<!\w.)he|o(?<!\w.)[nf])\s+((?:[A-Z][\w\-.+]*\s+){0,3}[A-Z][\w\-.+]*)\s+(?:benchmark|dataset|corpus|suite)s?\b"
 )
+DATASET_HEADS = ("benchmark", "dataset", "corpus", "suite")  # the head words of HEADED_DATASET
 
 
 def headed_datasets(text: str) -> Iterator[Name]:
     """`the Foo benchmark`, `on the Bar dataset`: a capitalized name its head word types."""
+    if not any(head in text for head in DATASET_HEADS):
+        return
     for m in HEADED_DATASET.finditer(text):
         name = m.group(1)
         if is_generic(name) or name.lower() in patterns()["not_names"]:

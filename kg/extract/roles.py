@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
+from kg.extract.text import word_tree
 from kg.ontology import patterns
 from kg.schema import NodeType, Role
 
@@ -26,19 +27,15 @@ AUTHOR_SUBJECT = re.compile(
 
 
 def _alternation(words: frozenset[str]) -> re.Pattern[str]:
-    ordered = sorted(words, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in ordered) + r")\b", re.I)
-
-
-@cache
-def cue_patterns() -> dict[str, re.Pattern[str]]:
-    p = patterns()
-    return {
-        "propose": _alternation(p["propose_cues"]),
-        "naming": _alternation(p["naming_cues"]),
-        "compare": _alternation(p["compare_cues"]),
-        "train": _alternation(p["train_cues"]),
-    }
+    """Any of `words`, whole. The words are merged into a tree by their common beginnings
+    (`pr(?:esent|opose)`) and a lookahead names the possible first letters: the regex engine then
+    rejects most places at once instead of trying every word at each. Cue patterns only answer
+    whether a cue occurs, so which of two overlapping words is taken does not matter.
+    """
+    if not all(words):  # an empty cue: nothing to look ahead for
+        return re.compile(rf"\b{word_tree(words)}\b", re.I)
+    first_letters = "".join(sorted({re.escape(w[0]) for w in words}))
+    return re.compile(rf"\b(?=[{first_letters}]){word_tree(words)}\b", re.I)
 
 
 OUR_WORK = re.compile(
@@ -46,6 +43,22 @@ OUR_WORK = re.compile(
     r"design|solution)s?\b",
     re.I,
 )
+
+
+@cache
+def cue_patterns() -> dict[str, re.Pattern[str]]:
+    p = patterns()
+    return {
+        "propose": _alternation(p["propose_cues"]),
+        # one search for either of the two signs that alone make a proposal sentence
+        "naming_or_our_work": re.compile(
+            f"{_alternation(p['naming_cues']).pattern}|{OUR_WORK.pattern}", re.I
+        ),
+        "compare": _alternation(p["compare_cues"]),
+        "train": _alternation(p["train_cues"]),
+    }
+
+
 PROPOSED_OBJECT = re.compile(
     r"\b(?:propose|introduce|present|develop|release|design)[sd]?\s+(?:(?:a|an|the)\s+)?$", re.I
 )
@@ -60,22 +73,33 @@ PROPOSED_APPOSITION = re.compile(
 def is_proposal_sentence(sentence: str) -> bool:
     """`We propose ...`, `This paper introduces ...`, `..., dubbed X`, `Our approach has X`."""
     cues = cue_patterns()
-    if cues["naming"].search(sentence) or OUR_WORK.search(sentence):
+    if cues["naming_or_our_work"].search(sentence):
         return True
     return bool(AUTHOR_SUBJECT.search(sentence) and cues["propose"].search(sentence))
 
 
 def is_named_apposition(before: str) -> bool:
     """`we propose a simple remedy, X` or `discovers an optimizer, X`: X names what is proposed."""
-    return bool(PROPOSED_APPOSITION.search(before[-80:]))
+    return _apposition(before[-80:])
+
+
+def _apposition(before: str) -> bool:
+    # the pattern ends in a comma and spaces: most names stand elsewhere, and need no search
+    rest = before.rstrip()
+    return rest != before and rest.endswith(",") and bool(PROPOSED_APPOSITION.search(before))
 
 
 def is_proposed_object(before: str) -> bool:
     """Whether the words right before a name make it the object of `introduce` or `novel`."""
+    return _is_proposed_object(before[-80:])
+
+
+@lru_cache(maxsize=256)  # one mention asks up to three times
+def _is_proposed_object(before: str) -> bool:
+    if not before[-1:].isspace():
+        return False  # each of the patterns ends in a space, as after `we propose a`
     return bool(
-        PROPOSED_OBJECT.search(before[-40:])
-        or NOVEL_BEFORE.search(before[-40:])
-        or PROPOSED_APPOSITION.search(before[-80:])
+        PROPOSED_OBJECT.search(before[-40:]) or NOVEL_BEFORE.search(before[-40:]) or _apposition(before[-80:])
     )
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
 
 SENTENCE_END = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
 ABBREVIATIONS = frozenset(
@@ -33,7 +36,13 @@ ABBREVIATIONS = frozenset(
 )
 # A run of letters and digits. Greek letters stay letters (`PixArt-α` is not `pixart`), a dot
 # between digits stays (`OPT-1.3B` is not `OPT-13B`) and so do trailing pluses (`DPM-Solver++`).
-RUN = re.compile(r"(?:[A-Za-z\u0370-\u03ff]|\d+(?:\.\d+)*)+\+*")
+# (Possessive and with no alternation, so that the regex engine never backtracks.)
+RUN = re.compile(r"[A-Za-z\u0370-\u03ff\d]++(?:(?<=\d)\.\d[A-Za-z\u0370-\u03ff\d]*+)*+\+*+")
+# The same for ASCII text, faster: `\d` tests for any Unicode digit, `[0-9]` is a plain range.
+ASCII_RUN = re.compile(r"[A-Za-z\u0370-\u03ff0-9]++(?:(?<=[0-9])\.[0-9][A-Za-z\u0370-\u03ff0-9]*+)*+\+*+")
+# split on these, a text falls into the text between runs and the runs: `gap, run, gap, ..., run, gap`
+SPLIT_RUNS = re.compile(f"({RUN.pattern})")
+ASCII_SPLIT_RUNS = re.compile(f"({ASCII_RUN.pattern})")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -53,42 +62,59 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+@lru_cache(maxsize=1 << 16)  # the same names and words come back in paper after paper
 def norm(text: str) -> str:
     """Lowercase alphanumerics only: `SD-1.5` -> `sd15`. Matching and resolution keys use it."""
     return "".join(RUN.findall(text)).lower()
 
 
-@dataclass(frozen=True)
+@dataclass
 class NormalizedText:
     """`text` with case, spaces and punctuation removed, and the way back to offsets in `text`."""
 
     text: str
     normalized: str
-    run_starts: tuple[int, ...]  # offset in `normalized` where each run starts
-    run_origins: tuple[int, ...]  # offset in `text` where each run starts
-    run_ends: frozenset[int]
+    run_starts: list[int]  # offset in `normalized` where each run starts
+    run_origins: list[int]  # offset in `text` where each run starts
+    run_ends: set[int]
 
     @classmethod
     def of(cls, text: str) -> NormalizedText:
-        parts, starts, origins, ends, at = [], [], [], set(), 0
-        for m in RUN.finditer(text):
-            run = m.group(0)
-            parts.append(run)
-            starts.append(at)
-            origins.append(m.start())
-            at += len(run)
-            ends.add(at)
-        return cls(text, "".join(parts).lower(), tuple(starts), tuple(origins), frozenset(ends))
-
-    def original(self, position: int) -> int:
-        """Offset in `text` of the character at `position` in `normalized`."""
-        i = bisect_right(self.run_starts, position) - 1
-        return self.run_origins[i] + position - self.run_starts[i]
-
-    def is_run_start(self, position: int) -> bool:
-        i = bisect_right(self.run_starts, position) - 1
-        return i >= 0 and self.run_starts[i] == position
+        # one split and whole-list operations, no loop over the runs: this runs on every title and abstract
+        parts = (ASCII_SPLIT_RUNS if text.isascii() else SPLIT_RUNS).split(text)
+        runs = parts[1::2]
+        part_starts = list(accumulate(map(len, parts), initial=0))  # offsets in `text`
+        origins = part_starts[1::2][: len(runs)]
+        ends = list(accumulate(map(len, runs)))
+        starts = [0, *ends[:-1]] if runs else []
+        return cls(text, "".join(runs).lower(), starts, origins, set(ends))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in `text` of the normalized slice `[start, end)`."""
-        return self.original(start), self.original(end - 1) + 1
+        starts, origins = self.run_starts, self.run_origins
+        first, last = bisect_right(starts, start) - 1, bisect_right(starts, end - 1) - 1
+        return origins[first] + start - starts[first], origins[last] + end - starts[last]
+
+
+def word_tree(words: Iterable[str]) -> str:
+    """A regex that matches exactly `words`, written as a tree of their common beginnings:
+    `pr(?:esent|opos(?:e|ing))`. At each place the regex engine then tries the few first letters
+    instead of every word. Where one word begins another (`second`, `seconds`), the longer is
+    tried first, as in an alternation ordered longest first.
+    """
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+
+    def source(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + source(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        ends_here = "" in node
+        body = branches[0] if len(branches) == 1 and not ends_here else "(?:" + "|".join(branches) + ")"
+        return body + "?" if ends_here else body
+
+    return source(tree)

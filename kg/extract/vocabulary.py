@@ -7,10 +7,12 @@ the longest name at each place, and compares case where an entry is flagged `cs`
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -28,6 +30,11 @@ TYPE_OF_FILE = {
     "tasks": NodeType.TASK,
 }
 COLUMNS = ["name", "aliases", "broader", "flags"]
+LOOKUP_CACHE_SIZE = 1 << 16
+# what `_candidates_in_plain_text` makes a space: every ASCII character but letters, digits and the
+# dot, and the dots that do not stand between two digits
+ASCII_NOT_IN_RUNS = {i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) == ".")}
+DOT_OUTSIDE_NUMBER = re.compile(r"\.(?:(?![0-9])|(?<![0-9]\.))")
 
 
 def slug(text: str) -> str:
@@ -54,8 +61,7 @@ class Entry:
         return (self.name, *self.aliases)
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A vocabulary name found in text: offsets in the text, the entry, the exact surface."""
 
     start: int
@@ -69,6 +75,10 @@ class Vocabulary:
     entries: dict[str, Entry]
     by_form: dict[str, list[Entry]] = field(default_factory=dict)
     _automaton: ahocorasick.Automaton | None = None
+    # `lookup` answers by surface string: the same names come back in paper after paper
+    _lookups: dict[str, Entry | None] = field(default_factory=dict, repr=False, compare=False)
+    # `find`'s choice of entry for a key matched as a surface string, for the same reason
+    _matches: dict[tuple[str, str], Entry | None] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for entry in self.entries.values():
@@ -85,8 +95,15 @@ class Vocabulary:
 
     def lookup(self, surface: str) -> Entry | None:
         """The entry a whole surface string names, if exactly one does (case rules apply)."""
+        try:
+            return self._lookups[surface]
+        except KeyError:
+            pass
         matches = [e for e in self.by_form.get(norm(surface), []) if _case_ok(e, surface)]
-        return matches[0] if len(matches) == 1 else None
+        entry = matches[0] if len(matches) == 1 else None
+        if len(self._lookups) < LOOKUP_CACHE_SIZE:
+            self._lookups[surface] = entry
+        return entry
 
     def lineage(self, entry: Entry) -> list[str]:
         """Ids of the entry's families, nearest first."""
@@ -97,34 +114,31 @@ class Vocabulary:
             entry = self.entries[entry.broader]
         return out
 
+    def _match(self, key: str, surface: str) -> Entry | None:
+        """The first entry of `key` that `surface` may name (case rules apply)."""
+        try:
+            return self._matches[key, surface]
+        except KeyError:
+            pass
+        plain_word = surface.isalpha() and surface.islower()
+        entries = [
+            e
+            for e in self.by_form[key]
+            if _case_ok(e, surface) and not (plain_word and _only_cased_forms(e, key))
+        ]
+        entry = entries[0] if entries else None
+        if len(self._matches) < LOOKUP_CACHE_SIZE:
+            self._matches[key, surface] = entry
+        return entry
+
     def find(self, text: str) -> list[Hit]:
         """Longest, leftmost, non-overlapping vocabulary names in `text`."""
         if self._automaton is None:
             return []
-        nt = NormalizedText.of(text)
-        candidates = []
-        for end, (length, key) in self._automaton.iter(nt.normalized):
-            start = end - length + 1
-            if not nt.is_run_start(start):
-                continue
-            stop = end + 1
-            if stop not in nt.run_ends:
-                # a plural: `SVMs`, `Hopper GPUs`
-                if not (nt.normalized[stop : stop + 1] == "s" and stop + 1 in nt.run_ends):
-                    continue
-                if key[-1].isdigit():
-                    continue
-                stop += 1
-            begin, finish = nt.span(start, stop)
-            surface = text[begin:finish]
-            plain_word = surface.isalpha() and surface.islower()
-            entries = [
-                e
-                for e in self.by_form[key]
-                if _case_ok(e, surface) and not (plain_word and _only_cased_forms(e, key))
-            ]
-            if entries:
-                candidates.append((begin, finish, entries[0], surface))
+        if text.isascii() and "+" not in text:
+            candidates = self._candidates_in_plain_text(text)
+        else:
+            candidates = self._candidates(text)
         candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         hits, last_end = [], -1
         for begin, finish, entry, surface in candidates:
@@ -132,6 +146,71 @@ class Vocabulary:
                 hits.append(Hit(begin, finish, entry, surface))
                 last_end = finish
         return hits
+
+    def _candidates(self, text: str) -> list[tuple[int, int, Entry, str]]:
+        """Every vocabulary name that starts and ends with a run of `text`, with its entry."""
+        nt = NormalizedText.of(text)
+        normalized, run_ends = nt.normalized, nt.run_ends
+        candidates = []
+        for end, (length, key) in self._automaton.iter(normalized):
+            start = end - length + 1
+            if start and start not in run_ends:  # inside a run, not at its start
+                continue
+            stop = end + 1
+            if stop not in run_ends:
+                # a plural: `SVMs`, `Hopper GPUs`
+                if not (normalized[stop : stop + 1] == "s" and stop + 1 in run_ends):
+                    continue
+                if key[-1].isdigit():
+                    continue
+                stop += 1
+            begin, finish = nt.span(start, stop)
+            surface = text[begin:finish]
+            entry = self._match(key, surface)
+            if entry is not None:
+                candidates.append((begin, finish, entry, surface))
+        return candidates
+
+    def _candidates_in_plain_text(self, text: str) -> list[tuple[int, int, Entry, str]]:
+        """`_candidates` for ASCII text with no `+`, faster: no `NormalizedText`.
+
+        In such text the runs are the stretches of letters, digits and dots between digits, and a
+        run never touches the next one. With every other character made a space, the automaton
+        reads the normalized text (it skips spaces) while its offsets stay those of `text`.
+        """
+        spaced = DOT_OUTSIDE_NUMBER.sub(" ", text.lower().translate(ASCII_NOT_IN_RUNS))
+        size = len(spaced)
+        candidates = []
+        for end, (length, key) in self._automaton.iter(spaced, ignore_white_space=True):
+            finish = end + 1
+            if finish < size and spaced[finish] != " ":  # not at the end of a run
+                # a plural: `SVMs`, `Hopper GPUs`
+                if not (spaced[finish] == "s" and (finish + 1 == size or spaced[finish + 1] == " ")):
+                    continue
+                if key[-1].isdigit():
+                    continue
+                finish += 1
+            begin = end - length + 1
+            if spaced.find(" ", begin, end) >= 0:  # the name spans runs (`GPT-4`): count its letters
+                begin = _letters_back(spaced, end, length)
+            if begin and spaced[begin - 1] != " ":  # inside a run, not at its start
+                continue
+            surface = text[begin:finish]
+            entry = self._match(key, surface)
+            if entry is not None:
+                candidates.append((begin, finish, entry, surface))
+        return candidates
+
+
+def _letters_back(spaced: str, end: int, count: int) -> int:
+    """Where the `count` characters other than spaces that end at `end` begin."""
+    at = end
+    while True:
+        if spaced[at] != " ":
+            count -= 1
+            if not count:
+                return at
+        at -= 1
 
 
 def _only_cased_forms(entry: Entry, key: str) -> bool:
