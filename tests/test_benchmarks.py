@@ -63,3 +63,17 @@ def test_scale_benchmark_smoke(tmp_path):
     papers, nodes, edges, size = (number(row(rows, name)[0]) for name in GRAPH_ROWS)
     assert papers > 1900 and nodes > papers and edges > 0 and size > 0
     assert (tmp_path / "out" / "graph.nt").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_no_pattern_backtracks_and_extraction_stays_linear():
+    """benchmarks/regex_guard.py: every regex under its bound on adversarial text, extraction
+    linear in the abstract's length, a 5 MB abstract rejected. Bounded by its own child timeouts."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "regex_guard.py")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("ok  ") == 3
