@@ -58,8 +58,10 @@ def main(corpus: Path) -> None:
         neo4j_harness.bulk_import(str(csv_dir), str(tmp_path / "home"))
         t_import = time.perf_counter() - start
     print(f"{g.number_of_nodes():,} nodes + {g.number_of_edges():,} relationships = {rows:,} rows")
-    print(f"Bolt load, empty database : {t_first:7.1f} s  {rows / t_first:9,.0f} rows/s "
-          f"(created {first.nodes_created:,} nodes, {first.relationships_created:,} relationships)")
+    print(
+        f"Bolt load, empty database : {t_first:7.1f} s  {rows / t_first:9,.0f} rows/s "
+        f"(created {first.nodes_created:,} nodes, {first.relationships_created:,} relationships)"
+    )
     print(f"Bolt load again (no-op)   : {t_second:7.1f} s  {rows / t_second:9,.0f} rows/s")
     print(f"CSV export + import.cypher: {t_csv:7.1f} s")
     print(f"neo4j-admin import full   : {t_import:7.1f} s  (JVM start included)")
