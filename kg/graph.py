@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TextIO
 
 import networkx as nx
 
@@ -108,11 +109,9 @@ def paper_part(ex: PaperExtraction) -> PaperPart:
             for s in m.spans
         ]
         surfaces = sorted({ev["mention"] for ev in evidence})
+        data = f',"mentions":{_json(surfaces)},"evidence":{_json(evidence)}}}'
         for role in m.roles:
-            tail = (
-                f',"key":"{role}","type":"{role}","mentions":{_json(surfaces)},"evidence":{_json(evidence)}}}'
-            )
-            part.entity_edges.append((head, m.key, tail))
+            part.entity_edges.append((head, m.key, f',"key":"{role}","type":"{role}"{data}'))
     for i, r in enumerate(ex.results):
         rid = f"result:{p.id}:{i}"
         label = f"{r.metric or 'value'} = {r.value:g}{(' ' + r.unit) if r.unit else ''}"
@@ -210,8 +209,7 @@ class GraphWriter:
                         f'{{"source":{_json(child)},"target":{_json(parent)},"key":"{broader}","type":"{broader}"}}'
                     )
                 child = parent
-        self._nodes.write("\n".join(part.nodes))
-        self._nodes.write("\n")
+        self._nodes.write("," + "\n,".join(part.nodes) + "\n")
         self.node_count += len(part.nodes)
         for node_id, url in part.repositories:
             if resolver.add_repository(node_id, url):
@@ -231,19 +229,16 @@ class GraphWriter:
                 target_json = quoted[target] = _json(target)
             lines.append(f"{head}{target_json}{tail}")
         if lines:
-            self._edges.write("\n".join(lines))
-            self._edges.write("\n")
+            self._edges.write("," + "\n,".join(lines) + "\n")
             self.edge_count += len(lines)
         return True
 
     def _node(self, line: str) -> None:
-        self._nodes.write(line)
-        self._nodes.write("\n")
+        self._nodes.write(f",{line}\n")
         self.node_count += 1
 
     def _edge(self, line: str) -> None:
-        self._edges.write(line)
-        self._edges.write("\n")
+        self._edges.write(f",{line}\n")
         self.edge_count += 1
 
     def close(self, graph: dict[str, Any], delta: Path | None = None) -> None:
@@ -278,11 +273,8 @@ class GraphWriter:
                     self.node_count += 1
                 else:
                     raise KgError(f"{self.base}: graph.json is cut off; rebuild it")
-            for source in (self._copy_lines(self._nodes), iter(entity_lines)):
-                for line in source:
-                    out.write(line if first else b"," + line)
-                    out.write(b"\n")
-                    first = False
+            first = _append_spill(out, self._nodes, first)
+            first = _append_lines(out, entity_lines, first)
             self.node_count += len(entity_lines)
             out.write(SEPARATOR)
             first = True
@@ -300,10 +292,7 @@ class GraphWriter:
                     out.truncate()
                     first = out.tell() == start
                     self.edge_count += lines - 1  # all but the footer
-            for line in self._copy_lines(self._edges):
-                out.write(line if first else b"," + line)
-                out.write(b"\n")
-                first = False
+            _append_spill(out, self._edges, first)
             out.write(FOOTER)
         for f in (self._nodes, self._edges):
             f.close()
@@ -314,26 +303,33 @@ class GraphWriter:
         known = [_repository_line(r, repositories[r]).encode() for r in sorted(self.known_repositories)]
         with open(path, "wb") as out:
             out.write(HEADER.format(graph=_json({**graph, "delta": True})).encode())
-            first = True
-            for source in (self._copy_lines(self._nodes), iter(entity_lines), iter(known)):
-                for line in source:
-                    out.write(line if first else b"," + line)
-                    out.write(b"\n")
-                    first = False
+            first = _append_spill(out, self._nodes, True)
+            _append_lines(out, [*entity_lines, *known], first)
             out.write(SEPARATOR)
-            first = True
-            for line in self._copy_lines(self._edges):
-                out.write(line if first else b"," + line)
-                out.write(b"\n")
-                first = False
+            _append_spill(out, self._edges, True)
             out.write(FOOTER)
 
-    @staticmethod
-    def _copy_lines(f) -> Iterator[bytes]:
-        f.flush()
-        with open(f.name, "rb") as r:
-            for line in r:
-                yield line.rstrip(b"\n")
+
+def _append_spill(out: BinaryIO, spill: TextIO, first: bool) -> bool:
+    """Copy a spill file (`,`-led lines) into a section of graph.json; the section's first line
+    loses its comma. Returns whether the section is still empty."""
+    spill.flush()
+    with open(spill.name, "rb") as r:
+        if first:
+            line = r.readline()
+            if not line:
+                return True
+            out.write(line[1:])
+        shutil.copyfileobj(r, out, 1 << 20)
+    return False
+
+
+def _append_lines(out: BinaryIO, lines: Iterable[bytes], first: bool) -> bool:
+    for line in lines:
+        out.write(line if first else b"," + line)
+        out.write(b"\n")
+        first = False
+    return first
 
 
 class GraphFile:
