@@ -102,6 +102,9 @@ def build(
     # updating a folder with no build in it is a first build
     update = update and ((out / GRAPH).exists() or (out / STATE).exists())
     resolver = _previous_state(out) if update else Resolver()
+    if update:
+        report.seconds["load state"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
     known_papers = len(resolver.papers)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -138,8 +141,10 @@ def build(
         )
         report.nodes, report.edges = writer.node_count, writer.edge_count
         resolver.counts = {"nodes": report.nodes, "edges": report.edges}
-        resolver.save(stage / STATE, token)
         report.seconds["graph.json"] = time.perf_counter() - t
+        t = time.perf_counter()
+        resolver.save(stage / STATE, token)
+        report.seconds["state.json"] = time.perf_counter() - t
         written = [GRAPH, *([DELTA] if update else [])]
         if exports:
             written += _write_exports(stage, html, report.seconds)

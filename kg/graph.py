@@ -246,7 +246,7 @@ class GraphWriter:
         and, when `delta` is given, a graph.json of only what changed (new papers with their
         edges, and every node those edges reach), for loading an increment into a database."""
         entity_lines = [
-            _json(self.resolver.entities[node_id].node(node_id)).encode() for node_id in sorted(self.touched)
+            _json(self.resolver.entity(node_id).node(node_id)).encode() for node_id in sorted(self.touched)
         ]
         if delta is not None:
             self._write_delta(delta, graph, entity_lines)

@@ -63,7 +63,9 @@ class Resolver:
     """The merge state: which node each key is, what each node is, which papers are in."""
 
     ids: dict[str, str] = field(default_factory=dict)  # mention key -> node id
-    entities: dict[str, Entity] = field(default_factory=dict)  # node id -> what papers say
+    # node id -> what papers say; entries loaded from state.json stay in their JSON form until
+    # a paper touches them, so that `--update` pays only for the entities a day names
+    entities: dict[str, Entity | list] = field(default_factory=dict)
     repositories: dict[str, str] = field(default_factory=dict)  # node id -> first URL seen
     broader: set[tuple[str, str]] = field(default_factory=set)  # (child id, parent id)
     papers: set[str] = field(default_factory=set)
@@ -79,10 +81,16 @@ class Resolver:
             self.ids[key] = node_id
         return node_id
 
-    def add_mention(self, node_id: str, mention: dict[str, Any]) -> None:
+    def entity(self, node_id: str) -> Entity:
         entity = self.entities.get(node_id)
         if entity is None:
             entity = self.entities[node_id] = Entity()
+        elif not isinstance(entity, Entity):
+            entity = self.entities[node_id] = Entity.from_json(entity)
+        return entity
+
+    def add_mention(self, node_id: str, mention: dict[str, Any]) -> None:
+        entity = self.entity(node_id)
         if mention["in_vocabulary"] and node_id == mention["key"]:
             entity.fixed = (str(mention["type"]), mention["name"])
         entity.types[str(mention["type"])] += 1
@@ -92,10 +100,7 @@ class Resolver:
 
     def add_parent(self, entry: Entry) -> None:
         """A vocabulary family that a mention belongs to, named or not."""
-        entity = self.entities.get(entry.id)
-        if entity is None:
-            entity = self.entities[entry.id] = Entity()
-        entity.fixed = (str(entry.type), entry.name)
+        self.entity(entry.id).fixed = (str(entry.type), entry.name)
 
     def add_broader(self, child: str, parent: str) -> bool:
         """Record a family link; True when it is new."""
@@ -117,7 +122,7 @@ class Resolver:
             "build": token,
             "counts": self.counts,
             "ids": self.ids,
-            "entities": {k: e.to_json() for k, e in self.entities.items()},
+            "entities": {k: e.to_json() if isinstance(e, Entity) else e for k, e in self.entities.items()},
             "repositories": self.repositories,
             "broader": sorted(self.broader),
             "papers": sorted(self.papers),
@@ -138,7 +143,7 @@ class Resolver:
             raise InputError(path, "build state from another kg version: rebuild this folder with `kg build`")
         return cls(
             ids=data["ids"],
-            entities={k: Entity.from_json(v) for k, v in data["entities"].items()},
+            entities=data["entities"],
             repositories=data["repositories"],
             broader={(c, p) for c, p in data["broader"]},
             papers=set(data["papers"]),
