@@ -7,9 +7,11 @@ creates constraints, then MERGEs nodes and relationships on `id` in batches of m
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import math
 import re
+import shutil
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -82,53 +84,69 @@ def _csv_value(value: Any, kind: str) -> str:
 
 
 def write_neo4j(g: AnyGraph, out: Path) -> None:
-    with atomic_dir(out) as tmp:
-        labels, rel_types = _write_csv(g, tmp)
-        with open(tmp / "import.cypher", "w", encoding="utf-8") as f:
-            f.writelines(cypher_script(g))
-        (tmp / "import.sh").write_text(_import_sh(labels, rel_types), encoding="utf-8")
-        (tmp / "import.sh").chmod(0o755)
+    """CSVs, import.cypher and import.sh, in one pass over the graph (it may be a stream)."""
+    with atomic_dir(out) as tmp, ExitStack() as files:
+        spills = tmp / ".rows"
+        spills.mkdir()
 
+        def opened(path: Path) -> Any:
+            return files.enter_context(open(path, "w", encoding="utf-8", newline=""))
 
-def _write_csv(g: AnyGraph, out: Path) -> tuple[list[str], list[str]]:
-    """One CSV per label and per relationship type, written as the graph streams by."""
-    with ExitStack() as files:
-        writers: dict[str, Any] = {}
+        csv_writers: dict[str, Any] = {}
+        row_files: dict[tuple[str, ...], Any] = {}  # statement group -> its rows as Cypher literals
 
-        def writer(name: str, header: list[str]) -> Any:
-            if name not in writers:
-                f = files.enter_context(open(out / f"{name}.csv", "w", encoding="utf-8", newline=""))
-                writers[name] = csv.writer(f, quoting=csv.QUOTE_MINIMAL)
-                writers[name].writerow(header)
-            return writers[name]
+        def csv_writer(name: str, header: list[str]) -> Any:
+            if name not in csv_writers:
+                csv_writers[name] = csv.writer(opened(tmp / f"{name}.csv"), quoting=csv.QUOTE_MINIMAL)
+                csv_writers[name].writerow(header)
+            return csv_writers[name]
 
-        node_header = ["id:ID(Node)", ":LABEL", *(f"{k}:{t}" for k, t in NODE_FIELDS.items())]
-        labels: set[str] = set()
+        def rows_of(group: tuple[str, ...]) -> Any:
+            if group not in row_files:
+                row_files[group] = opened(spills / f"{len(row_files)}.rows")
+            return row_files[group]
+
+        types: dict[str, str] = {}
         for node, data in g.nodes(data=True):
-            label = str(data["type"])
-            labels.add(label)
-            writer(f"nodes_{label}", node_header).writerow(
-                [
-                    node,
-                    f"Entity{ARRAY_DELIMITER}{label}" if label in _ENTITY else label,
-                    *(_csv_value(data.get(k), t) for k, t in NODE_FIELDS.items()),
-                ]
-            )
-        rel_header = [
-            ":START_ID(Node)",
-            ":END_ID(Node)",
-            ":TYPE",
-            *(f"{k}:{t}" for k, t in REL_FIELDS.items()),
-        ]
-        rel_types: set[str] = set()
+            label = types[node] = str(data["type"])
+            csv_writer(f"nodes_{label}", NODE_HEADER).writerow(_node_csv_row(node, label, data))
+            rows_of((label,)).write(cypher_literal({"id": node, "props": _node_props(data)}) + "\n")
         for u, v, data in g.edges(data=True):
             rel_type = str(data["type"])
-            rel_types.add(rel_type)
             props = _rel_props(data)
-            writer(f"rels_{rel_type}", rel_header).writerow(
+            csv_writer(f"rels_{rel_type}", REL_HEADER).writerow(
                 [u, v, rel_type, *(_csv_value(props.get(k), t) for k, t in REL_FIELDS.items())]
             )
-    return sorted(labels), sorted(rel_types)
+            shape = (types[u], rel_type, types[v])
+            rows_of(shape).write(cypher_literal({"s": u, "t": v, "props": props}) + "\n")
+        for f in row_files.values():
+            f.flush()
+        with open(tmp / "import.cypher", "w", encoding="utf-8") as script:
+            script.writelines(_script_header())
+            groups = sorted(g for g in row_files if len(g) == 1) + sorted(g for g in row_files if len(g) == 3)
+            for group in groups:
+                statement = _node_statement(*group) if len(group) == 1 else _relationship_statement(*group)
+                with open(row_files[group].name, encoding="utf-8") as rows:
+                    while batch := [line.rstrip("\n") for line in itertools.islice(rows, BATCH)]:
+                        script.write(statement.replace("$rows", "[" + ", ".join(batch) + "]", 1) + ";\n")
+        labels = sorted(g[0] for g in row_files if len(g) == 1)
+        rel_types = sorted({g[1] for g in row_files if len(g) == 3})
+        (tmp / "import.sh").write_text(_import_sh(labels, rel_types), encoding="utf-8")
+        (tmp / "import.sh").chmod(0o755)
+        files.close()
+        shutil.rmtree(spills)
+
+
+NODE_HEADER = ["id:ID(Node)", ":LABEL", *(f"{k}:{t}" for k, t in NODE_FIELDS.items())]
+REL_HEADER = [":START_ID(Node)", ":END_ID(Node)", ":TYPE", *(f"{k}:{t}" for k, t in REL_FIELDS.items())]
+
+
+def _node_csv_row(node: str, label: str, data: dict[str, Any]) -> list[str]:
+    return [
+        node,
+        f"Entity{ARRAY_DELIMITER}{label}" if label in _ENTITY else label,
+        *(_csv_value(data.get(k), t) for k, t in NODE_FIELDS.items()),
+    ]
 
 
 _ENTITY = {str(t) for t in NodeType} - {"Paper", "Result", "Repository"}
@@ -186,21 +204,33 @@ def schema_statements() -> list[str]:
     return split_script((cypher_dir() / "schema.cypher").read_text(encoding="utf-8"))
 
 
+def _node_statement(label: str) -> str:
+    if label in _ENTITY:
+        # an entity is found by id whatever its type, since more papers can change its type
+        others = ":".join(sorted(_ENTITY - {label}))
+        return (
+            f"UNWIND $rows AS row MERGE (n:Entity {{id: row.id}}) SET n += row.props "
+            f"REMOVE n:{others} SET n:{label}"
+        )
+    return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props"
+
+
+def _relationship_statement(a: str, rel: str, b: str) -> str:
+    if not re.fullmatch(r"[A-Z_]+", rel):
+        raise ValueError(f"not a relationship type: {rel!r}")
+    return (
+        f"UNWIND $rows AS row MATCH (a:{a} {{id: row.s}}) MATCH (b:{b} {{id: row.t}}) "
+        f"MERGE (a)-[r:{rel}]->(b) SET r += row.props"
+    )
+
+
 def node_batches(g: AnyGraph, size: int = BATCH) -> Iterator[tuple[str, list[dict]]]:
     """(MERGE statement, rows) per label and batch; rows are `{id, props}`."""
     by_label: dict[str, list] = defaultdict(list)
     for node, data in g.nodes(data=True):
         by_label[str(data["type"])].append({"id": node, "props": _node_props(data)})
     for label, rows in sorted(by_label.items()):
-        if label in _ENTITY:
-            # an entity is found by id whatever its type, since more papers can change its type
-            others = ":".join(sorted(_ENTITY - {label}))
-            statement = (
-                f"UNWIND $rows AS row MERGE (n:Entity {{id: row.id}}) SET n += row.props "
-                f"REMOVE n:{others} SET n:{label}"
-            )
-        else:
-            statement = f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props"
+        statement = _node_statement(label)
         for batch in _batches(rows, size):
             yield statement, batch
 
@@ -212,23 +242,22 @@ def relationship_batches(g: AnyGraph, size: int = BATCH) -> Iterator[tuple[str, 
     for u, v, data in g.edges(data=True):
         shape = (types[u], str(data["type"]), types[v])
         by_shape[shape].append({"s": u, "t": v, "props": _rel_props(data)})
-    for (a, rel, b), rows in sorted(by_shape.items()):
-        if not re.fullmatch(r"[A-Z_]+", rel):
-            raise ValueError(f"not a relationship type: {rel!r}")
-        statement = (
-            f"UNWIND $rows AS row MATCH (a:{a} {{id: row.s}}) MATCH (b:{b} {{id: row.t}}) "
-            f"MERGE (a)-[r:{rel}]->(b) SET r += row.props"
-        )
+    for shape, rows in sorted(by_shape.items()):
+        statement = _relationship_statement(*shape)
         for batch in _batches(rows, size):
             yield statement, batch
 
 
-def cypher_script(g: AnyGraph) -> Iterator[str]:
-    """import.cypher: the schema, then every batch with its rows written as a Cypher literal."""
+def _script_header() -> Iterator[str]:
     yield "// Generated by `kg export neo4j`. Idempotent: run it again and nothing changes.\n"
     yield "// cypher-shell -u neo4j -p PASSWORD -f import.cypher\n"
     for stmt in schema_statements():
         yield stmt + ";\n"
+
+
+def cypher_script(g: AnyGraph) -> Iterator[str]:
+    """import.cypher: the schema, then every batch with its rows written as a Cypher literal."""
+    yield from _script_header()
     for statement, rows in (*node_batches(g), *relationship_batches(g)):
         yield statement.replace("$rows", cypher_literal(rows), 1) + ";\n"
 
