@@ -9,6 +9,7 @@ rebuild would give.
 
 from __future__ import annotations
 
+import gc
 import os
 import resource
 import shutil
@@ -118,13 +119,19 @@ def build(
         if progress is not None:
             items = progress(items)
         writer = GraphWriter(stage / GRAPH, resolver, vocab, base=out / GRAPH if update else None)
-        for part in extract_parts(items, workers, engine, scheduler):
-            if isinstance(part, Skipped):
-                if strict:
-                    raise part.error()
-                report.skip(part)
-            elif not writer.add(part):  # a paper the graph has: the first record wins
-                report.duplicates += 1
+        # The merge state is millions of small objects without cycles: the cyclic collector
+        # would only rescan them again and again (about 7% of this process's time).
+        gc.disable()
+        try:
+            for part in extract_parts(items, workers, engine, scheduler):
+                if isinstance(part, Skipped):
+                    if strict:
+                        raise part.error()
+                    report.skip(part)
+                elif not writer.add(part):  # a paper the graph has: the first record wins
+                    report.duplicates += 1
+        finally:
+            gc.enable()
         report.added = len(resolver.papers) - known_papers
         report.papers = len(resolver.papers)
         report.seconds["read+extract+resolve"] = time.perf_counter() - t0

@@ -11,7 +11,6 @@ gives the same graph, which is what `kg build --update` relies on.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,8 +26,8 @@ STATE_VERSION = 1
 class Entity:
     """Everything the papers so far say about one entity node."""
 
-    types: Counter = field(default_factory=Counter)
-    names: Counter = field(default_factory=Counter)
+    types: dict[str, int] = field(default_factory=dict)  # type -> papers' mentions saying it
+    names: dict[str, int] = field(default_factory=dict)
     surfaces: set[str] = field(default_factory=set)
     fixed: tuple[str, str] | None = None  # a vocabulary entry's own type and name
 
@@ -44,15 +43,15 @@ class Entity:
         }
 
     def to_json(self) -> list[Any]:
-        return [dict(self.types), dict(self.names), sorted(self.surfaces), self.fixed]
+        return [self.types, self.names, sorted(self.surfaces), self.fixed]
 
     @classmethod
     def from_json(cls, data: list[Any]) -> Entity:
         types, names, surfaces, fixed = data
-        return cls(Counter(types), Counter(names), set(surfaces), tuple(fixed) if fixed else None)
+        return cls(types, names, set(surfaces), tuple(fixed) if fixed else None)
 
 
-def _most_common(counter: Counter) -> str:
+def _most_common(counter: dict[str, int]) -> str:
     # ties go to the first in sort order, so the result does not depend on paper order
     best = max(counter.values())
     return min(k for k, v in counter.items() if v == best)
@@ -91,11 +90,13 @@ class Resolver:
 
     def add_mention(self, node_id: str, mention: dict[str, Any]) -> None:
         entity = self.entity(node_id)
+        node_type, name = mention["type"], mention["name"]
         if mention["in_vocabulary"] and node_id == mention["key"]:
-            entity.fixed = (str(mention["type"]), mention["name"])
-        entity.types[str(mention["type"])] += 1
-        entity.names[mention["name"]] += 1
-        entity.surfaces.add(mention["name"])
+            entity.fixed = (node_type, name)
+        types, names = entity.types, entity.names
+        types[node_type] = types.get(node_type, 0) + 1
+        names[name] = names.get(name, 0) + 1
+        entity.surfaces.add(name)
         entity.surfaces.update(mention["aliases"])
 
     def add_parent(self, entry: Entry) -> None:
