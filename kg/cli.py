@@ -100,7 +100,9 @@ def build(
 ) -> None:
     """Build the graph of INPUTS into OUT: graph.json, graph.ttl, neo4j/, graph.html, report.json.
 
-    Papers stream through, so memory does not grow with the corpus. A record that cannot be used
+    OUT also gets state.json, which `--update` needs to add papers later; an update writes
+    delta.json too (only what changed, for `kg neo4j load`). Papers stream through, so memory
+    does not grow with the corpus. A record that cannot be used
     (invalid JSON, no title, an empty abstract, ...) is skipped and counted in report.json and
     in the summary; `--strict` stops at the first one instead. Every output is written whole or
     not at all: on error OUT is left as it was.
