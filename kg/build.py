@@ -130,13 +130,17 @@ def build(
                     report.skip(part)
                 elif not writer.add(part):  # a paper the graph has: the first record wins
                     report.duplicates += 1
+        except BaseException:
+            writer.discard()
+            raise
         finally:
             gc.enable()
         report.added = len(resolver.papers) - known_papers
         report.papers = len(resolver.papers)
         report.seconds["read+extract+resolve"] = time.perf_counter() - t0
         if report.papers == 0:
-            raise KgError(f"no papers to build: every record was skipped ({report.skipped} records)")
+            why = f"every record was skipped ({report.skipped})" if report.skipped else "the inputs hold none"
+            raise KgError(f"no papers to build: {why}")
         if update and report.added == 0:  # nothing new: leave every file as it is
             report.nodes, report.edges = resolver.counts.get("nodes", 0), resolver.counts.get("edges", 0)
             return report
@@ -156,8 +160,6 @@ def build(
         if exports:
             written += _write_exports(stage, html, report.seconds)
         _finish(report, out, stage, written)
-        if not update:  # a delta from an earlier update describes another graph
-            (out / DELTA).unlink(missing_ok=True)
         return report
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -216,16 +218,28 @@ def _write_exports(stage: Path, html: bool, seconds: dict[str, float]) -> list[s
 
 
 def _finish(report: BuildReport, out: Path, stage: Path, written: list[str]) -> None:
-    """Write report.json, then move every output into place; the state goes last, so a build
-    cut off halfway leaves a state that no longer matches graph.json, and `--update` refuses it."""
-    report.outputs = [*written, REPORT] if written else [REPORT]
+    """Write report.json, then put every output in place, each by one rename.
+
+    Exports this build did not write are removed first, so the folder never pairs a new
+    graph.json with an old graph's exports. graph.json follows its exports, and state.json
+    comes last: a build cut off between renames leaves a state that no longer matches
+    graph.json, which `--update` refuses."""
+    report.outputs = [*written, REPORT, STATE]
     report.peak_rss_mb = peak_rss_mb()
     (stage / REPORT).write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    for name in [n for n in written if n != GRAPH] + ([GRAPH] if GRAPH in written else []) + [REPORT]:
+    for name in (*EXPORTS, DELTA):  # a delta from an earlier update describes another graph
+        if name not in written:
+            _remove(out / name)
+    exports = [name for name in written if name != GRAPH]
+    for name in [*exports, GRAPH, REPORT, STATE]:
         move_into_place(stage / name, out / name)
-    if GRAPH in written:
-        move_into_place(stage / STATE, out / STATE)
-        report.outputs.append(STATE)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def peak_rss_mb() -> float:

@@ -59,8 +59,8 @@ def extract_parts(
 
 
 def _in_order(
-    submit: Callable[[list[Paper]], Any], papers: Iterable[Paper], window: int
-) -> Iterator[PaperPart]:
+    submit: Callable[[list[Item]], Any], papers: Iterable[Item], window: int
+) -> Iterator[PaperPart | Skipped]:
     """Submit chunks with at most `window` in flight; yield their results in order."""
     pending: deque = deque()
     iterator = iter(papers)

@@ -63,7 +63,7 @@ class PaperPart:
     paper_id: str
     nodes: list[str] = field(default_factory=list)  # the paper's own nodes, as JSON
     edges: list[str] = field(default_factory=list)  # edges whose both ends are known, as JSON
-    entity_edges: list[tuple[str, str, str]] = field(default_factory=list)
+    entity_edges: list[tuple[str, str, str, str]] = field(default_factory=list)  # head, key, type, tail
     mentions: list[dict[str, Any]] = field(default_factory=list)
     repositories: list[tuple[str, str]] = field(default_factory=list)  # (node id, URL)
 
@@ -114,7 +114,7 @@ def paper_part(ex: PaperExtraction) -> PaperPart:
         surfaces = sorted({ev["mention"] for ev in evidence})
         data = f',"mentions":{_json(surfaces)},"evidence":{_json(evidence)}}}'
         for role in m.roles:
-            part.entity_edges.append((head, m.key, f',"key":"{role}","type":"{role}"{data}'))
+            part.entity_edges.append((head, m.key, str(role), f',"key":"{role}","type":"{role}"{data}'))
     for i, r in enumerate(ex.results):
         rid = f"result:{p.id}:{i}"
         label = f"{r.metric or 'value'} = {r.value:g}{(' ' + r.unit) if r.unit else ''}"
@@ -145,9 +145,12 @@ def paper_part(ex: PaperExtraction) -> PaperPart:
             (EdgeType.BASELINE, r.baseline),
         ):
             if key:
-                part.entity_edges.append((result_head, key, f',"key":"{edge_type}","type":"{edge_type}"}}'))
+                tail = f',"key":"{edge_type}","type":"{edge_type}"}}'
+                part.entity_edges.append((result_head, key, str(edge_type), tail))
     for url in ex.code_urls:
         rid = repository_id(url)
+        if any(rid == known for known, _ in part.repositories):
+            continue  # `github.com/Foo/Bar` and `github.com/foo/bar.git` are one repository
         part.repositories.append((rid, url))
         start = p.abstract.find(url)
         evidence = [{"field": "abstract", "start": start, "end": start + len(url), "mention": url}]
@@ -183,6 +186,7 @@ class GraphWriter:
         self.path, self.resolver, self.vocab, self.base = path, resolver, vocab, base
         self.touched: set[str] = set()  # entity nodes whose JSON changes
         self.known_repositories: set[str] = set()  # repositories of earlier builds new papers cite
+        self.new_repositories: set[str] = set()
         self._quoted: dict[str, str] = {}  # node id -> its JSON string
         self.node_count = self.edge_count = 0
         # spill files beside the output, closed and removed by close()
@@ -217,16 +221,17 @@ class GraphWriter:
         for node_id, url in part.repositories:
             if resolver.add_repository(node_id, url):
                 self._node(_repository_line(node_id, url))
-            else:
+                self.new_repositories.add(node_id)
+            elif node_id not in self.new_repositories:
                 self.known_repositories.add(node_id)
         seen: set[tuple[str, str, str]] = set()  # two keys of one paper can share a node
         lines = list(part.edges)
         quoted = self._quoted
-        for head, key, tail in part.entity_edges:
+        for head, key, edge_type, tail in part.entity_edges:
             target = ids.get(key)
-            if target is None or (head, target, tail[:40]) in seen:
+            if target is None or (head, target, edge_type) in seen:
                 continue
-            seen.add((head, target, tail[:40]))
+            seen.add((head, target, edge_type))
             target_json = quoted.get(target)
             if target_json is None:
                 target_json = quoted[target] = _json(target)
@@ -235,6 +240,12 @@ class GraphWriter:
             self._edges.write("," + "\n,".join(lines) + "\n")
             self.edge_count += len(lines)
         return True
+
+    def discard(self) -> None:
+        """Close and remove the spill files of a build that stops before `close`."""
+        for f in (self._nodes, self._edges):
+            f.close()
+            Path(f.name).unlink(missing_ok=True)
 
     def _node(self, line: str) -> None:
         self._nodes.write(f",{line}\n")

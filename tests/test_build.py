@@ -206,3 +206,40 @@ def test_update_refuses_a_state_that_does_not_match_the_graph(tmp_path):
     (tmp_path / "a" / "state.json").write_bytes((tmp_path / "b" / "state.json").read_bytes())
     with pytest.raises(InputError, match=r"does not match graph\.json"):
         build([EXAMPLE_DAY], tmp_path / "a", update=True)
+
+
+def test_a_build_without_exports_removes_the_old_ones(tmp_path):
+    from conftest import DATA
+
+    build([EXAMPLE_DAY], tmp_path, html=False)
+    build([DATA / "heldout_papers.jsonl"], tmp_path, exports=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.json", "report.json", "state.json"]
+
+
+def test_one_repository_under_two_spellings_is_one_edge(tmp_path):
+    src = tmp_path / "code.jsonl"
+    src.write_text(
+        '{"id": "1", "title": "T", "abstract": "Code: https://github.com/Foo/Bar and '
+        'https://github.com/foo/bar.git here."}\n'
+        '{"id": "2", "title": "U", "abstract": "Also https://github.com/foo/bar here."}\n'
+    )
+    build([src], tmp_path / "a", exports=False)
+    report = build([src], tmp_path / "b", exports=False)
+    g = load(tmp_path / "b")
+    assert report.edges == g.number_of_edges() == 2
+    delta_src = tmp_path / "day.jsonl"
+    delta_src.write_text(
+        '{"id": "3", "title": "V", "abstract": "See https://github.com/new/repo now."}\n'
+        '{"id": "4", "title": "W", "abstract": "See https://github.com/new/repo too."}\n'
+    )
+    build([delta_src], tmp_path / "b", exports=False, update=True)
+    delta = json.loads((tmp_path / "b" / "delta.json").read_text())
+    ids = [n["id"] for n in delta["nodes"]]
+    assert len(ids) == len(set(ids)) and "repo:github.com/new/repo" in ids
+
+
+def test_an_input_with_no_records_says_so(tmp_path):
+    empty = tmp_path / "empty.json"
+    empty.write_text("[]")
+    with pytest.raises(KgError, match="the inputs hold none"):
+        build([empty], tmp_path / "out")

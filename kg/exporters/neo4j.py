@@ -18,6 +18,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from kg.errors import KgError
 from kg.graph import AnyGraph
 from kg.io import atomic_dir
 from kg.ontology import cypher_dir
@@ -108,11 +109,11 @@ def write_neo4j(g: AnyGraph, out: Path) -> None:
 
         types: dict[str, str] = {}
         for node, data in g.nodes(data=True):
-            label = types[node] = str(data["type"])
+            label = types[node] = _label(data["type"])
             csv_writer(f"nodes_{label}", NODE_HEADER).writerow(_node_csv_row(node, label, data))
             rows_of((label,)).write(cypher_literal({"id": node, "props": _node_props(data)}) + "\n")
         for u, v, data in g.edges(data=True):
-            rel_type = str(data["type"])
+            rel_type = _rel_type(data["type"])
             props = _rel_props(data)
             csv_writer(f"rels_{rel_type}", REL_HEADER).writerow(
                 [u, v, rel_type, *(_csv_value(props.get(k), t) for k, t in REL_FIELDS.items())]
@@ -204,6 +205,17 @@ def schema_statements() -> list[str]:
     return split_script((cypher_dir() / "schema.cypher").read_text(encoding="utf-8"))
 
 
+def _label(value: Any) -> str:
+    """A node type, checked: it is spliced into Cypher and into file names."""
+    label = str(value)
+    if not LABEL.fullmatch(label):
+        raise KgError(f"not a node type: {label[:60]!r} (graph.json from elsewhere?)")
+    return label
+
+
+LABEL = re.compile(r"[A-Z][A-Za-z]*")
+
+
 def _node_statement(label: str) -> str:
     if label in _ENTITY:
         # an entity is found by id whatever its type, since more papers can change its type
@@ -215,9 +227,15 @@ def _node_statement(label: str) -> str:
     return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props"
 
 
-def _relationship_statement(a: str, rel: str, b: str) -> str:
+def _rel_type(value: Any) -> str:
+    rel = str(value)
     if not re.fullmatch(r"[A-Z_]+", rel):
-        raise ValueError(f"not a relationship type: {rel!r}")
+        raise KgError(f"not a relationship type: {rel[:60]!r} (graph.json from elsewhere?)")
+    return rel
+
+
+def _relationship_statement(a: str, rel: str, b: str) -> str:
+    _rel_type(rel)
     return (
         f"UNWIND $rows AS row MATCH (a:{a} {{id: row.s}}) MATCH (b:{b} {{id: row.t}}) "
         f"MERGE (a)-[r:{rel}]->(b) SET r += row.props"
@@ -228,7 +246,7 @@ def node_batches(g: AnyGraph, size: int = BATCH) -> Iterator[tuple[str, list[dic
     """(MERGE statement, rows) per label and batch; rows are `{id, props}`."""
     by_label: dict[str, list] = defaultdict(list)
     for node, data in g.nodes(data=True):
-        by_label[str(data["type"])].append({"id": node, "props": _node_props(data)})
+        by_label[_label(data["type"])].append({"id": node, "props": _node_props(data)})
     for label, rows in sorted(by_label.items()):
         statement = _node_statement(label)
         for batch in _batches(rows, size):
@@ -238,7 +256,7 @@ def node_batches(g: AnyGraph, size: int = BATCH) -> Iterator[tuple[str, list[dic
 def relationship_batches(g: AnyGraph, size: int = BATCH) -> Iterator[tuple[str, list[dict]]]:
     """(MERGE statement, rows) per (start label, type, end label) and batch; rows `{s, t, props}`."""
     by_shape: dict[tuple[str, str, str], list] = defaultdict(list)
-    types = {node: str(data["type"]) for node, data in g.nodes(data=True)}
+    types = {node: _label(data["type"]) for node, data in g.nodes(data=True)}
     for u, v, data in g.edges(data=True):
         shape = (types[u], str(data["type"]), types[v])
         by_shape[shape].append({"s": u, "t": v, "props": _rel_props(data)})
