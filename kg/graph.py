@@ -163,6 +163,7 @@ def paper_part(ex: PaperExtraction) -> PaperPart:
 
 
 REPOSITORY = str(NodeType.REPOSITORY)
+BROADER_TAIL = f',"key":"{EdgeType.BROADER}","type":"{EdgeType.BROADER}"}}'
 HEADER = '{{"directed":true,"multigraph":true,"graph":{graph},"nodes":[\n'
 SEPARATOR = b'],"edges":[\n'
 FOOTER = b"]}\n"
@@ -211,10 +212,7 @@ class GraphWriter:
                     resolver.add_parent(entry)
                 if resolver.add_broader(child, parent):
                     self.touched.add(parent)  # the new edge's end, for delta.json
-                    broader = str(EdgeType.BROADER)
-                    self._edge(
-                        f'{{"source":{_json(child)},"target":{_json(parent)},"key":"{broader}","type":"{broader}"}}'
-                    )
+                    self._edge(f'{{"source":{_json(child)},"target":{_json(parent)}{BROADER_TAIL}')
                 child = parent
         self._nodes.write("," + "\n,".join(part.nodes) + "\n")
         self.node_count += len(part.nodes)
@@ -242,7 +240,7 @@ class GraphWriter:
         return True
 
     def discard(self) -> None:
-        """Close and remove the spill files of a build that stops before `close`."""
+        """Close and remove the spill files (`close` ends with this; a failed build calls it)."""
         for f in (self._nodes, self._edges):
             f.close()
             Path(f.name).unlink(missing_ok=True)
@@ -272,21 +270,7 @@ class GraphWriter:
             if self.base is not None:
                 base_edges = open(self.base, "rb")  # noqa: SIM115 (its edges are copied further down)
                 base_edges.readline()  # the header
-                for line in base_edges:
-                    if line == SEPARATOR:
-                        break
-                    m = NODE_ID.match(line)
-                    if m is None:
-                        raise KgError(f"{self.base}: not a graph.json written by `kg build`; rebuild it")
-                    if m.group(1) in touched:
-                        continue
-                    body = line.removeprefix(b",").rstrip(b"\n")
-                    out.write(body if first else b"," + body)
-                    out.write(b"\n")
-                    first = False
-                    self.node_count += 1
-                else:
-                    raise KgError(f"{self.base}: graph.json is cut off; rebuild it")
+                first = _append_lines(out, self._untouched_base_nodes(base_edges, touched), first)
             first = _append_spill(out, self._nodes, first)
             first = _append_lines(out, entity_lines, first)
             self.node_count += len(entity_lines)
@@ -308,9 +292,20 @@ class GraphWriter:
                     self.edge_count += lines - 1  # all but the footer
             _append_spill(out, self._edges, first)
             out.write(FOOTER)
-        for f in (self._nodes, self._edges):
-            f.close()
-            Path(f.name).unlink(missing_ok=True)
+        self.discard()
+
+    def _untouched_base_nodes(self, base: BinaryIO, touched: set[bytes]) -> Iterator[bytes]:
+        """The node lines of the base graph.json (up to its edges) that no new paper changed."""
+        for line in base:
+            if line == SEPARATOR:
+                return
+            m = NODE_ID.match(line)
+            if m is None:
+                raise KgError(f"{self.base}: not a graph.json written by `kg build`; rebuild it")
+            if m.group(1) not in touched:
+                self.node_count += 1
+                yield line.removeprefix(b",").rstrip(b"\n")
+        raise KgError(f"{self.base}: graph.json is cut off; rebuild it")
 
     def _write_delta(self, path: Path, graph: dict[str, Any], entity_lines: list[bytes]) -> None:
         repositories = self.resolver.repositories

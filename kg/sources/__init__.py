@@ -80,11 +80,7 @@ def estimate_records(paths: Iterable[Path]) -> int | None:
     total = 0
     for path in paths:
         try:
-            if (
-                not path.is_file()
-                or detect(path).name != "jsonl"
-                or read_head(path, 64).lstrip().startswith("[")
-            ):
+            if not path.is_file() or detect(path) is not json_records or json_records.is_array(path):
                 return None
             with open_binary(path) as f:
                 total += sum(chunk.count(b"\n") for chunk in iter(lambda f=f: f.read(1 << 20), b""))
