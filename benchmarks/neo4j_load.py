@@ -20,9 +20,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 import neo4j_harness  # noqa: E402
 from conftest import free_port  # noqa: E402
 
-from kg.build import build  # noqa: E402
+from kg.build import BuildOptions, build  # noqa: E402
 from kg.exporters.neo4j import write_neo4j  # noqa: E402
-from kg.exporters.neo4j_bolt import load_graph  # noqa: E402
+from kg.exporters.neo4j_bolt import LoadOptions, Neo4jTarget, load_graph  # noqa: E402
 from kg.graph import load  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpora" / "hf_daily_papers.jsonl"
@@ -34,18 +34,19 @@ def main(corpus: Path) -> None:
         if os.environ.get("GRAPH_JSON"):
             g = load(os.environ["GRAPH_JSON"])
         else:
-            g, _ = build([corpus], tmp_path / "out", html=False)
+            build([corpus], tmp_path / "out", BuildOptions(html=False))
+            g = load(tmp_path / "out")
         rows = g.number_of_nodes() + g.number_of_edges()
         neo4j_harness.build_server()
         port = free_port()
         proc = neo4j_harness.start_server(port)
         try:
-            uri = f"bolt://127.0.0.1:{port}"
+            target = Neo4jTarget(f"bolt://127.0.0.1:{port}", neo4j_harness.AUTH)
             start = time.perf_counter()
-            first = load_graph(g, uri, neo4j_harness.AUTH, batch_size=1000)
+            first = load_graph(g, target, LoadOptions(batch_size=1000))
             t_first = time.perf_counter() - start
             start = time.perf_counter()
-            second = load_graph(g, uri, neo4j_harness.AUTH, batch_size=1000)
+            second = load_graph(g, target, LoadOptions(batch_size=1000))
             t_second = time.perf_counter() - start
         finally:
             neo4j_harness.stop_server(proc)

@@ -14,8 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from kg.build import build
+from kg.build import BuildOptions, build
 from kg.exporters.rdf import serialize
+from kg.graph import load
 from kg.sparql import bind, named_query
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "hf_daily_papers.jsonl"
@@ -76,7 +77,8 @@ def main() -> None:
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        g, report = build([Path(a.corpus)], Path(tmp) / "out", html=False)
+        report = build([Path(a.corpus)], Path(tmp) / "out", BuildOptions(html=False))
+        g = load(Path(tmp) / "out")
         t_build = time.perf_counter() - start
         nt = Path(tmp) / "graph.nt"
         start = time.perf_counter()

@@ -9,7 +9,7 @@ report printed to stdout and saved to benchmarks/scale.last.txt (unless --no-sav
 
 What it measures, on the first N papers of the corpus (all of them without --limit):
 
-1. In this process, after one warm-up call: abstracts/s of `kg.extract.extract_paper` (the whole
+1. In this process, after one warm-up call: abstracts/s of `kg.extract.Extractor.extract` (the whole
    extraction: names, roles, results), and of `Vocabulary.find` alone (only the name matching).
 2. The baseline: a blank spaCy English pipeline with an EntityRuler holding every name and alias
    of kg's own vocabulary as phrase patterns (matched on LOWER), run with `nlp.pipe` in one
@@ -44,8 +44,8 @@ from pathlib import Path
 
 import psutil
 
-from kg.extract import extract_paper
-from kg.extract.vocabulary import Vocabulary, default_vocabulary
+from kg.extract import Extractor
+from kg.extract.vocabulary import Vocabulary
 from kg.schema import Paper
 from kg.sources import read_papers
 
@@ -80,10 +80,10 @@ def load_papers(corpus: Path, limit: int | None) -> list[Paper]:
     return list(itertools.islice(read_papers([corpus], strict=False), limit))
 
 
-def time_extraction(papers: list[Paper], vocab: Vocabulary) -> Rate:
-    extract_paper(papers[0], vocab)  # warm-up: lazy imports, compiled patterns
+def time_extraction(papers: list[Paper], extractor: Extractor) -> Rate:
+    extractor.extract(papers[0])  # warm-up: lazy imports, compiled patterns
     start = time.perf_counter()
-    mentions = sum(len(extract_paper(paper, vocab).mentions) for paper in papers)
+    mentions = sum(len(extractor.extract(paper).mentions) for paper in papers)
     seconds = time.perf_counter() - start
     notes = f"full extraction (names, roles, results); {mentions:,} mentions"
     return Rate("kg extract_paper, 1 process", len(papers), seconds, notes)
@@ -410,8 +410,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def measure_rates(papers: list[Paper], skip_spacy: bool) -> tuple[list[Rate], str]:
-    vocab = default_vocabulary()
-    rates = [time_extraction(papers, vocab), time_matching(papers, vocab)]
+    extractor = Extractor.load()
+    vocab = extractor.vocabulary
+    rates = [time_extraction(papers, extractor), time_matching(papers, vocab)]
     if skip_spacy:
         rates.append(Rate("spaCy EntityRuler, 1 process", len(papers), None, "skipped (--skip-spacy)"))
         return rates, ""

@@ -18,15 +18,18 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from kg.config import DataPaths
 from kg.engines import extract_parts
 from kg.errors import InputError, KgError
-from kg.extract.vocabulary import default_vocabulary
-from kg.graph import FORMAT_VERSION, GraphFile, GraphWriter, load
+from kg.extract.vocabulary import build_vocabulary
+from kg.graph import FORMAT_VERSION, GraphFile, load
+from kg.graph.writer import GraphWriter
 from kg.io import move_into_place
 from kg.resolve import Resolver
 from kg.sources import Skipped, read_lazily
@@ -42,6 +45,7 @@ class SkippedRecord(BaseModel):
     line: int | None = None
     record: int | None = None
     reason: str
+    kind: str
 
 
 class BuildReport(BaseModel):
@@ -61,47 +65,42 @@ class BuildReport(BaseModel):
 
     def skip(self, item: Skipped) -> None:
         self.skipped += 1
-        reason = _reason_kind(item.reason)
-        self.skipped_by_reason[reason] = self.skipped_by_reason.get(reason, 0) + 1
+        kind = str(item.kind)
+        self.skipped_by_reason[kind] = self.skipped_by_reason.get(kind, 0) + 1
         if len(self.skipped_records) < LISTED_SKIPS:
             self.skipped_records.append(SkippedRecord(**item.__dict__))
 
 
-def _reason_kind(reason: str) -> str:
-    """`record 3: record 'X' has an empty abstract` -> `empty abstract`: a reason to count by."""
-    text = reason.split(": ", 1)[1] if reason.startswith("record ") and ": " in reason else reason
-    for kind in ("invalid JSON", "not UTF-8", "no title", "empty", "abstract of", "title of", "expected a"):
-        if kind in text:
-            if kind == "expected a":
-                return text.split(",")[0]  # `expected a JSON object`
-            if kind == "empty":
-                return "empty abstract"
-            return kind.removesuffix(" of") + (" too long" if kind.endswith(" of") else "")
-    return text.split(" (")[0][:60]
+@dataclass(frozen=True)
+class BuildOptions:
+    """How `build` reads, extracts and writes; the defaults are those of `kg build`."""
+
+    fmt: str | None = None  # force a reader (daily-page, jsonl, hf-api, arxiv-atom); None: by content
+    workers: int = 1  # processes (or Dask workers) for extraction
+    html: bool = True  # write graph.html (with `exports`)
+    exports: bool = True  # write graph.ttl, neo4j/ and graph.html, else only graph.json
+    update: bool = False  # add the inputs to the build already in `out`
+    strict: bool = False  # stop at the first bad record instead of skipping it
+    engine: str = "local"  # where extraction runs: local (processes) or dask
+    scheduler: str | None = None  # Dask scheduler address; None: a local cluster of `workers`
+    paths: DataPaths = field(default_factory=DataPaths.packaged)  # vocabulary and patterns to use
 
 
 def build(
     inputs: list[Path],
     out: Path,
-    fmt: str | None = None,
-    workers: int = 1,
-    html: bool = True,
-    exports: bool = True,
-    update: bool = False,
-    strict: bool = False,
-    engine: str = "local",
-    scheduler: str | None = None,
+    options: BuildOptions = BuildOptions(),
     progress: Callable[[Iterator[Any]], Iterator[Any]] | None = None,
 ) -> BuildReport:
-    """Build the graph of `inputs` into `out` (or add them to the build there, with `update`).
+    """Build the graph of `inputs` into `out` (or add them to the build there, with `options.update`).
 
     Every output is written whole or not at all; a bad record is skipped and reported, or with
-    `strict` stops the build with an `InputError` naming its file and line.
+    `options.strict` stops the build with an `InputError` naming its file and line.
     """
     report = BuildReport()
     t0 = time.perf_counter()
     # updating a folder with no build in it is a first build
-    update = update and ((out / GRAPH).exists() or (out / STATE).exists())
+    update = options.update and ((out / GRAPH).exists() or (out / STATE).exists())
     resolver = _previous_state(out) if update else Resolver()
     if update:
         report.seconds["load state"] = time.perf_counter() - t0
@@ -114,8 +113,8 @@ def build(
     except OSError as e:
         raise KgError(f"{out}: cannot write the outputs there ({e.strerror})") from None
     try:
-        vocab = default_vocabulary()
-        items = read_lazily(inputs, fmt)
+        vocab = build_vocabulary(options.paths.vocabulary)
+        items = read_lazily(inputs, options.fmt)
         if progress is not None:
             items = progress(items)
         writer = GraphWriter(stage / GRAPH, resolver, vocab, base=out / GRAPH if update else None)
@@ -123,9 +122,11 @@ def build(
         # would only rescan them again and again (about 7% of this process's time).
         gc.disable()
         try:
-            for part in extract_parts(items, workers, engine, scheduler):
+            for part in extract_parts(
+                items, options.paths, options.workers, options.engine, options.scheduler
+            ):
                 if isinstance(part, Skipped):
-                    if strict:
+                    if options.strict:
                         raise part.error()
                     report.skip(part)
                 elif not writer.add(part):  # a paper the graph has: the first record wins
@@ -157,8 +158,8 @@ def build(
         resolver.save(stage / STATE, token)
         report.seconds["state.json"] = time.perf_counter() - t
         written = [GRAPH, *([DELTA] if update else [])]
-        if exports:
-            written += _write_exports(stage, html, report.seconds)
+        if options.exports:
+            written += _write_exports(stage, options.html, report.seconds)
         _finish(report, out, stage, written)
         return report
     finally:

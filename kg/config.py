@@ -1,35 +1,92 @@
-"""Where the ontology files live, and the small data files read from there."""
+"""Where kg's data files are: decided once, where a program starts, and passed down.
+
+The ontology (schema, SHACL shapes, vocabulary, patterns, SPARQL queries) and the Cypher files
+are the repository's `ontology/` and `cypher/` folders. They ship inside the package as
+`kg.ontology` and `kg.cypher` (see pyproject.toml), so an editable install, a wheel and pipx all
+find them through `importlib.resources`.
+
+`$KG_ONTOLOGY` and `$KG_CYPHER` point a program at other copies (a vocabulary of your own, say).
+They are read by `DataPaths.from_env()` only, which the `kg` command calls once when it starts;
+library code takes a `DataPaths` (default: the packaged files) and never reads the environment.
+"""
 
 from __future__ import annotations
 
-import json
 import os
-from functools import cache
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
-REPO_ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology"
+from kg.errors import KgError
 
-
-def cypher_dir() -> Path:
-    """`$KG_CYPHER`, else the `cypher/` folder beside the package."""
-    return Path(os.environ.get("KG_CYPHER") or REPO_ONTOLOGY.parent / "cypher")
+ONTOLOGY_ENV = "KG_ONTOLOGY"
+CYPHER_ENV = "KG_CYPHER"
 
 
-def ontology_dir() -> Path:
-    """`$KG_ONTOLOGY`, else the `ontology/` folder beside the package."""
-    return Path(os.environ.get("KG_ONTOLOGY") or REPO_ONTOLOGY)
+def _package_dir(package: str) -> Path:
+    # kg is installed as plain files (never zipped), so a resource folder is a real folder
+    return Path(str(files(package)))
 
 
-@cache
-def patterns() -> dict[str, Any]:
-    with open(ontology_dir() / "patterns.json", encoding="utf-8") as f:
-        data = json.load(f)
-    return {k: (frozenset(v) if isinstance(v, list) else v) for k, v in data.items()}
+@dataclass(frozen=True)
+class DataPaths:
+    """The folders kg reads its data files from."""
 
+    ontology: Path
+    cypher: Path
 
-@cache
-def common_words() -> frozenset[str]:
-    """Words abstracts mostly write in lower case (see ontology/common_words.txt)."""
-    with open(ontology_dir() / "common_words.txt", encoding="utf-8") as f:
-        return frozenset(line.strip() for line in f if line.strip() and not line.startswith("#"))
+    @classmethod
+    def packaged(cls) -> DataPaths:
+        """The files shipped with the package."""
+        return cls(_package_dir("kg.ontology"), _package_dir("kg.cypher"))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> DataPaths:
+        """The packaged files, or the folders `$KG_ONTOLOGY` and `$KG_CYPHER` name."""
+        packaged = cls.packaged()
+        paths = cls(
+            Path(env[ONTOLOGY_ENV]) if env.get(ONTOLOGY_ENV) else packaged.ontology,
+            Path(env[CYPHER_ENV]) if env.get(CYPHER_ENV) else packaged.cypher,
+        )
+        for variable, folder in ((ONTOLOGY_ENV, paths.ontology), (CYPHER_ENV, paths.cypher)):
+            if not folder.is_dir():
+                raise KgError(f"${variable}: {folder} is not a folder")
+        return paths
+
+    @property
+    def patterns(self) -> Path:
+        return self.ontology / "patterns.json"
+
+    @property
+    def common_words(self) -> Path:
+        return self.ontology / "common_words.txt"
+
+    @property
+    def vocabulary(self) -> Path:
+        return self.ontology / "vocab"
+
+    @property
+    def shapes(self) -> Path:
+        return self.ontology / "shapes.ttl"
+
+    @property
+    def schema(self) -> Path:
+        """The OWL ontology."""
+        return self.ontology / "kg.ttl"
+
+    @property
+    def jsonld_context(self) -> Path:
+        return self.ontology / "context.jsonld"
+
+    @property
+    def sparql_queries(self) -> Path:
+        return self.ontology / "queries"
+
+    @property
+    def cypher_schema(self) -> Path:
+        return self.cypher / "schema.cypher"
+
+    @property
+    def cypher_queries(self) -> Path:
+        return self.cypher / "queries"

@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from kg.config import DataPaths
 from kg.errors import KgError
-from kg.extract import extract_paper
-from kg.extract.vocabulary import Vocabulary, default_vocabulary
-from kg.graph import PaperPart, paper_part
+from kg.extract import Extractor
+from kg.graph.parts import PaperPart, paper_part
 from kg.schema import Paper
 from kg.sources import RawLine, Skipped
 
@@ -27,35 +27,51 @@ CHUNK = 200  # papers per task: large enough to hide the cost of shipping a task
 Item = Paper | Skipped | RawLine  # what readers give: a paper, a bad record, or a line to parse
 
 
-def extract_chunk(items: list[Item]) -> list[PaperPart | Skipped]:
+# The extractor of this process, made by its first task: a worker loads the data files once.
+_worker_extractor: tuple[DataPaths, Extractor] | None = None
+
+
+def worker_extractor(paths: DataPaths) -> Extractor:
+    global _worker_extractor
+    if _worker_extractor is None or _worker_extractor[0] != paths:
+        _worker_extractor = (paths, Extractor.load(paths))
+    return _worker_extractor[1]
+
+
+def extract_chunk(items: list[Item], paths: DataPaths) -> list[PaperPart | Skipped]:
     """The task every engine runs: parse and extract a chunk of papers in one worker."""
-    vocab = default_vocabulary()
-    return [_extract(item, vocab) for item in items]
+    extractor = worker_extractor(paths)
+    return [_extract(item, extractor) for item in items]
 
 
-def _extract(item: Item, vocab: Vocabulary) -> PaperPart | Skipped:
+def _extract(item: Item, extractor: Extractor) -> PaperPart | Skipped:
     if isinstance(item, RawLine):
         item = item.parse()
     if isinstance(item, Skipped):
         return item
-    return paper_part(extract_paper(item, vocab))
+    return paper_part(extractor.extract(item))
 
 
 def extract_parts(
-    papers: Iterable[Item], workers: int = 1, engine: str = "local", scheduler: str | None = None
+    papers: Iterable[Item],
+    paths: DataPaths,
+    workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> Iterator[PaperPart | Skipped]:
     """Each paper's part (or the reason its record was skipped), in input order."""
     if engine not in ENGINES:
         raise KgError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
     if engine == "dask":
-        yield from _dask(papers, workers, scheduler)
+        yield from _dask(papers, paths, workers, scheduler)
     elif workers <= 1:
-        vocab = default_vocabulary()
+        extractor = Extractor.load(paths)
         for item in papers:
-            yield _extract(item, vocab)
+            yield _extract(item, extractor)
     else:
         with ProcessPoolExecutor(workers) as pool:
-            yield from _in_order(lambda chunk: pool.submit(extract_chunk, chunk), papers, 2 * workers + 2)
+            submit = lambda chunk: pool.submit(extract_chunk, chunk, paths)  # noqa: E731
+            yield from _in_order(submit, papers, 2 * workers + 2)
 
 
 def _in_order(
@@ -72,11 +88,13 @@ def _in_order(
         yield from pending.popleft().result()
 
 
-def _dask(papers: Iterable[Item], workers: int, scheduler: str | None) -> Iterator[PaperPart | Skipped]:
+def _dask(
+    papers: Iterable[Item], paths: DataPaths, workers: int, scheduler: str | None
+) -> Iterator[PaperPart | Skipped]:
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        raise KgError("the dask engine needs the dask extra: pip install 'kg[dask]'") from None
+        raise KgError("the dask engine needs the dask extra: pip install 'mlkg[dask]'") from None
     cluster = None
     try:
         if scheduler:
@@ -90,7 +108,9 @@ def _dask(papers: Iterable[Item], workers: int, scheduler: str | None) -> Iterat
         raise KgError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
     try:
         n = max(len(client.scheduler_info().get("workers", {})), 1)
-        yield from _in_order(lambda chunk: client.submit(extract_chunk, chunk, pure=False), papers, 2 * n + 2)
+        yield from _in_order(
+            lambda chunk: client.submit(extract_chunk, chunk, paths, pure=False), papers, 2 * n + 2
+        )
     finally:
         client.close()
         if cluster is not None:

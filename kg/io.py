@@ -22,8 +22,10 @@ def atomic_file(path: Path, mode: str = "w", encoding: str | None = "utf-8") -> 
     except OSError as e:
         raise KgError(f"{path}: cannot write there ({e.strerror})") from None
     try:
-        kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
-        with os.fdopen(fd, mode, **kwargs) as f:
+        text_mode = "b" not in mode
+        with os.fdopen(
+            fd, mode, encoding=encoding if text_mode else None, newline="" if text_mode else None
+        ) as f:
             yield f
             f.flush()
             os.fsync(f.fileno())

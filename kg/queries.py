@@ -6,10 +6,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 import networkx as nx
+from networkx.algorithms import bipartite
 
+from kg.config import DataPaths
 from kg.errors import KgError
+from kg.extract.patterns import Patterns
 from kg.extract.text import norm
-from kg.schema import ENTITY_TYPES, NodeType, Role
+from kg.schema import ENTITY_TYPES, EdgeType, NodeType, Role
 
 
 class NameNotFound(KgError):
@@ -49,15 +52,16 @@ def find_entity(g: nx.MultiDiGraph, name: str) -> str:
     raise NameNotFound(f"{name!r} is ambiguous: {', '.join(sorted(hits)[:8])}")
 
 
+def _broader(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A view of the BROADER edges alone: version -> family (`llama-2-7b` -> `llama-2`)."""
+    return nx.subgraph_view(g, filter_edge=lambda u, v, k: g[u][v][k].get("type") == EdgeType.BROADER)
+
+
 def members(g: nx.MultiDiGraph, node: str) -> set[str]:
-    """The node and every version under it (`llama-2` -> `llama-2-7b`, `llama-2-13b`)."""
-    out, todo = {node}, [node]
-    while todo:
-        for child, _, d in g.in_edges(todo.pop(), data=True):
-            if d.get("type") == "BROADER" and child not in out:
-                out.add(child)
-                todo.append(child)
-    return out
+    """The node and every version under it (`llama-2` -> `llama-2-7b`, `llama-2-13b`): its ancestors
+    on the BROADER edges. Walked depth-first from the node: nx.ancestors would first count the nodes
+    of the view, a pass over the whole graph on every call (a depth limit of len(g) is no limit)."""
+    return set(nx.dfs_preorder_nodes(nx.reverse_view(_broader(g)), node, depth_limit=len(g)))
 
 
 def papers_using(g: nx.MultiDiGraph, name: str, role: str | None = None) -> list[PaperUse]:
@@ -68,7 +72,7 @@ def papers_using(g: nx.MultiDiGraph, name: str, role: str | None = None) -> list
             raise KgError(f"unknown role {role!r} (known: {', '.join(sorted(r.lower() for r in roles))})")
         roles = {role.upper()}
     out = []
-    for member in members(g, find_entity(g, name)):
+    for member in sorted(members(g, find_entity(g, name))):  # sorted: ties keep one order
         for paper, _, d in g.in_edges(member, data=True):
             if g.nodes[paper].get("type") != NodeType.PAPER or d.get("type") not in roles:
                 continue
@@ -144,14 +148,18 @@ def results_for_dataset(g: nx.MultiDiGraph, dataset: str, metric: str | None = N
     target = find_entity(g, dataset)
     out = []
     for result, _, d in g.in_edges(target, data=True):
-        if d.get("type") != "DATASET":
+        if d.get("type") != EdgeType.DATASET:
             continue
         r = g.nodes[result]
         if metric and (r.get("metric") or "").lower() != metric.lower():
             continue
-        paper = next(u for u, _, e in g.in_edges(result, data=True) if e.get("type") == "REPORTS")
+        paper = next(u for u, _, e in g.in_edges(result, data=True) if e.get("type") == EdgeType.REPORTS)
         subject = next(
-            (g.nodes[v]["name"] for _, v, e in g.out_edges(result, data=True) if e.get("type") == "SUBJECT"),
+            (
+                g.nodes[v]["name"]
+                for _, v, e in g.out_edges(result, data=True)
+                if e.get("type") == EdgeType.SUBJECT
+            ),
             None,
         )
         out.append(
@@ -184,16 +192,17 @@ def shortest_path(g: nx.MultiDiGraph, source: str, target: str, cutoff: int = 8)
 
 
 def _papers_of(g: nx.MultiDiGraph, node: str) -> set[str]:
-    return {u for u, _ in g.in_edges(node) if g.nodes[u].get("type") == NodeType.PAPER}
+    return {u for u in g.pred[node] if g.nodes[u].get("type") == NodeType.PAPER}
 
 
 def entity_info(g: nx.MultiDiGraph, name: str) -> dict:
     """What an entity is: type, aliases, family, papers by role, and what it is named with."""
     node = find_entity(g, name)
     data = g.nodes[node]
+    broader = _broader(g)
     family, current = [], node
-    while True:
-        parents = [v for _, v, d in g.out_edges(current, data=True) if d.get("type") == "BROADER"]
+    while True:  # up the first family of each: an ordered chain, which descendants() would not give
+        parents = list(broader.successors(current))
         if not parents or parents[0] in family:
             break
         family.append(parents[0])
@@ -215,13 +224,29 @@ def entity_info(g: nx.MultiDiGraph, name: str) -> dict:
 
 
 def cooccurring(g: nx.MultiDiGraph, node: str) -> list[tuple[str, int]]:
-    """Entities named in the same papers as `node`, most shared papers first."""
-    count: Counter = Counter()
-    for paper in _papers_of(g, node):
-        for _, other in g.out_edges(paper):
-            if other != node and g.nodes[other].get("type") in ENTITY_TYPES:
-                count[other] += 1
-    return sorted(count.items(), key=lambda item: (-item[1], item[0]))
+    """Entities named in the same papers as `node`, most shared papers first.
+
+    A paper counts once per role it gives the other entity (one that USES and COMPARES_WITH it: 2).
+    """
+    # the paper/entity bipartite graph around `node`: its papers and the entities they name, with
+    # the number of roles of each link; projected onto `node` alone, so the cost is its neighbourhood's
+    roles = {
+        (paper, other): len(keys)
+        for paper in _papers_of(g, node)
+        for other, keys in g.adj[paper].items()
+        if other == node or g.nodes[other].get("type") in ENTITY_TYPES
+    }
+    if not roles:
+        return []
+    shared = bipartite.generic_weighted_projected_graph(
+        nx.Graph(list(roles)),
+        [node],
+        lambda b, u, v: sum(roles[paper, v] for paper in b[v]),  # every paper here names `node`
+    )
+    return sorted(
+        ((other, d["weight"]) for _, other, d in shared.edges(node, data=True)),
+        key=lambda item: (-item[1], item[0]),
+    )
 
 
 def hardware(g: nx.MultiDiGraph) -> list[dict]:
@@ -262,26 +287,12 @@ def top(g: nx.MultiDiGraph, node_type: str | None = None, by: str = "papers", li
     return [{"id": n, "name": g.nodes[n]["name"], "type": g.nodes[n]["type"], by: score[n]} for n in ranked]
 
 
-def pagerank(g: nx.MultiDiGraph, damping: float = 0.85, rounds: int = 50) -> dict[str, float]:
-    """PageRank on the undirected paper-entity links, by power iteration (no numpy needed)."""
-    neighbours: dict[str, set[str]] = {n: set() for n in g}
-    for u, v, d in g.edges(data=True):
-        if d.get("type") != "BROADER" and u != v:
-            neighbours[u].add(v)
-            neighbours[v].add(u)
-    count = len(neighbours) or 1
-    rank = dict.fromkeys(neighbours, 1.0 / count)
-    for _ in range(rounds):
-        dangling = sum(rank[n] for n, out in neighbours.items() if not out)
-        base = (1 - damping) / count + damping * dangling / count
-        new = dict.fromkeys(neighbours, base)
-        for n, out in neighbours.items():
-            if out:
-                share = damping * rank[n] / len(out)
-                for m in out:
-                    new[m] += share
-        rank = new
-    return rank
+def pagerank(g: nx.MultiDiGraph, damping: float = 0.85) -> dict[str, float]:
+    """PageRank on the undirected paper-entity links (BROADER edges and self-loops left out)."""
+    links = nx.Graph()
+    links.add_nodes_from(g)
+    links.add_edges_from((u, v) for u, v, t in g.edges(data="type") if t != EdgeType.BROADER and u != v)
+    return nx.pagerank(links, alpha=damping, weight=None, tol=1e-12, max_iter=1000)
 
 
 def similar(g: nx.MultiDiGraph, paper: str, limit: int = 10) -> list[dict]:
@@ -296,12 +307,15 @@ def similar(g: nx.MultiDiGraph, paper: str, limit: int = 10) -> list[dict]:
             raise NameNotFound(f"{len(hits)} papers match {paper!r}; give more of the title or the id")
         pid = hits[0]
     mine = {v for _, v in g.out_edges(pid) if g.nodes[v].get("type") in ENTITY_TYPES}
-    shared: Counter = Counter()
-    for entity in mine:
-        for other in _papers_of(g, entity):
-            if other != pid:
-                shared[other] += 1
-    ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    if not mine:
+        return []
+    # the paper/entity bipartite graph around the paper, projected onto it: weight = shared entities
+    around = nx.Graph((entity, other) for entity in mine for other in [pid, *_papers_of(g, entity)])
+    shared = bipartite.weighted_projected_graph(around, [pid])
+    ranked = sorted(
+        ((other, d["weight"]) for _, other, d in shared.edges(pid, data=True)),
+        key=lambda item: (-item[1], item[0]),
+    )[:limit]
     return [
         {
             "paper": other,
@@ -323,12 +337,13 @@ def trend(g: nx.MultiDiGraph, name: str) -> list[dict]:
     return [{"month": m, "papers": c} for m, c in sorted(months.items())]
 
 
-def leaderboard(g: nx.MultiDiGraph, dataset: str, metric: str | None = None) -> list[dict]:
-    """Reported results on a dataset, best first: lower first for metrics where lower is better."""
-    from kg.ontology import patterns
-
+def leaderboard(
+    g: nx.MultiDiGraph, dataset: str, metric: str | None = None, patterns: Patterns | None = None
+) -> list[dict]:
+    """Reported results on a dataset, best first: lower first for metrics where lower is better
+    (`lower_is_better_metrics` of `patterns`, by default the packaged patterns.json)."""
+    patterns = patterns or Patterns.load(DataPaths.packaged().patterns)
     rows = results_for_dataset(g, dataset, metric)
-    lower = patterns()["lower_is_better_metrics"]
-    if metric and metric.lower() in lower:
+    if metric and metric.lower() in patterns.lower_is_better_metrics:
         rows = sorted(rows, key=lambda r: (r.value, r.title))
     return [r.__dict__ for r in rows]

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.extract.vocabulary import Entry, entity_id
+from kg.extract.vocabulary import Entry
+from kg.graph import format as fmt
+from kg.ids import entity_id
 from kg.io import atomic_file
 
 STATE_VERSION = 1
@@ -31,16 +33,12 @@ class Entity:
     surfaces: set[str] = field(default_factory=set)
     fixed: tuple[str, str] | None = None  # a vocabulary entry's own type and name
 
-    def node(self, node_id: str) -> dict[str, Any]:
+    def node(self, node_id: str) -> fmt.Node:
         """The node as graph.json holds it."""
         node_type, name = self.fixed or (_most_common(self.types), _most_common(self.names))
-        return {
-            "id": node_id,
-            "type": node_type,
-            "name": name,
-            "aliases": sorted(self.surfaces - {name}),
-            "in_vocabulary": self.fixed is not None,
-        }
+        return fmt.entity_node(
+            node_id, node_type, name, sorted(self.surfaces - {name}), self.fixed is not None
+        )
 
     def to_json(self) -> list[Any]:
         return [self.types, self.names, sorted(self.surfaces), self.fixed]
@@ -71,8 +69,8 @@ class Resolver:
     token: str = ""  # the build whose graph.json this state belongs to
     counts: dict[str, int] = field(default_factory=dict)  # nodes and edges in that graph.json
 
-    def node_id(self, mention: dict[str, Any]) -> str:
-        """The node of a mention (a `Mention` as a dict), given its id on first sight."""
+    def node_id(self, mention: fmt.MentionRecord) -> str:
+        """The node of a mention, given its id on first sight."""
         key = mention["key"]
         node_id = self.ids.get(key)
         if node_id is None:
@@ -88,7 +86,7 @@ class Resolver:
             entity = self.entities[node_id] = Entity.from_json(entity)
         return entity
 
-    def add_mention(self, node_id: str, mention: dict[str, Any]) -> None:
+    def add_mention(self, node_id: str, mention: fmt.MentionRecord) -> None:
         entity = self.entity(node_id)
         node_type, name = mention["type"], mention["name"]
         if mention["in_vocabulary"] and node_id == mention["key"]:

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from kg.config import DataPaths
 from kg.errors import InputError, KgError
-from kg.ontology import ontology_dir
 
 RDF_SUFFIX = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD}
 
@@ -62,7 +63,7 @@ def bind(query: str, params: dict[str, str]) -> str:
         if not pattern.search(query):
             raise QueryError(f"the query has no `VALUES ?{name} {{ ... }}` to set")
         replacement = f"VALUES ?{name} {{ {literal} }}"
-        query = pattern.sub(lambda _, text=replacement: text, query, count=1)
+        query = pattern.sub(_constant(replacement), query, count=1)
     return query
 
 
@@ -95,12 +96,18 @@ def _value(term: Any) -> Any:
     return term.value
 
 
-def named_query(name: str) -> str:
-    """A query from `ontology/queries/NAME.rq`."""
+def named_query(name: str, paths: DataPaths | None = None) -> str:
+    """A query from `ontology/queries/NAME.rq` (of `paths`, by default the packaged files)."""
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
         raise QueryError(f"not a query name: {name!r}")
-    path = ontology_dir() / "queries" / f"{name}.rq"
+    path = (paths or DataPaths.packaged()).sparql_queries / f"{name}.rq"
     if not path.exists():
         known = ", ".join(sorted(p.stem for p in path.parent.glob("*.rq")))
         raise QueryError(f"no query named {name!r} (known: {known})")
     return path.read_text(encoding="utf-8")
+
+
+def _constant(text: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for `re.sub` that inserts `text` as it is (a string would have its
+    backslashes read as escapes)."""
+    return lambda _: text

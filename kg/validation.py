@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from kg.ontology import ontology_dir
+from kg.config import DataPaths
 
 
 @dataclass(frozen=True)
@@ -20,10 +20,11 @@ class Violation:
 
 
 def validate(data: Graph, shapes: Path | None = None) -> list[Violation]:
-    """Every violation of the shapes in `data`; empty when it conforms."""
+    """Every violation of the shapes in `data` (default: the packaged `shapes.ttl`); empty when it
+    conforms."""
     import pyshacl
 
-    shapes_graph = Graph().parse(shapes or ontology_dir() / "shapes.ttl", format="turtle")
+    shapes_graph = Graph().parse(shapes or DataPaths.packaged().shapes, format="turtle")
     _, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph, inference="none")
     out = []
     for result in report.subjects(SH.resultSeverity, None):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from kg.extract import extract_paper
-from kg.extract.results import numbers
+from kg.extract import Extractor
 from kg.schema import Paper, Role
+
+EXTRACTOR = Extractor.load()
 
 
 def extract(abstract: str, title: str = "A paper"):
-    return extract_paper(Paper(id="x", title=title, abstract=abstract))
+    return EXTRACTOR.extract(Paper(id="x", title=title, abstract=abstract))
 
 
 def by_name(ex):
@@ -64,7 +65,7 @@ def test_numbers_units_ranges_and_thousands():
         "a decoding throughput of up to 4,039 tokens per second per GPU, reducing memory "
         "up to 8.2times, 50\\% faster, speedups of 1.4-2.5times"
     )
-    found = [(n.value, n.unit) for n in numbers(s, [], metric_context=False)]
+    found = [(n.value, n.unit) for n in EXTRACTOR.numbers.numbers(s, [], metric_context=False)]
     assert (4039.0, "tokens/s/GPU") in found
     assert (8.2, "x") in found
     assert (50.0, "%") in found
@@ -129,5 +130,7 @@ def test_plural_acronyms_name_classes_not_entities():
 
 
 def test_signed_and_thousands_numbers_are_one_value_each():
-    found = [(n.value, n.unit) for n in numbers("drops by −3.1% and 1,234.5 tokens/s", [], True)]
+    found = [
+        (n.value, n.unit) for n in EXTRACTOR.numbers.numbers("drops by −3.1% and 1,234.5 tokens/s", [], True)
+    ]
     assert found == [(-3.1, "%"), (1234.5, "tokens/s")]

@@ -232,9 +232,10 @@ def test_bolt_load_stores_every_string_verbatim(hostile_build, neo4j):
 
 
 def load_graph_from(g: nx.MultiDiGraph, uri: str, auth: tuple[str, str]):
-    from kg.exporters.neo4j_bolt import load_graph
+    from kg.exporters.neo4j_bolt import LoadOptions, Neo4jTarget, load_graph
 
-    return load_graph(g, uri, auth, batch_size=3)  # small batches: many statements, many rows
+    small = LoadOptions(batch_size=3)  # small batches: many statements, many rows
+    return load_graph(g, Neo4jTarget(uri, auth), small)
 
 
 @pytest.mark.slow

@@ -99,11 +99,13 @@ def test_hostile_strings_show_as_text_and_run_nothing(browser, tmp_path):
 
 @pytest.mark.skipif(not (SHARED / "corpora" / "hf_daily_papers.jsonl").exists(), reason="no HF corpus")
 def test_hf_corpus_view_of_2000_nodes(browser, tmp_path):
-    from kg.extract import extract_paper
-    from kg.graph import build_graph
+    from kg.extract import Extractor
+    from kg.graph.writer import build_graph
     from kg.sources import read_papers
 
-    g = build_graph(extract_paper(p) for p in read_papers([SHARED / "corpora" / "hf_daily_papers.jsonl"]))
+    extractor = Extractor.load()
+    papers = read_papers([SHARED / "corpora" / "hf_daily_papers.jsonl"])
+    g = build_graph((extractor.extract(p) for p in papers), extractor.vocabulary)
     view = HtmlView(max_nodes=2000)
     h, notes = select_view(g, view)
     assert 1900 <= h.number_of_nodes() <= 2000 and "left out" in notes[-1]

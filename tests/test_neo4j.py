@@ -16,10 +16,11 @@ from conftest import hostile_graph
 from neo4j import GraphDatabase
 
 from kg import queries
+from kg.config import DataPaths
 from kg.errors import KgError
-from kg.exporters.neo4j import cypher_script, node_batches, relationship_batches, split_script
-from kg.exporters.neo4j_bolt import load_graph
-from kg.ontology import cypher_dir
+from kg.exporters.neo4j import node_batches, relationship_batches, split_script, write_neo4j
+from kg.exporters.neo4j_bolt import LoadOptions, Neo4jTarget, load_graph
+from kg.schema import ENTITY_TYPES, NodeType, Role
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +47,7 @@ def expected_counts(g: nx.MultiDiGraph) -> tuple[dict, dict]:
     labels: dict[str, int] = {}
     for _, d in g.nodes(data=True):
         labels[d["type"]] = labels.get(d["type"], 0) + 1
-        if d["type"] not in ("Paper", "Result", "Repository"):
+        if d["type"] in ENTITY_TYPES:
             labels["Entity"] = labels.get("Entity", 0) + 1
     types: dict[str, int] = {}
     for _, _, d in g.edges(data=True):
@@ -57,11 +58,11 @@ def expected_counts(g: nx.MultiDiGraph) -> tuple[dict, dict]:
 def test_bolt_load_twice_is_idempotent_and_complete(example_build, neo4j):
     g, _, _ = example_build
     uri, auth, driver = neo4j
-    first = load_graph(g, uri, auth, batch_size=200)
+    first = load_graph(g, Neo4jTarget(uri, auth), LoadOptions(batch_size=200))
     assert first.nodes_created == g.number_of_nodes()
     assert first.relationships_created == g.number_of_edges()
     assert counts(driver) == expected_counts(g)
-    second = load_graph(g, uri, auth, batch_size=200)
+    second = load_graph(g, Neo4jTarget(uri, auth), LoadOptions(batch_size=200))
     assert second.nodes_created == 0 and second.relationships_created == 0
     assert counts(driver) == expected_counts(g)
     constraints, _, _ = driver.execute_query("SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names")
@@ -73,16 +74,16 @@ def test_bolt_load_twice_is_idempotent_and_complete(example_build, neo4j):
     )
     assert rows and all(r["s"] and len(r["s"]) == len(r["a"]) == len(r["b"]) and r["m"] for r in rows)
     for u, v, d in g.edges(data=True):
-        if d["type"] == "USES" and v == "model:sdxl":
+        if d["type"] == Role.USES and v == "model:sdxl":
             row = next(r for r in rows if r["t"] == g.nodes[u]["title"])
             assert row["s"] == [e["sentence"] for e in d["evidence"]]
     values, _, _ = driver.execute_query("MATCH (r:Result) RETURN r.id AS id, r.value AS v")
     assert {r["id"]: r["v"] for r in values} == {
-        n: d["value"] for n, d in g.nodes(data=True) if d["type"] == "Result"
+        n: d["value"] for n, d in g.nodes(data=True) if d["type"] == NodeType.RESULT
     }
 
 
-def test_cypher_script_twice_equals_the_bolt_load(example_build, neo4j):
+def test_import_cypher_twice_equals_the_bolt_load(example_build, neo4j):
     g, _, out = example_build
     _, _, driver = neo4j
     statements = split_script((out / "neo4j" / "import.cypher").read_text(encoding="utf-8"))
@@ -100,9 +101,10 @@ HOSTILE = "it's \"quoted\" \\ back\\slash\nnew line '}) DETACH DELETE n // $para
 def test_hostile_strings_are_stored_verbatim(neo4j, tmp_path):
     uri, auth, driver = neo4j
     g = hostile_graph(HOSTILE, abstract=HOSTILE, authors=[HOSTILE], source="x")
-    load_graph(g, uri, auth)
+    load_graph(g, Neo4jTarget(uri, auth))
+    write_neo4j(g, tmp_path / "neo4j")  # then import.cypher, as `kg export neo4j` writes it
     with driver.session() as session:
-        for statement in split_script("".join(cypher_script(g))):
+        for statement in split_script((tmp_path / "neo4j" / "import.cypher").read_text(encoding="utf-8")):
             session.run(statement).consume()
     rows, _, _ = driver.execute_query(
         "MATCH (p:Paper)-[r:USES]->(m:Method) "
@@ -126,15 +128,15 @@ def test_interrupted_load_then_rerun_is_complete_without_duplicates(example_buil
             raise Interrupted
 
     with pytest.raises(Interrupted):
-        load_graph(g, uri, auth, batch_size=100, on_batch=stop_after_three)
+        load_graph(g, Neo4jTarget(uri, auth), LoadOptions(batch_size=100), on_batch=stop_after_three)
     partial = counts(driver)
     assert sum(partial[0].values()) < sum(expected_counts(g)[0].values())
-    load_graph(g, uri, auth, batch_size=100)
+    load_graph(g, Neo4jTarget(uri, auth), LoadOptions(batch_size=100))
     assert counts(driver) == expected_counts(g)
 
 
 def run_query(driver, query_name: str, **params) -> list[dict]:
-    text = (cypher_dir() / "queries" / f"{query_name}.cypher").read_text(encoding="utf-8")
+    text = (DataPaths.packaged().cypher_queries / f"{query_name}.cypher").read_text(encoding="utf-8")
     (statement,) = split_script(text)
     rows, _, _ = driver.execute_query(statement, parameters_=params)
     return [dict(r) for r in rows]
@@ -143,7 +145,7 @@ def run_query(driver, query_name: str, **params) -> list[dict]:
 def test_cypher_queries_agree_with_kg_query(example_build, neo4j):
     g, _, _ = example_build
     uri, auth, driver = neo4j
-    load_graph(g, uri, auth)
+    load_graph(g, Neo4jTarget(uri, auth))
     for name in ("SDXL", "Stable Diffusion", "LoRA"):
         rows = run_query(driver, "papers_using", name=name)
         assert rows and sorted((r["title"], r["role"]) for r in rows) == sorted(
@@ -183,7 +185,7 @@ def test_bulk_csv_import_with_the_real_importer(example_build, tmp_path):
         assert rows and all(r["m"] and all(isinstance(x, int) for x in r["s"]) for r in rows)
         values, _, _ = driver.execute_query("MATCH (r:Result) RETURN r.id AS id, r.value AS v")
         assert {r["id"]: r["v"] for r in values} == {
-            n: d["value"] for n, d in g.nodes(data=True) if d["type"] == "Result"
+            n: d["value"] for n, d in g.nodes(data=True) if d["type"] == NodeType.RESULT
         }
 
 
@@ -239,9 +241,8 @@ def test_server_killed_mid_load_then_rerun_on_the_same_store_completes(example_b
 
         start = time.monotonic()
         with pytest.raises(KgError) as failed:
-            load_graph(
-                g, uri, None, batch_size=100, on_batch=kill_after_three, connect_timeout=2, max_retry_time=2
-            )
+            impatient = Neo4jTarget(uri, connect_timeout=2, max_retry_time=2)
+            load_graph(g, impatient, LoadOptions(batch_size=100), on_batch=kill_after_three)
         assert time.monotonic() - start < 30  # bounded retries, no hang
         message = str(failed.value)
         assert message.startswith(
@@ -354,9 +355,9 @@ def test_password_stays_out_of_the_driver_log_and_exceptions(neo4j, caplog):
     uri, _, _ = neo4j
     g = hostile_graph("x")
     with caplog.at_level(logging.DEBUG, logger="neo4j"):
-        load_graph(g, uri, ("neo4j", SECRET))  # auth is disabled on the test server: accepted
+        load_graph(g, Neo4jTarget(uri, ("neo4j", SECRET)))  # auth is disabled on the test server: accepted
         with pytest.raises(KgError) as failed:
-            load_graph(g, f"bolt://neo4j:{SECRET}@127.0.0.1:1", ("neo4j", SECRET))
+            load_graph(g, Neo4jTarget(f"bolt://neo4j:{SECRET}@127.0.0.1:1", ("neo4j", SECRET)))
     assert caplog.records and SECRET not in caplog.text
     assert SECRET not in str(failed.value) and failed.value.__cause__ is None
 
@@ -416,14 +417,14 @@ def test_a_day_merged_with_update_reaches_neo4j_as_its_delta(neo4j, tmp_path):
     graph of both days, node for node and property for property."""
     from conftest import DATA, EXAMPLE_DAY
 
-    from kg.build import build
+    from kg.build import BuildOptions, build
     from kg.graph import load
 
     uri, auth, driver = neo4j
-    build([DATA / "heldout_papers.jsonl"], tmp_path / "out", exports=False)
-    load_graph(load(tmp_path / "out"), uri, auth)
-    build([EXAMPLE_DAY], tmp_path / "out", exports=False, update=True)
-    load_graph(load(tmp_path / "out" / "delta.json"), uri, auth)
+    build([DATA / "heldout_papers.jsonl"], tmp_path / "out", BuildOptions(exports=False))
+    load_graph(load(tmp_path / "out"), Neo4jTarget(uri, auth))
+    build([EXAMPLE_DAY], tmp_path / "out", BuildOptions(exports=False, update=True))
+    load_graph(load(tmp_path / "out" / "delta.json"), Neo4jTarget(uri, auth))
     full = load(tmp_path / "out")
     assert counts(driver) == expected_counts(full)
     rows, _, _ = driver.execute_query(
@@ -432,17 +433,15 @@ def test_a_day_merged_with_update_reaches_neo4j_as_its_delta(neo4j, tmp_path):
     assert {r["id"]: (r["name"], sorted(r["aliases"] or [])) for r in rows} == {
         n: (d["name"], d["aliases"]) for n, d in full.nodes(data=True) if n in {r["id"] for r in rows}
     }
-    assert len(rows) == sum(
-        d["type"] not in ("Paper", "Result", "Repository") for _, d in full.nodes(data=True)
-    )
+    assert len(rows) == sum(d["type"] in ENTITY_TYPES for _, d in full.nodes(data=True))
 
 
 def test_an_entity_whose_type_changes_is_relabelled_not_duplicated(neo4j):
     uri, auth, driver = neo4j
     g = nx.MultiDiGraph()
-    g.add_node("method:x", type="Method", name="X", aliases=[], in_vocabulary=False)
-    load_graph(g, uri, auth)
-    g.nodes["method:x"]["type"] = "Dataset"  # later papers call it a dataset
-    load_graph(g, uri, auth)
+    g.add_node("method:x", type=NodeType.METHOD, name="X", aliases=[], in_vocabulary=False)
+    load_graph(g, Neo4jTarget(uri, auth))
+    g.nodes["method:x"]["type"] = NodeType.DATASET  # later papers call it a dataset
+    load_graph(g, Neo4jTarget(uri, auth))
     rows, _, _ = driver.execute_query("MATCH (n {id: 'method:x'}) RETURN labels(n) AS labels")
     assert [sorted(r["labels"]) for r in rows] == [["Dataset", "Entity"]]

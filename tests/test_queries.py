@@ -6,7 +6,10 @@ import json
 import subprocess
 import sys
 
+import networkx as nx
+
 from kg import queries
+from kg.schema import EdgeType, NodeType, Role
 
 SPO = "Step-aware Preference Optimization: Aligning Preference with Denoising Performance at Each Step"
 RENO = "ReNO: Enhancing One-step Text-to-Image Models through Reward-based Noise Optimization"
@@ -76,6 +79,33 @@ def test_path_and_similar_and_cooccur(example_build):
     assert similar[0]["title"].startswith("LLM4GEN") and "SDXL" in similar[0]["entities"]
     rows = json.loads(kg_query(out, "cooccur", "SDXL", "--json").stdout)
     assert rows[0]["name"] == "text-to-image generation" and rows[0]["papers"] == 4
+
+
+def test_versions_and_family_follow_broader_edges_only():
+    g = nx.MultiDiGraph()
+    for node in ("model:llama", "model:llama-2", "model:llama-2-7b", "model:llama-2-13b", "model:gpt-4"):
+        g.add_node(node, type=NodeType.MODEL, name=node.split(":")[1], aliases=[])
+    g.add_node("paper:p", type=NodeType.PAPER, title="P")
+    for version, family in [
+        ("model:llama-2", "model:llama"),
+        ("model:llama-2-7b", "model:llama-2"),
+        ("model:llama-2-13b", "model:llama-2"),
+    ]:
+        g.add_edge(version, family, key=EdgeType.BROADER, type=EdgeType.BROADER)
+    for entity in ("model:llama-2-7b", "model:gpt-4"):  # named by one paper: no version of each other
+        g.add_edge("paper:p", entity, key=Role.USES, type=Role.USES, evidence=[{"sentence": "s"}])
+    assert queries.members(g, "model:llama") == {
+        "model:llama",
+        "model:llama-2",
+        "model:llama-2-7b",
+        "model:llama-2-13b",
+    }
+    assert queries.members(g, "model:llama-2-7b") == {"model:llama-2-7b"}
+    info = queries.entity_info(g, "llama-2-7b")
+    assert info["family"] == ["llama-2", "llama"] and info["versions"] == []
+    assert queries.entity_info(g, "llama-2")["versions"] == ["llama-2-13b", "llama-2-7b"]
+    assert [u.paper for u in queries.papers_using(g, "llama")] == ["paper:p"]
+    assert queries.cooccurring(g, "model:gpt-4") == [("model:llama-2-7b", 1)]
 
 
 def test_trend_counts_every_paper(example_build):

@@ -13,8 +13,8 @@ import time
 import pytest
 from conftest import DATA, EXAMPLE_DAY, SHARED
 
+from kg.build import BuildOptions, build
 from kg.build import _previous_state as previous_state
-from kg.build import build
 from kg.errors import InputError
 
 HF = SHARED / "corpora" / "hf_daily_papers.jsonl"
@@ -52,8 +52,8 @@ def test_one_percent_bad_records_are_reported_and_every_good_one_is_built(tmp_pa
     dirty_file = tmp_path / "dirty.jsonl"
     dirty_file.write_bytes(b"\n".join(dirty) + b"\n")
 
-    clean = build([HF], tmp_path / "clean", exports=False, workers=2)
-    report = build([dirty_file], tmp_path / "dirty", exports=False, workers=2)
+    clean = build([HF], tmp_path / "clean", BuildOptions(exports=False, workers=2))
+    report = build([dirty_file], tmp_path / "dirty", BuildOptions(exports=False, workers=2))
 
     assert report.papers == clean.papers == len(good)
     assert report.skipped == len(injected) == len(good) // 100
@@ -68,7 +68,7 @@ def test_strict_stops_at_the_first_bad_record(tmp_path):
     src = tmp_path / "two.jsonl"
     src.write_bytes(b'{"id": "1", "title": "A", "abstract": "We use SDXL."}\n' + BAD_LINES[3][0] + b"\n")
     with pytest.raises(InputError, match=r"two.jsonl:2: not UTF-8"):
-        build([src], tmp_path / "out", strict=True)
+        build([src], tmp_path / "out", BuildOptions(strict=True))
     assert not (tmp_path / "out" / "graph.json").exists()
 
 
@@ -115,11 +115,10 @@ def test_dask_engine_on_a_two_worker_cluster_builds_the_same_graph(tmp_path):
     from dask.distributed import LocalCluster
 
     inputs = [DATA / "heldout_papers.jsonl", EXAMPLE_DAY]
-    build(inputs, tmp_path / "local", exports=False)
+    build(inputs, tmp_path / "local", BuildOptions(exports=False))
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        report = build(
-            inputs, tmp_path / "dask", exports=False, engine="dask", scheduler=cluster.scheduler_address
-        )
+        options = BuildOptions(exports=False, engine="dask", scheduler=cluster.scheduler_address)
+        report = build(inputs, tmp_path / "dask", options)
     assert report.papers == 98
 
     def body(out):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import rdflib
 
+from kg.config import DataPaths
 from kg.exporters.rdf import KG, PROPERTY
-from kg.ontology import ontology_dir
 from kg.schema import EdgeType, NodeType, Role
 
 
 def test_owl_declares_every_node_and_edge_type():
-    onto = rdflib.Graph().parse(ontology_dir() / "kg.ttl")
+    onto = rdflib.Graph().parse(DataPaths.packaged().schema)
     classes = set(onto.subjects(rdflib.RDF.type, rdflib.OWL.Class))
     for t in NodeType:
         assert KG[t.value] in classes, t

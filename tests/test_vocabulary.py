@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from kg.config import DataPaths
 from kg.extract.text import norm
-from kg.extract.vocabulary import default_vocabulary, read_vocabulary_files
-from kg.ontology import ontology_dir
+from kg.extract.vocabulary import build_vocabulary, read_vocabulary_files
+
+PATHS = DataPaths.packaged()
+VOCABULARY = build_vocabulary(PATHS.vocabulary)
 
 
 def test_every_row_reads_and_every_broader_exists():
-    vocab = default_vocabulary()
+    vocab = VOCABULARY
     assert len(vocab.entries) > 500
     missing = [
         (e.source, e.broader) for e in vocab.entries.values() if e.broader and e.broader not in vocab.entries
@@ -21,7 +24,7 @@ def test_every_row_reads_and_every_broader_exists():
 def test_no_alias_claimed_twice_unless_marked_ambiguous():
     claims = defaultdict(set)
     entries = {}
-    for e in read_vocabulary_files(ontology_dir() / "vocab"):
+    for e in read_vocabulary_files(PATHS.vocabulary):
         entries[e.id] = e
         for form in e.forms:
             claims[norm(form)].add(e.id)
@@ -34,7 +37,7 @@ def test_no_alias_claimed_twice_unless_marked_ambiguous():
 
 
 def test_generic_class_words_are_not_entries():
-    vocab = default_vocabulary()
+    vocab = VOCABULARY
     for word in ["LLMs", "diffusion models", "transformers", "GPUs", "CNN", "neural networks"]:
         assert vocab.lookup(word) is None, word
 
@@ -46,7 +49,7 @@ def test_vocabulary_compiles_to_skos_with_the_graph_iris(tmp_path):
     from kg.exporters.rdf import iri
     from kg.exporters.skos import write_skos
 
-    vocab = default_vocabulary()
+    vocab = VOCABULARY
     out = tmp_path / "vocab.ttl"
     write_skos(vocab, out)
     g = rdflib.Graph().parse(out)
@@ -60,7 +63,7 @@ def test_vocabulary_compiles_to_skos_with_the_graph_iris(tmp_path):
 def test_breadth_of_the_vocabulary():
     from collections import Counter
 
-    counts = Counter(e.type.value for e in default_vocabulary().entries.values())
+    counts = Counter(e.type.value for e in VOCABULARY.entries.values())
     assert counts["Model"] >= 400
     assert counts["Dataset"] >= 300
     assert counts["Hardware"] >= 60

@@ -20,7 +20,9 @@ DATA = Path(__file__).resolve().parent / "data"
 
 def main() -> None:
     batches = Path(sys.argv[1])
-    sample = {p["id"]: p for p in map(json.loads, (DATA / "sample.jsonl").read_text(encoding="utf-8").splitlines())}
+    sample = {
+        p["id"]: p for p in map(json.loads, (DATA / "sample.jsonl").read_text(encoding="utf-8").splitlines())
+    }
     gold: dict[str, dict] = {}
     for path in sorted(batches.glob("batch_[0-9][0-9].jsonl")):
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -29,7 +31,9 @@ def main() -> None:
             if paper is None or record["paper"] != paper["title"]:
                 raise SystemExit(f"{path}:{lineno}: not a sampled paper: {record.get('id')!r}")
             gold[paper["id"]] = record
-    second = [json.loads(line) for line in (batches / "batch_double.jsonl").read_text(encoding="utf-8").splitlines()]
+    second = [
+        json.loads(line) for line in (batches / "batch_double.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     order = sorted(gold, key=lambda pid: sample[pid]["index"])
     for split in ("train", "blind"):
         chosen = [pid for pid in order if sample[pid]["split"] == split]
@@ -39,13 +43,21 @@ def main() -> None:
         with open(DATA / f"{split}_input.jsonl", "w", encoding="utf-8") as out:
             for pid in chosen:
                 p = sample[pid]
-                out.write(json.dumps({"id": pid, "title": p["title"], "abstract": p["abstract"], "source": p["source"]}, ensure_ascii=False) + "\n")
+                out.write(
+                    json.dumps(
+                        {"id": pid, "title": p["title"], "abstract": p["abstract"], "source": p["source"]},
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
         print(f"{split}: {len(chosen)} papers")
     with open(DATA / "second_reader.jsonl", "w", encoding="utf-8") as out:
         for record in second:
             assert sample[record["id"]]["split"] == "train", "second readings are of training papers"
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    print(f"second reader: {len(second)} papers ({sum(r['id'] in gold for r in second)} with a first reading)")
+    print(
+        f"second reader: {len(second)} papers ({sum(r['id'] in gold for r in second)} with a first reading)"
+    )
 
 
 if __name__ == "__main__":

@@ -30,23 +30,51 @@ def gold_graph(lines: list[dict]) -> dict:
     edges: list[dict] = []
     for number, paper in enumerate(lines):
         pid = f"paper:{number}"
-        nodes[pid] = {"id": pid, "type": "Paper", "name": paper["paper"], "title": paper["paper"], "aliases": []}
+        nodes[pid] = {
+            "id": pid,
+            "type": "Paper",
+            "name": paper["paper"],
+            "title": paper["paper"],
+            "aliases": [],
+        }
         ids = {}
         for entity in paper.get("entities", []):
             if entity.get("optional"):
                 continue
             node_id = ids[entity["id"]] = f"{entity['type'].lower()}:{entity['id']}"
-            node = nodes.setdefault(node_id, {"id": node_id, "type": entity["type"], "name": entity["name"], "aliases": []})
+            node = nodes.setdefault(
+                node_id, {"id": node_id, "type": entity["type"], "name": entity["name"], "aliases": []}
+            )
             node["aliases"] = sorted({*node["aliases"], *entity.get("aliases", [])})
             for role in entity.get("roles", []):
                 edge = EDGE_OF_ROLE[role]
-                edges.append({"source": pid, "target": node_id, "key": edge, "type": edge, "mentions": entity.get("aliases", [])})
+                edges.append(
+                    {
+                        "source": pid,
+                        "target": node_id,
+                        "key": edge,
+                        "type": edge,
+                        "mentions": entity.get("aliases", []),
+                    }
+                )
         for i, result in enumerate(paper.get("results", [])):
             rid = f"result:{number}:{i}"
-            nodes[rid] = {"id": rid, "type": "Result", "name": result.get("text", ""), "aliases": [],
-                          "value": result["value"], "unit": result.get("unit"), "metric": result.get("metric")}
+            nodes[rid] = {
+                "id": rid,
+                "type": "Result",
+                "name": result.get("text", ""),
+                "aliases": [],
+                "value": result["value"],
+                "unit": result.get("unit"),
+                "metric": result.get("metric"),
+            }
             edges.append({"source": pid, "target": rid, "key": "REPORTS", "type": "REPORTS"})
-            for field, edge in (("subject", "SUBJECT"), ("dataset", "DATASET"), ("hardware", "HARDWARE"), ("baseline", "BASELINE")):
+            for field, edge in (
+                ("subject", "SUBJECT"),
+                ("dataset", "DATASET"),
+                ("hardware", "HARDWARE"),
+                ("baseline", "BASELINE"),
+            ):
                 if result.get(field) in ids:
                     edges.append({"source": rid, "target": ids[result[field]], "key": edge, "type": edge})
         for url in paper.get("code", []):

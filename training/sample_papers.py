@@ -54,12 +54,17 @@ def _records(path: Path):
             record = json.loads(line)
             abstract = record.get("abstract") or record.get("summary") or ""
             title = record.get("title") or ""
-            yield {"id": str(record.get("id", "")), "title": " ".join(title.split()),
-                   "abstract": " ".join(abstract.split())}
+            yield {
+                "id": str(record.get("id", "")),
+                "title": " ".join(title.split()),
+                "abstract": " ".join(abstract.split()),
+            }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
     parser.add_argument("--per-corpus", type=int, default=220)
     parser.add_argument("--blind", type=int, default=120)
@@ -68,13 +73,20 @@ def main() -> None:
     repo = Path(__file__).resolve().parent.parent
     ids, titles = _excluded(args.shared, repo)
     rng = random.Random(SEED)
-    corpora = {"hf_daily_papers": args.shared / "corpora" / "hf_daily_papers.jsonl",
-               "arxiv_daily_cs": args.shared / "corpora" / "arxiv_daily_cs.jsonl.gz"}
+    corpora = {
+        "hf_daily_papers": args.shared / "corpora" / "hf_daily_papers.jsonl",
+        "arxiv_daily_cs": args.shared / "corpora" / "arxiv_daily_cs.jsonl.gz",
+    }
     drawn: dict[str, list[dict]] = {}
     for source, path in corpora.items():
-        pool = [r | {"source": source} for r in _records(path)
-                if len(r["abstract"]) >= 300 and r["title"]
-                and r["id"] not in ids and _title_key(r["title"]) not in titles]
+        pool = [
+            r | {"source": source}
+            for r in _records(path)
+            if len(r["abstract"]) >= 300
+            and r["title"]
+            and r["id"] not in ids
+            and _title_key(r["title"]) not in titles
+        ]
         drawn[source] = rng.sample(pool, args.per_corpus)
     # Interleave the corpora so that any prefix (the blind set) holds both halves equally.
     sample = [paper for pair in zip(*drawn.values(), strict=True) for paper in pair]

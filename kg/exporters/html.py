@@ -20,30 +20,30 @@ from pyvis.network import Network
 from kg.errors import KgError
 from kg.io import atomic_file
 from kg.queries import find_entity
-from kg.schema import ENTITY_TYPES
+from kg.schema import ENTITY_TYPES, NodeType, Role
 
-STYLE = {
-    "Paper": ("#9e9e9e", "square"),
-    "Method": ("#1f77b4", "dot"),
-    "Model": ("#d62728", "dot"),
-    "Dataset": ("#2ca02c", "diamond"),
-    "Hardware": ("#8c564b", "triangle"),
-    "Metric": ("#ff7f0e", "triangleDown"),
-    "Task": ("#9467bd", "star"),
-    "Result": ("#17becf", "box"),
-    "Repository": ("#7f7f7f", "hexagon"),
+STYLE: dict[str, tuple[str, str]] = {
+    NodeType.PAPER: ("#9e9e9e", "square"),
+    NodeType.METHOD: ("#1f77b4", "dot"),
+    NodeType.MODEL: ("#d62728", "dot"),
+    NodeType.DATASET: ("#2ca02c", "diamond"),
+    NodeType.HARDWARE: ("#8c564b", "triangle"),
+    NodeType.METRIC: ("#ff7f0e", "triangleDown"),
+    NodeType.TASK: ("#9467bd", "star"),
+    NodeType.RESULT: ("#17becf", "box"),
+    NodeType.REPOSITORY: ("#7f7f7f", "hexagon"),
 }
-EDGE_COLOR = {
-    "PROPOSES": "#e377c2",
-    "USES": "#1f77b4",
-    "COMPARES_WITH": "#d62728",
-    "EVALUATED_ON": "#2ca02c",
-    "RUNS_ON": "#8c564b",
-    "MEASURES": "#ff7f0e",
-    "ADDRESSES": "#9467bd",
+EDGE_COLOR: dict[str, str] = {
+    Role.PROPOSES: "#e377c2",
+    Role.USES: "#1f77b4",
+    Role.COMPARES_WITH: "#d62728",
+    Role.EVALUATED_ON: "#2ca02c",
+    Role.RUNS_ON: "#8c564b",
+    Role.MEASURES: "#ff7f0e",
+    Role.ADDRESSES: "#9467bd",
     "CO_OCCURS": "#bbbbbb",
 }
-DEFAULT_TYPES = ("Paper", *(str(t) for t in ENTITY_TYPES))
+DEFAULT_TYPES = (NodeType.PAPER, *(str(t) for t in ENTITY_TYPES))
 OPTIONS = {
     "layout": {"improvedLayout": False},
     "interaction": {"hover": True, "tooltipDelay": 150},
@@ -83,7 +83,7 @@ def select_view(g: nx.MultiDiGraph, view: HtmlView) -> tuple[nx.MultiDiGraph, li
         raise KgError(f"unknown node type(s) {', '.join(unknown)} (known: {', '.join(STYLE)})")
     types = set(view.types or DEFAULT_TYPES)
     if not view.papers:
-        types.discard("Paper")
+        types.discard(NodeType.PAPER)
     h = g
     if view.focus:
         center = find_entity(g, view.focus)
@@ -114,7 +114,7 @@ def cooccurrence(g: nx.MultiDiGraph, types: set[str]) -> nx.MultiDiGraph:
     out = nx.MultiDiGraph()
     weight: Counter = Counter()
     for paper, data in g.nodes(data=True):
-        if data.get("type") != "Paper":
+        if data.get("type") != NodeType.PAPER:
             continue
         named = sorted({v for _, v in g.out_edges(paper) if g.nodes[v].get("type") in types})
         for v in named:
@@ -134,9 +134,9 @@ def _tip(g: nx.MultiDiGraph, node: str) -> tuple[str, list[tuple[str, str]]]:
     if data.get("aliases"):
         lines.append("also: " + ", ".join(map(str, data["aliases"][:8])))
     links = []
-    if data.get("type") in ("Paper", "Repository") and data.get("url"):
+    if data.get("type") in (NodeType.PAPER, NodeType.REPOSITORY) and data.get("url"):
         links.append((str(data["url"]), str(data["url"])))
-    papers = sorted({u for u, _ in g.in_edges(node) if g.nodes[u].get("type") == "Paper"})
+    papers = sorted({u for u, _ in g.in_edges(node) if g.nodes[u].get("type") == NodeType.PAPER})
     if papers:
         lines.append(f"{len(papers)} paper(s)")
         for p in papers[:6]:
@@ -172,7 +172,7 @@ def write_html(
             color=color,
             shape=shape,
             kind=kind,
-            value=degree.get(node, 0) + (0 if kind == "Paper" else 2),
+            value=degree.get(node, 0) + (0 if kind == NodeType.PAPER else 2),
         )
     for u, v, data in h.edges(data=True):
         kind = str(data.get("type", ""))
@@ -181,7 +181,7 @@ def write_html(
         net.add_edge(u, v, title=label, kind=kind, color=EDGE_COLOR.get(kind, "#bbbbbb"), width=width)
     net.set_options(json.dumps(OPTIONS))
     page = REMOTE_TAGS.sub("", net.generate_html())
-    present = sorted({str(d.get("type")) for _, d in h.nodes(data=True)}, key=list(STYLE).index)
+    present = sorted({str(d.get("type")) for _, d in h.nodes(data=True)}, key=[*STYLE].index)
     page = page.replace("<body>", "<body>\n" + _toolbar(title, present, notes, h), 1)
     page = page.replace("</body>", f"<script>\n{SCRIPT}\n</script>\n</body>", 1)
     with atomic_file(path) as f:

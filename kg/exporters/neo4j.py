@@ -18,11 +18,11 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from kg.config import DataPaths
 from kg.errors import KgError
 from kg.graph import AnyGraph
 from kg.io import atomic_dir
-from kg.ontology import cypher_dir
-from kg.schema import NodeType
+from kg.schema import ENTITY_TYPES
 
 # The unit separator: readers fold it into a space like all white space, so no value from a paper
 # can hold it, and array values survive the import exactly.
@@ -150,7 +150,7 @@ def _node_csv_row(node: str, label: str, data: dict[str, Any]) -> list[str]:
     ]
 
 
-_ENTITY = {str(t) for t in NodeType} - {"Paper", "Result", "Repository"}
+_ENTITY = {str(t) for t in ENTITY_TYPES}
 
 
 def _import_sh(labels: list[str], rel_types: list[str]) -> str:
@@ -200,9 +200,10 @@ def _batches(rows: list, size: int = BATCH) -> Iterator[list]:
         yield rows[i : i + size]
 
 
-def schema_statements() -> list[str]:
-    """The statements of `cypher/schema.cypher`: constraints and indexes, all IF NOT EXISTS."""
-    return split_script((cypher_dir() / "schema.cypher").read_text(encoding="utf-8"))
+def schema_statements(paths: DataPaths | None = None) -> list[str]:
+    """The statements of `cypher/schema.cypher` (of `paths`, by default the packaged files):
+    constraints and indexes, all IF NOT EXISTS."""
+    return split_script((paths or DataPaths.packaged()).cypher_schema.read_text(encoding="utf-8"))
 
 
 def _label(value: Any) -> str:
@@ -271,13 +272,6 @@ def _script_header() -> Iterator[str]:
     yield "// cypher-shell -u neo4j -p PASSWORD -f import.cypher\n"
     for stmt in schema_statements():
         yield stmt + ";\n"
-
-
-def cypher_script(g: AnyGraph) -> Iterator[str]:
-    """import.cypher: the schema, then every batch with its rows written as a Cypher literal."""
-    yield from _script_header()
-    for statement, rows in (*node_batches(g), *relationship_batches(g)):
-        yield statement.replace("$rows", cypher_literal(rows), 1) + ";\n"
 
 
 def split_script(text: str) -> list[str]:

@@ -3,7 +3,7 @@
 Constraints first, then batched `UNWIND $rows ... MERGE` on the constrained `id`, each batch in
 a managed transaction. Idempotent: a second load creates nothing, and a load cut short (the server
 went away, the process was stopped) is finished by running it again. Nothing is deleted unless
-`wipe=True`.
+`LoadOptions(wipe=True)`.
 
 Faults: the driver retries a managed transaction on transient errors and lost connections
 (ServiceUnavailable, SessionExpired, TransientError) for up to `max_retry_time` seconds, waiting
@@ -32,6 +32,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
+from kg.config import DataPaths
 from kg.errors import KgError
 from kg.exporters.neo4j import BATCH, node_batches, relationship_batches, schema_statements
 
@@ -64,7 +65,7 @@ def check_uri(uri: str) -> None:
         )
 
 
-def scrub(text: str, secret: str | None) -> str:
+def scrub(text: object, secret: str | None) -> str:
     """One line of `text` without the secret (nor credentials in a URI)."""
     line = " ".join(str(text).split())
     if secret and len(secret) >= 3:
@@ -95,27 +96,44 @@ def _write_batch(session: Session, statement: str, rows: list[dict], attempts: i
     raise AssertionError("unreachable")
 
 
+@dataclass(frozen=True)
+class Neo4jTarget:
+    """The server to load into and how to reach it."""
+
+    uri: str = "bolt://localhost:7687"  # bolt:// or neo4j://, without credentials
+    auth: tuple[str, str] | None = field(default=None, repr=False)  # (user, password); None: no auth
+    database: str | None = None  # None: the server's default database
+    connect_timeout: float = CONNECT_TIMEOUT  # seconds to open a connection
+    max_retry_time: float = MAX_RETRY_TIME  # seconds a batch is retried while Neo4j is unavailable
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """How to load: rows per `UNWIND` batch, whether to delete every node first, and where
+    `schema.cypher` (the constraints made before any row) is."""
+
+    batch_size: int = BATCH
+    wipe: bool = False
+    paths: DataPaths = field(default_factory=DataPaths.packaged)
+
+
 def load_graph(
     g: nx.MultiDiGraph,
-    uri: str,
-    auth: tuple[str, str] | None = None,
-    database: str | None = None,
-    batch_size: int = BATCH,
-    wipe: bool = False,
+    target: Neo4jTarget,
+    options: LoadOptions = LoadOptions(),
     on_batch: Callable[[int, int], None] | None = None,
-    connect_timeout: float = CONNECT_TIMEOUT,
-    max_retry_time: float = MAX_RETRY_TIME,
 ) -> LoadSummary:
-    """Load `g`; `on_batch(rows_done, rows_total)` is called after each batch.
+    """Load `g` into `target`; `on_batch(rows_done, rows_total)` is called after each batch.
 
     Raises KgError, one line without the password, when Neo4j cannot be reached, refuses the
-    credentials or a statement, or goes away during the load for longer than `max_retry_time`.
+    credentials or a statement, or goes away during the load for longer than `target.max_retry_time`.
     """
+    uri, auth, connect_timeout = target.uri, target.auth, target.connect_timeout
     check_uri(uri)
     safe_uri = redact_uri(uri)
     secret = auth[1] if auth else None
     summary = LoadSummary()
-    batches = [*node_batches(g, batch_size), *relationship_batches(g, batch_size)]
+    batches = [*node_batches(g, options.batch_size), *relationship_batches(g, options.batch_size)]
     total = sum(len(rows) for _, rows in batches)
     connected = False
 
@@ -133,14 +151,14 @@ def load_graph(
             auth=auth,
             connection_timeout=connect_timeout,
             connection_acquisition_timeout=connect_timeout + 5,
-            max_transaction_retry_time=max_retry_time,
+            max_transaction_retry_time=target.max_retry_time,
         ) as driver:
             driver.verify_connectivity()
             connected = True
-            with driver.session(database=database) as session:
-                if wipe:  # CALL ... IN TRANSACTIONS needs an auto-commit transaction: not retried
+            with driver.session(database=target.database) as session:
+                if options.wipe:  # CALL ... IN TRANSACTIONS needs an auto-commit transaction: not retried
                     session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS").consume()
-                for statement in schema_statements():
+                for statement in schema_statements(options.paths):
                     session.execute_write(_schema, statement)
                 for statement, rows in batches:
                     counters = _write_batch(session, statement, rows)

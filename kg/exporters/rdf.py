@@ -23,11 +23,11 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from kg.config import DataPaths
 from kg.errors import InputError
 from kg.graph import AnyGraph
 from kg.io import atomic_file
-from kg.ontology import ontology_dir
-from kg.schema import NodeType
+from kg.schema import EdgeType, NodeType, Role
 
 BASE = "https://w3id.org/mlkg/"
 KG = Namespace(BASE + "ontology#")
@@ -36,36 +36,36 @@ SCHEMA = Namespace("https://schema.org/")
 MLS = Namespace("http://www.w3.org/ns/mls#")
 ARXIV = "https://arxiv.org/abs/"
 
-PROPERTY = {
-    "PROPOSES": KG.proposes,
-    "USES": KG.uses,
-    "COMPARES_WITH": KG.comparesWith,
-    "EVALUATED_ON": KG.evaluatedOn,
-    "RUNS_ON": KG.runsOn,
-    "MEASURES": KG.measures,
-    "ADDRESSES": KG.addresses,
-    "MENTIONS": KG.mentions,
-    "REPORTS": KG.reports,
-    "HAS_CODE": KG.hasCode,
-    "SUBJECT": KG.subject,
-    "METRIC": KG.metric,
-    "DATASET": KG.dataset,
-    "HARDWARE": KG.hardware,
-    "BASELINE": KG.baseline,
-    "BROADER": KG.broader,
+PROPERTY: dict[str, URIRef] = {
+    Role.PROPOSES: KG.proposes,
+    Role.USES: KG.uses,
+    Role.COMPARES_WITH: KG.comparesWith,
+    Role.EVALUATED_ON: KG.evaluatedOn,
+    Role.RUNS_ON: KG.runsOn,
+    Role.MEASURES: KG.measures,
+    Role.ADDRESSES: KG.addresses,
+    Role.MENTIONS: KG.mentions,
+    EdgeType.REPORTS: KG.reports,
+    EdgeType.HAS_CODE: KG.hasCode,
+    EdgeType.SUBJECT: KG.subject,
+    EdgeType.METRIC: KG.metric,
+    EdgeType.DATASET: KG.dataset,
+    EdgeType.HARDWARE: KG.hardware,
+    EdgeType.BASELINE: KG.baseline,
+    EdgeType.BROADER: KG.broader,
 }
 EDGE_OF = {v: k for k, v in PROPERTY.items()}
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 SUFFIX_FORMAT = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld"}
-LITERAL_FIELDS = {  # graph.json attribute -> RDF property, per node type
-    "Paper": {
+LITERAL_FIELDS: dict[str, dict[str, URIRef]] = {  # graph.json attribute -> RDF property, per node type
+    NodeType.PAPER: {
         "title": DCTERMS.title,
         "abstract": DCTERMS.abstract,
         "listing_date": KG.listingDate,
         "code_url": KG.codeUrl,
         "source": KG.source,
     },
-    "Result": {"unit": KG.unit, "metric": KG.metricName, "text": KG.text},
+    NodeType.RESULT: {"unit": KG.unit, "metric": KG.metricName, "text": KG.text},
 }
 
 
@@ -230,11 +230,11 @@ def _node(node: str, data: dict[str, Any], t: Terms) -> Iterator[Triple]:
     for key, prop in t.fields.get(kind, ()):
         if data.get(key) is not None:
             yield s, prop, t.text(str(data[key]))
-    if kind == "Paper":
+    if kind == NodeType.PAPER:
         yield from _paper(s, data, t)
-    elif kind == "Result":
+    elif kind == NodeType.RESULT:
         yield s, c["hasValue"], t.double(data["value"])
-    elif kind == "Repository" and data.get("url"):
+    elif kind == NodeType.REPOSITORY and data.get("url"):
         yield s, c["url"], t.typed(data["url"], XSD.anyURI)
 
 
@@ -312,7 +312,7 @@ def ntriples(g: AnyGraph) -> Iterator[str]:
 
 
 def jsonld_context() -> dict[str, Any]:
-    with open(ontology_dir() / "context.jsonld", encoding="utf-8") as f:
+    with open(DataPaths.packaged().jsonld_context, encoding="utf-8") as f:
         return json.load(f)["@context"]
 
 
@@ -368,7 +368,7 @@ def parse_rdf(path: Path, fmt: str | None = None) -> Graph:
 def read_rdf(rdf: Graph) -> nx.MultiDiGraph:
     """The graph that `to_rdf` wrote: same nodes, edges and attributes."""
     g = nx.MultiDiGraph()
-    ids = {s: str(o) for s, o in rdf.subject_objects(KG.nodeId)}
+    ids: dict[Any, str] = {s: str(o) for s, o in rdf.subject_objects(KG.nodeId)}
     types = {str(t) for t in NodeType}
     for s, node in ids.items():
         kind = next(
@@ -380,7 +380,7 @@ def read_rdf(rdf: Graph) -> nx.MultiDiGraph:
         g.add_node(node, **_node_data(rdf, s, kind))
     evidence = _evidence_by_edge(rdf, ids)
     for s, p, o in rdf:
-        edge_type = EDGE_OF.get(p)
+        edge_type = EDGE_OF.get(p)  # type: ignore[call-overload]  # any term; most are not edges
         if edge_type is None or s not in ids or o not in ids:
             continue
         attrs: dict[str, Any] = {"type": edge_type}
@@ -407,16 +407,16 @@ def _node_data(rdf: Graph, s: Any, kind: str) -> dict[str, Any]:
         data["in_vocabulary"] = bool(_literal(rdf, s, KG.inVocabulary))
     for key, prop in LITERAL_FIELDS.get(kind, {}).items():
         data[key] = _literal(rdf, s, prop)
-    if kind == "Paper":
+    if kind == NodeType.PAPER:
         issued = rdf.value(s, DCTERMS.issued)
         data["published"] = str(issued) if issued is not None else None
         url = rdf.value(s, SCHEMA.url)
         data["url"] = str(url) if url is not None else None
         head = rdf.value(s, SCHEMA.author)
         data["authors"] = [str(a) for a in Collection(rdf, head)] if head is not None else []
-    elif kind == "Result":
+    elif kind == NodeType.RESULT:
         data["value"] = float(_literal(rdf, s, MLS.hasValue))
-    elif kind == "Repository":
+    elif kind == NodeType.REPOSITORY:
         url = rdf.value(s, SCHEMA.url)
         data["url"] = str(url) if url is not None else None
     return data
@@ -428,6 +428,7 @@ def _evidence_by_edge(rdf: Graph, ids: dict) -> dict[tuple[str, str, str], list[
         s, p, o = (rdf.value(statement, x) for x in (RDF.subject, RDF.predicate, RDF.object))
         if s not in ids or o not in ids or p not in EDGE_OF:
             continue
+        assert isinstance(p, URIRef)
         for e in rdf.objects(statement, KG.evidence):
             ev: dict[str, Any] = {}
             for key in ("field", "start", "end", "mention", "sentence"):

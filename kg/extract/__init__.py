@@ -1,7 +1,8 @@
 """Extraction: one paper in, its mentions, roles, results and code links out.
 
-`extract_paper` is a pure function of the paper and the vocabulary, so a corpus is a map over
-papers that any pool of workers can run.
+`Extractor.extract` is a pure function of the paper and the extractor's data files (vocabulary,
+patterns), so a corpus is a map over papers that any pool of workers can run, each worker with an
+extractor of its own.
 """
 
 from __future__ import annotations
@@ -11,19 +12,14 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
+from kg.config import DataPaths
 from kg.extract import names as patterns_for_names
-from kg.extract.names import Name, context_type, is_generic, own_type
-from kg.extract.results import numbers
-from kg.extract.roles import (
-    combine_roles,
-    is_named_apposition,
-    is_proposal_sentence,
-    is_proposed_object,
-    role_of_mention,
-)
+from kg.extract.names import Name, NameFinder
+from kg.extract.patterns import Patterns
+from kg.extract.results import NumberReader
+from kg.extract.roles import RoleCues, combine_roles, is_named_apposition, is_proposed_object
 from kg.extract.text import norm, sentences
-from kg.extract.vocabulary import Entry, Vocabulary, default_vocabulary
-from kg.ontology import patterns
+from kg.extract.vocabulary import Entry, Vocabulary, build_vocabulary, read_common_words
 from kg.schema import Mention, NodeType, Paper, PaperExtraction, ResultClaim, Role, Span
 
 URL = re.compile(r"https?://[^\s<>\"'{}|\\^`\]]+")
@@ -72,160 +68,9 @@ class Group:
 TYPE_PRIORITY = (NodeType.DATASET, NodeType.METHOD, NodeType.MODEL, NodeType.TASK)
 
 
-def extract_paper(paper: Paper, vocabulary: Vocabulary | None = None) -> PaperExtraction:
-    vocab = vocabulary or default_vocabulary()
-    fields = {"title": paper.title, "abstract": paper.abstract}
-    sentence_spans = {f: sentences(t) for f, t in fields.items()}
-    found: list[Found] = []
-    local_keys: dict[str, tuple[str, Entry | None, Name]] = {}  # acronym forms -> their entity
-    for fname, text in fields.items():
-        found += _find_names(fname, text, sentence_spans[fname], vocab, local_keys, paper.abstract)
-    groups = _group(found, local_keys, vocab, fields)
-    _assign_roles(groups, found, fields, sentence_spans)
-    _settle_proposals(groups)
-    mentions = [_mention(g, vocab) for g in groups.values()]
-    results, kept, only_units = _results(paper.abstract, sentence_spans["abstract"], groups)
-    mentions = [m for m in mentions if (m.key in kept or not _numeric_only(m)) and m.key not in only_units]
-    return PaperExtraction(
-        paper=paper,
-        mentions=mentions,
-        results=results,
-        code_urls=list(dict.fromkeys(u.rstrip(".,;:)]}'\"") for u in URL.findall(paper.abstract))),
-    )
-
-
-def _find_names(
-    fname: str,
-    text: str,
-    spans: list[tuple[int, int]],
-    vocab: Vocabulary,
-    local_keys: dict[str, tuple[str, Entry | None, Name]],
-    abstract: str = "",
-) -> list[Found]:
-    starts = {s for s, _ in spans}
-    # URLs are not names: blank them out, keeping every offset
-    if "http" in text:
-        text = URL.sub(lambda m: " " * len(m.group(0)), text)
-    hits = [Found(fname, h.start, h.end, h.surface, h.entry) for h in vocab.find(text)]
-    hits = [h for h in hits if not is_generic(h.surface)]
-    candidates: list[Name] = []
-    if fname == "title":
-        for own in (
-            patterns_for_names.title_prefix(text),
-            patterns_for_names.title_report(text),
-            patterns_for_names.title_lead(text, abstract),
-        ):
-            if own:
-                candidates.append(own)
-    definitions = [
-        *patterns_for_names.acronym_definitions(text),
-        *patterns_for_names.reverse_acronym_definitions(text),
-    ]
-    for acronym in definitions:
-        if _register_acronym(acronym, vocab, local_keys, text[acronym.end : acronym.end + 40]):
-            candidates.append(acronym)
-            if acronym.long_form is None or acronym.long_start is None:
-                continue
-            candidates.append(
-                Name(
-                    acronym.long_start,
-                    acronym.long_start + len(acronym.long_form),
-                    acronym.long_form,
-                    long_form=acronym.long_form,
-                )
-            )
-    tokens = [
-        t
-        for t in patterns_for_names.name_tokens(text, starts, title=fname == "title")
-        if not patterns_for_names.bare_acronym(t.surface)
-        or norm(t.surface) in local_keys
-        or is_proposed_object(text[max(0, t.start - 40) : t.start])
-        or NAMED_APPOSITION.match(text, t.end)
-    ]
-    candidates += tokens
-    if fname == "abstract":
-        # a capitalized phrase that starts with a vocabulary name is that name in context
-        # (`Stable Diffusion v1`); one that ends with it is a more specific name
-        # (`Guidance Distillation`)
-        candidates += [
-            c
-            for c in patterns_for_names.capitalized_phrases(text, starts)
-            if not any(h.start <= c.start < h.end for h in hits)
-        ]
-    candidates += patterns_for_names.sized_names(text, [*tokens, *hits])
-    candidates += patterns_for_names.hardware_names(text)
-    if fname == "abstract":
-        candidates += patterns_for_names.described_proposals(text)
-        candidates += patterns_for_names.headed_datasets(text)
-
-    pattern_found = []
-    not_names, not_entities = patterns()["not_names"], patterns()["not_entities"]
-    for c in candidates:
-        lowered = c.surface.lower()
-        if is_generic(c.surface) or lowered in not_names:
-            continue
-        if lowered in not_entities or lowered.rstrip("s") in not_entities:
-            continue
-        if _is_class_word(c.surface, local_keys):
-            continue
-        entry = vocab.lookup(c.surface)
-        if c.long_form:
-            local = local_keys.get(norm(c.surface))
-            entry = local[1] if local else entry
-        pattern_found.append(Found(fname, c.start, c.end, c.surface, entry, name=c))
-    return _without_overlaps(hits, pattern_found)
-
-
 def _is_class_word(surface: str, local_keys: dict[str, tuple[str, Entry | None, Name]]) -> bool:
     key = norm(surface)
     return any(local_keys.get(k, ("",))[0] == CLASS_WORD for k in (key, key.rstrip("s")))
-
-
-def _register_acronym(
-    acronym: Name,
-    vocab: Vocabulary,
-    local_keys: dict[str, tuple[str, Entry | None, Name]],
-    text_after: str = "",
-) -> bool:
-    """An acronym and its expansion are one entity; the expansion decides which."""
-    assert acronym.long_form is not None
-    if is_generic(acronym.long_form) or is_generic(acronym.surface):
-        return False
-    not_entities = patterns()["not_entities"]
-    if acronym.surface.lower().rstrip("s") in not_entities or acronym.surface.lower() in not_entities:
-        return False
-    entry = vocab.lookup(acronym.long_form)
-    if entry is None:
-        short_entry = vocab.lookup(acronym.surface)
-        # an ambiguous acronym is read as the vocabulary's only if the expansion agrees
-        agrees = short_entry is not None and (
-            not short_entry.ambiguous or any(_similar(acronym.long_form, f) for f in short_entry.forms)
-        )
-        entry = short_entry if agrees else None
-    if entry is None and not _names_a_thing(acronym, text_after):
-        return False
-    if entry is None and (_plural(acronym) or _is_class_word(acronym.surface, local_keys)):
-        # `multimodal foundation models (MFMs)` names a class of things, not one thing
-        for form in (acronym.surface, acronym.surface.rstrip("s"), acronym.long_form):
-            local_keys.setdefault(norm(form), (CLASS_WORD, None, acronym))
-        return False
-    key = entry.id if entry else f"new:{norm(acronym.long_form)}"
-    for form in (acronym.surface, acronym.long_form):
-        local_keys.setdefault(norm(form), (key, entry, acronym))
-    return True
-
-
-def _names_a_thing(acronym: Name, text_after: str) -> bool:
-    """`Multi-Matrix Factorization Attention (MFA)` or `... mappings (JLCM) method` name a thing;
-    `magnetic resonance imaging (MRI)` names a concept of another field."""
-    long_form = acronym.long_form or ""
-    if sum(w[:1].isupper() for w in long_form.split()) >= 2 or strong_name_mixed(acronym.surface):
-        return True
-    p = patterns()
-    heads = p["method_heads"] | p["model_heads"] | p["dataset_heads"]
-    last = long_form.lower().split()[-1] if long_form else ""
-    following = FOLLOWING_HEAD.match(text_after)
-    return last in heads or bool(following and following.group(1) in heads)
 
 
 def strong_name_mixed(short: str) -> bool:
@@ -267,126 +112,6 @@ def _without_overlaps(hits: list[Found], pattern_found: list[Found]) -> list[Fou
         if t.name is None and (t.field, t.start, t.end) in own:
             t.name = own[(t.field, t.start, t.end)]
     return sorted(taken, key=lambda f: (f.field != "title", f.start))
-
-
-def _group(
-    found: list[Found],
-    local_keys: dict[str, tuple[str, Entry | None, Name]],
-    vocab: Vocabulary,
-    fields: dict[str, str],
-) -> dict[str, Group]:
-    groups: dict[str, Group] = {}
-    for f in found:
-        local = local_keys.get(norm(f.surface))
-        if local and local[0] == CLASS_WORD:
-            local = None
-        entry = f.entry
-        if local:
-            key, entry, acronym = local
-            f.name = f.name or acronym
-            if f.name.long_form is None:
-                f.name.long_form = acronym.long_form
-        elif entry is not None:
-            key = entry.id
-        else:
-            key = f"new:{norm(f.surface)}"
-        f.key, f.entry = key, entry
-        if entry is not None:
-            node_type, name = entry.type, entry.name
-        else:
-            node_type = f.name.type if f.name and f.name.type else None
-            name = local[2].surface if local else f.surface
-        family = None if entry is not None or local else _family(f.surface, vocab)
-        if family is not None:
-            node_type = family.type  # `ChatGLM2` is a version of the model family `ChatGLM`
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = Group(key, node_type or NodeType.METHOD, name, entry)
-            group.typed = node_type is not None
-            if family is not None:
-                group.family = [family.id, *vocab.lineage(family)]
-        if not group.typed:
-            text = fields[f.field]
-            long_form = f.name.long_form if f.name else None
-            votes = group.votes
-            own = own_type(f.surface, long_form)
-            if own:
-                votes[own] += 3
-            after = context_type(text[f.end : f.end + 80])
-            if after:
-                votes[after] += 1
-            if f.field == "title" and DATASET_WORD.search(text):
-                votes[NodeType.DATASET] += 2
-        group.aliases[f.surface] = None
-        if f.name and f.name.long_form:
-            group.aliases[f.name.long_form] = None
-    for group in groups.values():
-        if not group.typed and group.votes:
-            best = max(group.votes.values())
-            group.type = next(t for t in TYPE_PRIORITY if group.votes[t] == best)
-    # in a paper that builds a dataset, its other new names with no type of their own are
-    # usually its parts (`three subtasks: FinSM, FinRE and FinMR`)
-    own = [f for f in found if f.field == "title" and f.name and f.name.proposed]
-    if own and groups[own[0].key].type == NodeType.DATASET:
-        for group in groups.values():
-            if not group.typed and not group.votes:
-                group.type = NodeType.DATASET
-    for f in found:
-        f.type = groups[f.key].type
-    return groups
-
-
-def _assign_roles(
-    groups: dict[str, Group],
-    found: list[Found],
-    fields: dict[str, str],
-    sentence_spans: dict[str, list[tuple[int, int]]],
-) -> None:
-    proposed_bases: set[str] = set()
-    title_key = norm(fields["title"])
-    sentence_starts = {name: [a for a, _ in spans] for name, spans in sentence_spans.items()}
-    for f in found:
-        group = groups[f.key]
-        text = fields[f.field]
-        spans = sentence_spans[f.field]
-        i = bisect_right(sentence_starts[f.field], f.start) - 1
-        s0, s1 = spans[i] if i >= 0 and f.start < spans[i][1] else (0, len(text))
-        sentence = text[s0:s1]
-        is_new = group.entry is None
-        before = text[s0 : f.start]
-        # whether the sentence proposes the name matters only for a new name, or for a known one
-        # that opens the title (see `role_of_mention` and `_marks_own_work`): the cue search is
-        # the costly part, so it is left out for the others
-        proposal = False
-        if is_new or title_key.startswith(norm(f.surface)):
-            proposal = bool(
-                (f.name and f.name.proposed)
-                or (is_new and OUR.search(text[max(0, f.start - 8) : f.start]))
-                or (f.name and f.name.size_of and norm(f.name.size_of) in proposed_bases)
-                # the cue must come before the name: `we propose X`, not `X ... which we build on`
-                or is_proposal_sentence(text[s0 : f.end])
-            )
-        defined = bool(f.name and f.name.long_form)
-        # `Multi-Matrix Factorization Attention (MFA)` names a thing; a lowercase expansion
-        # (`artificial intelligence-generated content (AIGC)`) usually names a concept
-        named_here = defined and sum(w[:1].isupper() for w in f.name.long_form.split()) >= 2
-        if is_new and is_proposed_object(before):
-            proposal = True
-        role = role_of_mention(group.type, sentence, f.start - s0, is_new, proposal)
-        if _marks_own_work(group, f, before, proposal, defined, named_here, title_key, role):
-            role = Role.PROPOSES
-        if role == Role.PROPOSES:
-            proposed_bases.add(norm(group.name))
-            proposed_bases.update(norm(a) for a in group.aliases)
-        if f.field == "title":
-            group.in_title = True
-        elif group.first_role is None:
-            group.first_role = role
-        group.roles.add(role)
-        group.spans.append(
-            Span(field=f.field, start=f.start, end=f.end, sentence=sentence, sentence_start=s0)
-        )
-        group.places.append((f.field, f.start, f.end))
 
 
 def _marks_own_work(
@@ -456,82 +181,6 @@ def _mention(group: Group, vocab: Vocabulary) -> Mention:
     )
 
 
-def _numeric_only(mention: Mention) -> bool:
-    if mention.type != NodeType.METRIC:
-        return False
-    generic = patterns()["numeric_only_metrics"]
-    return any(f.lower() in generic for f in [mention.name, *mention.aliases])
-
-
-def _results(
-    abstract: str, spans: list[tuple[int, int]], groups: dict[str, Group]
-) -> tuple[list[ResultClaim], set[str], set[str]]:
-    """Numbers reported in the abstract, tied to the entities of their sentence; also the metrics
-    that stand next to a number, and those that only ever stand as a number's unit."""
-    places = sorted(
-        ((start, end, g) for g in groups.values() for fname, start, end in g.places if fname == "abstract"),
-        key=lambda p: p[0],
-    )
-    place_starts = [p[0] for p in places]
-    claims, metrics_with_numbers, metrics_anywhere = [], set(), set()
-    proposed = next((g.key for g in groups.values() if Role.PROPOSES in g.roles), None)
-    for s0, s1 in spans:
-        sentence = abstract[s0:s1]
-        lo, hi = bisect_left(place_starts, s0), bisect_left(place_starts, s1)
-        inside = [(a - s0, b - s0, g) for a, b, g in places[lo:hi]]
-        blocked = [(a, b) for a, b, g in inside if g.type != NodeType.METRIC]
-        found = numbers(sentence, blocked, metric_context=any(g.type == NodeType.METRIC for *_, g in inside))
-        # `4,039 tokens per second`: a unit, not a metric the paper reports
-        units = [(n.end, n.text_end) for n in found]
-        metrics = [
-            (a, g)
-            for a, b, g in inside
-            if g.type == NodeType.METRIC and not any(u0 <= a and b <= u1 for u0, u1 in units)
-        ]
-        metrics_anywhere.update(g.key for _, g in metrics)
-        for number in found:
-            metric = _nearest(metrics, number.start)
-            if metric is not None and not _unit_fits(number.unit, metric.name):
-                metric = None
-            if metric:
-                metrics_with_numbers.add(metric.key)
-            before = [(a, g) for a, _, g in inside if a < number.start]
-            subject = next(
-                (g.key for a, g in reversed(before) if g.type in (NodeType.MODEL, NodeType.METHOD)),
-                proposed,
-            )
-            claims.append(
-                ResultClaim(
-                    value=number.value,
-                    unit=number.unit,
-                    metric=metric.name if metric else None,
-                    metric_key=metric.key if metric else None,
-                    subject=subject,
-                    dataset=_first(inside, NodeType.DATASET),
-                    hardware=_first(inside, NodeType.HARDWARE),
-                    baseline=next(
-                        (g.key for _, _, g in inside if Role.COMPARES_WITH in g.roles and g.key != subject),
-                        None,
-                    ),
-                    text=sentence[number.text_start : number.text_end],
-                    span=Span(
-                        start=s0 + number.text_start,
-                        end=s0 + number.text_end,
-                        sentence=sentence,
-                        sentence_start=s0,
-                    ),
-                )
-            )
-    only_units = {
-        g.key
-        for g in groups.values()
-        if g.type == NodeType.METRIC
-        and g.key not in metrics_anywhere
-        and all(fname == "abstract" for fname, *_ in g.places)
-    }
-    return claims, metrics_with_numbers, only_units
-
-
 UNIT_METRIC_WORDS = {  # a number in seconds is not an FID, and "5x" is not an accuracy
     "time": ("s", "ms", "min", "h", "days", "GPU days", "GPU hours"),
     "memory": ("GB", "MB", "TB", "KB"),
@@ -577,3 +226,388 @@ def _nearest(metrics: list[tuple[int, Group]], offset: int) -> Group | None:
 
 def _first(inside: list[tuple[int, int, Group]], node_type: NodeType) -> str | None:
     return next((g.key for _, _, g in inside if g.type == node_type), None)
+
+
+class Extractor:
+    """Extraction with everything it reads: the vocabulary, the patterns and the stages built on
+    them. Build one per process (`Extractor.load`) and call `extract` for each paper; the caches
+    of its stages belong to it, so two extractors with different word lists never mix answers.
+    """
+
+    def __init__(self, vocabulary: Vocabulary, patterns: Patterns, common_words: frozenset[str]) -> None:
+        self.vocabulary = vocabulary
+        self.patterns = patterns
+        self.names = NameFinder(patterns, common_words)
+        self.roles = RoleCues(patterns)
+        self.numbers = NumberReader(patterns)
+
+    @classmethod
+    def load(cls, paths: DataPaths | None = None) -> Extractor:
+        """The extractor of the data files in `paths` (default: the packaged ones)."""
+        paths = paths or DataPaths.packaged()
+        return cls(
+            build_vocabulary(paths.vocabulary),
+            Patterns.load(paths.patterns),
+            read_common_words(paths.common_words),
+        )
+
+    def extract(self, paper: Paper) -> PaperExtraction:
+        """Everything one paper names: a pure function of the paper and this extractor's data."""
+        vocab = self.vocabulary
+        fields = {"title": paper.title, "abstract": paper.abstract}
+        sentence_spans = {f: sentences(t) for f, t in fields.items()}
+        found: list[Found] = []
+        local_keys: dict[str, tuple[str, Entry | None, Name]] = {}  # acronym forms -> their entity
+        for fname, text in fields.items():
+            found += self._find_names(fname, text, sentence_spans[fname], vocab, local_keys, paper.abstract)
+        groups = self._group(found, local_keys, vocab, fields)
+        self._assign_roles(groups, found, fields, sentence_spans)
+        _settle_proposals(groups)
+        mentions = [_mention(g, vocab) for g in groups.values()]
+        results, kept, only_units = self._results(paper.abstract, sentence_spans["abstract"], groups)
+        mentions = [
+            m for m in mentions if (m.key in kept or not self._numeric_only(m)) and m.key not in only_units
+        ]
+        return PaperExtraction(
+            paper=paper,
+            mentions=mentions,
+            results=results,
+            code_urls=list(dict.fromkeys(u.rstrip(".,;:)]}'\"") for u in URL.findall(paper.abstract))),
+        )
+
+    def _find_names(
+        self,
+        fname: str,
+        text: str,
+        spans: list[tuple[int, int]],
+        vocab: Vocabulary,
+        local_keys: dict[str, tuple[str, Entry | None, Name]],
+        abstract: str = "",
+    ) -> list[Found]:
+        starts = {s for s, _ in spans}
+        # URLs are not names: blank them out, keeping every offset
+        if "http" in text:
+            text = URL.sub(lambda m: " " * len(m.group(0)), text)
+        hits = [Found(fname, h.start, h.end, h.surface, h.entry) for h in vocab.find(text)]
+        hits = [h for h in hits if not self.names.is_generic(h.surface)]
+        candidates: list[Name] = []
+        if fname == "title":
+            for own in (
+                self.names.title_prefix(text),
+                self.names.title_report(text),
+                self.names.title_lead(text, abstract),
+            ):
+                if own:
+                    candidates.append(own)
+        definitions = [
+            *self.names.acronym_definitions(text),
+            *self.names.reverse_acronym_definitions(text),
+        ]
+        for acronym in definitions:
+            if self._register_acronym(acronym, vocab, local_keys, text[acronym.end : acronym.end + 40]):
+                candidates.append(acronym)
+                if acronym.long_form is None or acronym.long_start is None:
+                    continue
+                candidates.append(
+                    Name(
+                        acronym.long_start,
+                        acronym.long_start + len(acronym.long_form),
+                        acronym.long_form,
+                        long_form=acronym.long_form,
+                    )
+                )
+        tokens = [
+            t
+            for t in self.names.name_tokens(text, starts, title=fname == "title")
+            if not patterns_for_names.bare_acronym(t.surface)
+            or norm(t.surface) in local_keys
+            or is_proposed_object(text[max(0, t.start - 40) : t.start])
+            or NAMED_APPOSITION.match(text, t.end)
+        ]
+        candidates += tokens
+        if fname == "abstract":
+            # a capitalized phrase that starts with a vocabulary name is that name in context
+            # (`Stable Diffusion v1`); one that ends with it is a more specific name
+            # (`Guidance Distillation`)
+            candidates += [
+                c
+                for c in self.names.capitalized_phrases(text, starts)
+                if not any(h.start <= c.start < h.end for h in hits)
+            ]
+        candidates += patterns_for_names.sized_names(text, [*tokens, *hits])
+        candidates += patterns_for_names.hardware_names(text)
+        if fname == "abstract":
+            candidates += self.names.described_proposals(text)
+            candidates += self.names.headed_datasets(text)
+
+        pattern_found = []
+        not_names, not_entities = self.patterns.not_names, self.patterns.not_entities
+        for c in candidates:
+            lowered = c.surface.lower()
+            if self.names.is_generic(c.surface) or lowered in not_names:
+                continue
+            if lowered in not_entities or lowered.rstrip("s") in not_entities:
+                continue
+            if _is_class_word(c.surface, local_keys):
+                continue
+            entry = vocab.lookup(c.surface)
+            if c.long_form:
+                local = local_keys.get(norm(c.surface))
+                entry = local[1] if local else entry
+            pattern_found.append(Found(fname, c.start, c.end, c.surface, entry, name=c))
+        return _without_overlaps(hits, pattern_found)
+
+    def _register_acronym(
+        self,
+        acronym: Name,
+        vocab: Vocabulary,
+        local_keys: dict[str, tuple[str, Entry | None, Name]],
+        text_after: str = "",
+    ) -> bool:
+        """An acronym and its expansion are one entity; the expansion decides which."""
+        assert acronym.long_form is not None
+        if self.names.is_generic(acronym.long_form) or self.names.is_generic(acronym.surface):
+            return False
+        not_entities = self.patterns.not_entities
+        if acronym.surface.lower().rstrip("s") in not_entities or acronym.surface.lower() in not_entities:
+            return False
+        entry = vocab.lookup(acronym.long_form)
+        if entry is None:
+            short_entry = vocab.lookup(acronym.surface)
+            # an ambiguous acronym is read as the vocabulary's only if the expansion agrees
+            agrees = short_entry is not None and (
+                not short_entry.ambiguous or any(_similar(acronym.long_form, f) for f in short_entry.forms)
+            )
+            entry = short_entry if agrees else None
+        if entry is None and not self._names_a_thing(acronym, text_after):
+            return False
+        if entry is None and (_plural(acronym) or _is_class_word(acronym.surface, local_keys)):
+            # `multimodal foundation models (MFMs)` names a class of things, not one thing
+            for form in (acronym.surface, acronym.surface.rstrip("s"), acronym.long_form):
+                local_keys.setdefault(norm(form), (CLASS_WORD, None, acronym))
+            return False
+        key = entry.id if entry else f"new:{norm(acronym.long_form)}"
+        for form in (acronym.surface, acronym.long_form):
+            local_keys.setdefault(norm(form), (key, entry, acronym))
+        return True
+
+    def _names_a_thing(self, acronym: Name, text_after: str) -> bool:
+        """`Multi-Matrix Factorization Attention (MFA)` or `... mappings (JLCM) method` name a thing;
+        `magnetic resonance imaging (MRI)` names a concept of another field."""
+        long_form = acronym.long_form or ""
+        if sum(w[:1].isupper() for w in long_form.split()) >= 2 or strong_name_mixed(acronym.surface):
+            return True
+        p = self.patterns
+        heads = p.method_heads | p.model_heads | p.dataset_heads
+        last = long_form.lower().split()[-1] if long_form else ""
+        following = FOLLOWING_HEAD.match(text_after)
+        return last in heads or bool(following and following.group(1) in heads)
+
+    def _group(
+        self,
+        found: list[Found],
+        local_keys: dict[str, tuple[str, Entry | None, Name]],
+        vocab: Vocabulary,
+        fields: dict[str, str],
+    ) -> dict[str, Group]:
+        groups: dict[str, Group] = {}
+        for f in found:
+            local = local_keys.get(norm(f.surface))
+            if local and local[0] == CLASS_WORD:
+                local = None
+            entry = f.entry
+            if local:
+                key, entry, acronym = local
+                f.name = f.name or acronym
+                if f.name.long_form is None:
+                    f.name.long_form = acronym.long_form
+            elif entry is not None:
+                key = entry.id
+            else:
+                key = f"new:{norm(f.surface)}"
+            f.key, f.entry = key, entry
+            node_type: NodeType | None
+            if entry is not None:
+                node_type, name = entry.type, entry.name
+            else:
+                node_type = f.name.type if f.name and f.name.type else None
+                name = local[2].surface if local else f.surface
+            family = None if entry is not None or local else _family(f.surface, vocab)
+            if family is not None:
+                node_type = family.type  # `ChatGLM2` is a version of the model family `ChatGLM`
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = Group(key, node_type or NodeType.METHOD, name, entry)
+                group.typed = node_type is not None
+                if family is not None:
+                    group.family = [family.id, *vocab.lineage(family)]
+            if not group.typed:
+                text = fields[f.field]
+                long_form = f.name.long_form if f.name else None
+                votes = group.votes
+                own = self.names.own_type(f.surface, long_form)
+                if own:
+                    votes[own] += 3
+                after = self.names.context_type(text[f.end : f.end + 80])
+                if after:
+                    votes[after] += 1
+                if f.field == "title" and DATASET_WORD.search(text):
+                    votes[NodeType.DATASET] += 2
+            group.aliases[f.surface] = None
+            if f.name and f.name.long_form:
+                group.aliases[f.name.long_form] = None
+        for group in groups.values():
+            if not group.typed and group.votes:
+                best = max(group.votes.values())
+                group.type = next(t for t in TYPE_PRIORITY if group.votes[t] == best)
+        # in a paper that builds a dataset, its other new names with no type of their own are
+        # usually its parts (`three subtasks: FinSM, FinRE and FinMR`)
+        titled = [f for f in found if f.field == "title" and f.name and f.name.proposed]
+        if titled and groups[titled[0].key].type == NodeType.DATASET:
+            for group in groups.values():
+                if not group.typed and not group.votes:
+                    group.type = NodeType.DATASET
+        for f in found:
+            f.type = groups[f.key].type
+        return groups
+
+    def _assign_roles(
+        self,
+        groups: dict[str, Group],
+        found: list[Found],
+        fields: dict[str, str],
+        sentence_spans: dict[str, list[tuple[int, int]]],
+    ) -> None:
+        proposed_bases: set[str] = set()
+        title_key = norm(fields["title"])
+        sentence_starts = {name: [a for a, _ in spans] for name, spans in sentence_spans.items()}
+        for f in found:
+            group = groups[f.key]
+            text = fields[f.field]
+            spans = sentence_spans[f.field]
+            i = bisect_right(sentence_starts[f.field], f.start) - 1
+            s0, s1 = spans[i] if i >= 0 and f.start < spans[i][1] else (0, len(text))
+            sentence = text[s0:s1]
+            is_new = group.entry is None
+            before = text[s0 : f.start]
+            # whether the sentence proposes the name matters only for a new name, or for a known one
+            # that opens the title (see `role_of_mention` and `_marks_own_work`): the cue search is
+            # the costly part, so it is left out for the others
+            proposal = False
+            if is_new or title_key.startswith(norm(f.surface)):
+                proposal = bool(
+                    (f.name and f.name.proposed)
+                    or (is_new and OUR.search(text[max(0, f.start - 8) : f.start]))
+                    or (f.name and f.name.size_of and norm(f.name.size_of) in proposed_bases)
+                    # the cue must come before the name: `we propose X`, not `X ... which we build on`
+                    or self.roles.is_proposal_sentence(text[s0 : f.end])
+                )
+            defined = bool(f.name and f.name.long_form)
+            # `Multi-Matrix Factorization Attention (MFA)` names a thing; a lowercase expansion
+            # (`artificial intelligence-generated content (AIGC)`) usually names a concept
+            long_form = f.name.long_form if f.name and f.name.long_form else ""
+            named_here = defined and sum(w[:1].isupper() for w in long_form.split()) >= 2
+            if is_new and is_proposed_object(before):
+                proposal = True
+            role = self.roles.role_of_mention(group.type, sentence, f.start - s0, is_new, proposal)
+            if _marks_own_work(group, f, before, proposal, defined, named_here, title_key, role):
+                role = Role.PROPOSES
+            if role == Role.PROPOSES:
+                proposed_bases.add(norm(group.name))
+                proposed_bases.update(norm(a) for a in group.aliases)
+            if f.field == "title":
+                group.in_title = True
+            elif group.first_role is None:
+                group.first_role = role
+            group.roles.add(role)
+            group.spans.append(
+                Span(field=f.field, start=f.start, end=f.end, sentence=sentence, sentence_start=s0)
+            )
+            group.places.append((f.field, f.start, f.end))
+
+    def _numeric_only(self, mention: Mention) -> bool:
+        if mention.type != NodeType.METRIC:
+            return False
+        generic = self.patterns.numeric_only_metrics
+        return any(f.lower() in generic for f in [mention.name, *mention.aliases])
+
+    def _results(
+        self, abstract: str, spans: list[tuple[int, int]], groups: dict[str, Group]
+    ) -> tuple[list[ResultClaim], set[str], set[str]]:
+        """Numbers reported in the abstract, tied to the entities of their sentence; also the metrics
+        that stand next to a number, and those that only ever stand as a number's unit."""
+        places = sorted(
+            (
+                (start, end, g)
+                for g in groups.values()
+                for fname, start, end in g.places
+                if fname == "abstract"
+            ),
+            key=lambda p: p[0],
+        )
+        place_starts = [p[0] for p in places]
+        claims: list[ResultClaim] = []
+        metrics_with_numbers: set[str] = set()
+        metrics_anywhere: set[str] = set()
+        proposed = next((g.key for g in groups.values() if Role.PROPOSES in g.roles), None)
+        for s0, s1 in spans:
+            sentence = abstract[s0:s1]
+            lo, hi = bisect_left(place_starts, s0), bisect_left(place_starts, s1)
+            inside = [(a - s0, b - s0, g) for a, b, g in places[lo:hi]]
+            blocked = [(a, b) for a, b, g in inside if g.type != NodeType.METRIC]
+            found = self.numbers.numbers(
+                sentence, blocked, metric_context=any(g.type == NodeType.METRIC for *_, g in inside)
+            )
+            # `4,039 tokens per second`: a unit, not a metric the paper reports
+            units = [(n.end, n.text_end) for n in found]
+            metrics = [
+                (a, g)
+                for a, b, g in inside
+                if g.type == NodeType.METRIC and not any(u0 <= a and b <= u1 for u0, u1 in units)
+            ]
+            metrics_anywhere.update(g.key for _, g in metrics)
+            for number in found:
+                metric = _nearest(metrics, number.start)
+                if metric is not None and not _unit_fits(number.unit, metric.name):
+                    metric = None
+                if metric:
+                    metrics_with_numbers.add(metric.key)
+                before = [(a, g) for a, _, g in inside if a < number.start]
+                subject = next(
+                    (g.key for a, g in reversed(before) if g.type in (NodeType.MODEL, NodeType.METHOD)),
+                    proposed,
+                )
+                claims.append(
+                    ResultClaim(
+                        value=number.value,
+                        unit=number.unit,
+                        metric=metric.name if metric else None,
+                        metric_key=metric.key if metric else None,
+                        subject=subject,
+                        dataset=_first(inside, NodeType.DATASET),
+                        hardware=_first(inside, NodeType.HARDWARE),
+                        baseline=next(
+                            (
+                                g.key
+                                for _, _, g in inside
+                                if Role.COMPARES_WITH in g.roles and g.key != subject
+                            ),
+                            None,
+                        ),
+                        text=sentence[number.text_start : number.text_end],
+                        span=Span(
+                            start=s0 + number.text_start,
+                            end=s0 + number.text_end,
+                            sentence=sentence,
+                            sentence_start=s0,
+                        ),
+                    )
+                )
+        only_units = {
+            g.key
+            for g in groups.values()
+            if g.type == NodeType.METRIC
+            and g.key not in metrics_anywhere
+            and all(fname == "abstract" for fname, *_ in g.places)
+        }
+        return claims, metrics_with_numbers, only_units

@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Protocol
 
-from kg.ontology import common_words, patterns
+from kg.extract.patterns import Patterns
 from kg.schema import NodeType
 
 # A token that may be part of a name: letters, digits and inner `.`, `-`, `+`, `/`, Greek.
@@ -113,148 +113,14 @@ class Name:
 
 
 @lru_cache(maxsize=1 << 16)
-def is_generic(surface: str) -> bool:
-    text = surface.lower().strip()
-    generic = patterns()["generic_terms"]
-    return text in generic or text.rstrip("s") in generic
-
-
-@lru_cache(maxsize=65536)
-def strong_name(token: str) -> bool:
-    """Shaped like a name rather than a word: `ReNO`, `diffGrad`, `Phi-2`, `STARFlow`, `T5`."""
-    core = token.strip("-.+/")
-    if len(core) < 2 or UNIT_TOKEN.match(core) or core.lower() in patterns()["not_names"]:
-        return False
-    if "-" in core:
-        return any(strong_name(part) for part in core.split("-"))
-    if ROMAN_NUMERAL.fullmatch(core):
-        return False
-    letters = NOT_LETTER.sub("", core)
-    if not letters:
-        return False
-    if len(letters) < 2:
-        return False
-    if letters.lower() in common_words() and not letters.isupper() and TWO_CAPITALS.search(letters):
-        return False  # emphasis inside a word (`CONtinuous`), not a coined name (`ComBat`)
-    if CAMEL.search(core):
-        return len(letters) >= 4 or (core[0].isupper() and len(letters) >= 3)
-    if DIGIT.search(core):  # `Phi-2`, `T5`, `Wan2.1`; not `sim50`
-        return bool(CAPITAL.match(core))
-    return (
-        sum(c.isupper() for c in letters) >= 2
-        and (letters.isupper() or len(letters) <= 6)
-        and (len(letters) >= 3)
-    )
-
-
-@lru_cache(maxsize=1 << 16)
 def bare_acronym(token: str) -> bool:
     """All capitals and nothing else (`AIGC`, `SLA`): usually an abbreviation, not a name."""
     return bool(BARE_ACRONYM.fullmatch(token))
 
 
-@lru_cache(maxsize=65536)
-def _capitalized(token: str) -> bool:
-    return bool(CAPITALIZED.match(token)) and token.lower() not in patterns()["not_names"]
-
-
-@cache
-def name_shapes(kind: str) -> list[re.Pattern[str]]:
-    """The compiled `dataset_name_shapes` or `model_name_shapes` of patterns.json."""
-    return [re.compile(shape) for shape in patterns()[f"{kind}_name_shapes"]]
-
-
-@lru_cache(maxsize=1 << 14)
-def own_type(surface: str, long_form: str | None) -> NodeType | None:
-    """The type a name's own words give it: `X-Bench` is a dataset, `X Attention` a method."""
-    p = patterns()
-    if any(shape.search(surface) for shape in name_shapes("dataset")):
-        return NodeType.DATASET
-    if any(shape.search(surface) for shape in name_shapes("model")):
-        return NodeType.MODEL
-    words = LOWER_WORD.findall(f"{long_form or surface}".lower())
-    short = LOWER_WORD.findall(surface.lower())
-    if any(w.endswith("bench") or w in p["dataset_heads"] for w in words[-1:] + short[-1:]):
-        return NodeType.DATASET
-    if words and words[-1] in p["method_heads"]:
-        return NodeType.METHOD
-    if words and words[-1] in p["model_heads"]:
-        return NodeType.MODEL
-    return None
-
-
-def context_type(after: str) -> NodeType | None:
-    """The type the words right after a name give it: `MMWorld, a new benchmark for ...`."""
-    clause = CLAUSE_END.split(after, maxsplit=1)[0]
-    words = LETTER_WORD.findall(clause.lower())[:7]
-    found = None
-    for word in words:
-        kind = head_type(word)
-        if kind is None and found is not None:
-            break
-        found = kind or found  # the last of a run of head words: `agent framework` is a framework
-    return found
-
-
-@lru_cache(maxsize=1 << 14)
-def head_type(word: str) -> NodeType | None:
-    """The type a head word gives the name before it: `benchmark`, `model`, `framework`."""
-    p = patterns()
-    if word.endswith("bench") or word in p["dataset_heads"]:
-        return NodeType.DATASET
-    if word in p["model_heads"]:
-        return NodeType.MODEL
-    if word in p["method_heads"]:
-        return NodeType.METHOD
-    return None
-
-
-def acronym_definitions(text: str) -> Iterator[Name]:
-    """`Long Name (LN)`: the short form in parentheses and the words before it that spell it."""
-    for m in ACRONYM_IN_PARENS.finditer(text):
-        short = m.group(1).rstrip(".-")
-        acronym_shaped = strong_name(short) or TWO_OR_THREE_CAPITALS.fullmatch(short)
-        if not acronym_shaped and not _capitalized(short):
-            continue
-        few_capitals = sum(c.isupper() for c in short) < 2 and not LOWER_THEN_CAPITAL.search(short)
-        if few_capitals and (not _capitalized(short) or len(short) < 3):
-            continue
-        before = text[max(0, m.start() - 160) : m.start()].rstrip()
-        long_form = _long_form(short, before)
-        if long_form is None:
-            continue
-        if not strong_name(short) and sum(w[0].isupper() for w in long_form.split()) < 2:
-            continue
-        found_at = text.rfind(long_form, max(0, m.start() - 200), m.start())
-        long_start = found_at if found_at >= 0 else None
-        yield Name(
-            start=m.start(1),
-            end=m.start(1) + len(short),
-            surface=short,
-            long_form=long_form,
-            long_start=long_start,
-            plural=text[m.start(1) + len(short) : m.start(1) + len(short) + 1] == "s",
-        )
-
-
 # (`{1,14}+` takes the whole word at once: no shorter part of it can be followed by a space)
 SHORT_THEN_LONG = re.compile(r"\b([A-Za-z][A-Za-z0-9\-+]{1,14}+)\s+\(([A-Za-z][^()]{4,120}?)\)")
 SHORT_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-+")
-
-
-def reverse_acronym_definitions(text: str) -> Iterator[Name]:
-    """`FRUGAL (Full-Rank Updates with GrAdient spLitting)`: the name first, then what it spells."""
-    for m in _short_then_long(text):
-        short, inner = m.group(1), m.group(2).strip()
-        if " " not in inner or not (strong_name(short) or _capitalized(short)):
-            continue
-        words = inner.split()
-        letters = [c.lower() for c in short if c.isalnum()]
-        if len(words) > len(letters) + 3 or not _spells(letters, inner):
-            continue
-        if inner[0].lower() != letters[0]:
-            continue
-        yield Name(m.start(1), m.end(1), short, long_form=inner, long_start=m.start(2))
 
 
 def _short_then_long(text: str) -> Iterator[re.Match[str]]:
@@ -317,117 +183,9 @@ def _spells(letters: list[str], candidate: str) -> bool:
     return True
 
 
-def title_prefix(title: str) -> Name | None:
-    """`ReNO: Enhancing ...` names the paper's own contribution."""
-    m = TITLE_PREFIX.match(title)
-    if not m:
-        return None
-    prefix = m.group(1).strip()
-    tokens = prefix.split()
-    if len(tokens) > 4 or is_generic(prefix) or tokens[0].lower() in patterns()["title_openers"]:
-        return None
-    if any(t[0].islower() and not strong_name(t) for t in tokens):  # `From SRA to Self-Flow`
-        return None
-    named = any(strong_name(t) or VERSION.fullmatch(t) for t in tokens)
-    single = len(tokens) == 1 and _capitalized(prefix) and len(prefix) > 3
-    if not (named or single or _headed(tokens)):
-        return None
-    return Name(m.start(1), m.start(1) + len(prefix), prefix, proposed=True)
-
-
-def _headed(tokens: list[str]) -> bool:
-    """Capitalized words ending in a head word: `Adaptive Guidance`, `Deep Conjugate Direction
-    Method`; not `Effortless Efficiency`."""
-    p = patterns()
-    heads = p["method_heads"] | p["model_heads"] | p["dataset_heads"]
-    return (
-        len(tokens) >= 2
-        and all(t[:1].isupper() or strong_name(t) for t in tokens)
-        and tokens[-1].lower() in heads
-    )
-
-
 TITLE_LEAD = re.compile(
     r"^(?:An?\s+)?((?:[A-Z][\w\-]*\s+){1,4}?[A-Z][\w\-]*)\s+(?:for|via|with|based|using)\b"
 )
-
-
-def title_lead(title: str, abstract: str = "") -> Name | None:
-    """`Progressive Gradient Flow for Robust ...`: a title that opens with its method's name.
-
-    Three words or more, or a phrase the abstract repeats; not an opening verb (`Scaling ...`).
-    """
-    m = TITLE_LEAD.match(title)
-    if not m or ":" in title[: m.end()]:
-        return None
-    phrase = m.group(1)
-    tokens = phrase.split()
-    first = tokens[0].lower()
-    if not _headed(tokens) or first in patterns()["title_openers"] or first.endswith("ing"):
-        return None
-    if is_generic(phrase) or (len(tokens) < 3 and phrase.lower() not in abstract.lower()):
-        return None
-    return Name(m.start(1), m.end(1), phrase, proposed=True)
-
-
-def title_report(title: str) -> Name | None:
-    """`Step-Audio-R1.5 Technical Report`: the model a report is about."""
-    m = REPORT_TITLE.match(title)
-    if not m or not any(strong_name(t) for t in m.group(1).split()):
-        return None
-    return Name(m.start(1), m.end(1), m.group(1), type=NodeType.MODEL, proposed=True)
-
-
-def name_tokens(text: str, sentence_starts: set[int], title: bool = False) -> Iterator[Name]:
-    """Name-shaped tokens and hyphenated compounds: `Diffusion-DPO`, `Lumina-Next-T2I`.
-
-    In a title every word is capitalized, so there a compound needs a name-shaped part.
-    """
-    not_names = patterns()["not_names"]
-    # plain lower-case words are never names: most tokens, and the regex engine skips them
-    for m in NEXT_UNPLAIN_TOKEN.finditer(text):
-        if m.group(1) is None:
-            break  # the end of the text
-        token, shaped = _token_shape(m.group(1))
-        if shaped is False:
-            continue
-        start = m.start(1)
-        if start and text[start - 1] in "\\_^${":  # LaTeX and formulas: `\sim50`, `x_t`
-            continue
-        end = start + len(token)
-        following = FOLLOWING_WORD.match(text, end, end + 20)
-        if following and following.group(1).lower() in not_names:
-            continue  # `Vision-Language Models`: part of a longer class name
-        if shaped is None and (title or start in sentence_starts):
-            continue
-        yield Name(start, end, token)
-
-
-@lru_cache(maxsize=1 << 16)
-def _token_shape(raw: str) -> tuple[str, bool | None]:
-    """The name a token may give, and whether it is shaped like one: True or False, or None for a
-    compound of capitalized words (`Vision-Language`), a name only inside a sentence of running text.
-    """
-    parts = raw.rstrip(".").split("-")
-    # cut off a descriptive tail: `SDXL-based` -> `SDXL`
-    tails = patterns()["name_tail_words"]
-    while len(parts) > 1 and parts[-1].lower() in tails:
-        parts.pop()
-    token = "-".join(parts)
-    if token.endswith("'s"):
-        token = token[:-2]
-    if len(parts) == 1:
-        return token, strong_name(token)
-    if not any(len(NOT_LETTER.sub("", p)) >= 2 for p in parts):
-        return token, False
-    strong = [strong_name(p) or bool(LETTER_VERSION.fullmatch(p)) for p in parts]
-    shaped = [
-        s or _capitalized(p) or bool(VERSIONISH.fullmatch(p)) or bool(SIZE.fullmatch(p))
-        for s, p in zip(strong, parts, strict=True)
-    ]
-    if not all(shaped):
-        return token, False
-    return token, True if any(strong) else None
 
 
 QUOTED = re.compile(r"\"[^\"]{0,200}\"|“[^”]{0,200}”")
@@ -442,64 +200,6 @@ NEXT_PHRASE_START = re.compile(
     rf"(?:[a-z0-9][a-z0-9\-]*+(?![A-Z])|[A-Za-z0-9][A-Za-z0-9\-]*+(?!{GOES_ON})|[^A-Za-z0-9]+)*+"
     rf"(?:([A-Za-z0-9][A-Za-z0-9\-]*+)|\Z)"
 )
-
-
-@lru_cache(maxsize=1 << 16)
-def _name_word(word: str) -> bool:
-    return _capitalized(word) or strong_name(word)
-
-
-def capitalized_phrases(text: str, sentence_starts: set[int]) -> Iterator[Name]:
-    """Runs of two to six capitalized words in running text: `Level Set Traversal`.
-
-    Not inside quotes (a cited title), and not runs of bare abbreviations (`TPOT SLA`).
-    Words are separated by single spaces; `of` and `for` may join two capitalized words.
-    """
-    if '"' in text or "“" in text:
-        text = QUOTED.sub(lambda m: " " * len(m.group(0)), text)
-    not_names = patterns()["not_names"]
-    at = 0  # where the search for the next phrase goes on: always the end of a word, or 0
-    while True:
-        m = NEXT_PHRASE_START.match(text, at)
-        first = m.group(1)
-        if first is None:
-            return
-        start, at = m.start(1), m.end(1)
-        after_brace = start > 0 and text[start - 1] == "{"  # `Evo\textbf{Lved Sign ...}`
-        if not _name_word(first) or start in sentence_starts or after_brace:
-            continue
-        run = [(start, at, first)]
-        nxt = NEXT_WORD.match(text, at)  # the word after the run so far
-        while nxt is not None and nxt.start(1) == at + 1 and text[at] == " ":
-            token = nxt.group(1)
-            if _name_word(token):
-                run.append((nxt.start(1), nxt.end(1), token))
-            elif token in CONNECTORS:
-                joined = NEXT_WORD.match(text, nxt.end(1))
-                if joined is None or not _capitalized(joined.group(1)):
-                    break
-                run.append((nxt.start(1), nxt.end(1), token))
-                run.append((joined.start(1), joined.end(1), joined.group(1)))
-            else:
-                break
-            at = run[-1][1]
-            nxt = NEXT_WORD.match(text, at)
-        whole = len(run)
-        while run and run[-1][2] in CONNECTORS:
-            run.pop()
-        adjacent = run and nxt is not None and len(run) == whole and text[run[-1][1] : nxt.start(1)] == " "
-        following = nxt.group(1) if adjacent else ""
-        if (
-            run
-            and (
-                is_generic(run[-1][2])  # `Autoregressive Transformers`: a class
-                or (following[:1].isupper() and following.lower() in not_names)
-            )
-        ):  # `Large Audio Language Models`: part of a longer class name
-            continue
-        if 2 <= len(run) <= 6 and not all(bare_acronym(word) for *_, word in run):
-            start, end = run[0][0], run[-1][1]
-            yield Name(start, end, text[start:end])
 
 
 class Placed(Protocol):
@@ -547,33 +247,329 @@ DESCRIBED = re.compile(
 )
 
 
-def described_proposals(text: str) -> Iterator[Name]:
-    """`we introduce a copy mechanism to ...`, `we propose time step gradient checkpointing, a
-    technique that ...`: a lowercase name the paper gives its own method."""
-    p = patterns()
-    heads, vague = p["method_heads"] | p["described_heads"], p["vague_heads"]
-    for m in DESCRIBED.finditer(text):
-        phrase, apposition = m.group(1), m.group(2)
-        words = phrase.split()
-        if len(words) < 2 or words[-1] in vague or any(w in FUNCTION_WORDS for w in words):
-            continue
-        if words[-1] not in heads and not (apposition and apposition.lower() in vague):
-            continue
-        yield Name(m.start(1), m.end(1), phrase, type=NodeType.METHOD, proposed=True)
-
-
 HEADED_DATASET = re.compile(  # `\b(?:the|on|of)`, written as DESCRIBED's verbs are
     r"(?:t(?<!\w.)he|o(?<!\w.)[nf])\s+((?:[A-Z][\w\-.+]*\s+){0,3}[A-Z][\w\-.+]*)\s+(?:benchmark|dataset|corpus|suite)s?\b"
 )
 DATASET_HEADS = ("benchmark", "dataset", "corpus", "suite")  # the head words of HEADED_DATASET
 
 
-def headed_datasets(text: str) -> Iterator[Name]:
-    """`the Foo benchmark`, `on the Bar dataset`: a capitalized name its head word types."""
-    if not any(head in text for head in DATASET_HEADS):
-        return
-    for m in HEADED_DATASET.finditer(text):
-        name = m.group(1)
-        if is_generic(name) or name.lower() in patterns()["not_names"]:
-            continue
-        yield Name(m.start(1), m.end(1), name, type=NodeType.DATASET)
+class NameFinder:
+    """The patterns that find names no vocabulary lists, with the word lists they read.
+
+    Built once per process from `Patterns` and the common words; it owns the caches of its
+    checks, which are only valid for those word lists.
+    """
+
+    def __init__(self, patterns: Patterns, common_words: frozenset[str]) -> None:
+        self.patterns = patterns
+        self.common_words = common_words
+        self.is_generic = lru_cache(maxsize=1 << 16)(self.is_generic)  # type: ignore[method-assign]
+        self.strong_name = lru_cache(maxsize=65536)(self.strong_name)  # type: ignore[method-assign]
+        self._capitalized = lru_cache(maxsize=65536)(self._capitalized)  # type: ignore[method-assign]
+        self.name_shapes = lru_cache(maxsize=None)(self.name_shapes)  # type: ignore[method-assign]
+        self.own_type = lru_cache(maxsize=1 << 14)(self.own_type)  # type: ignore[method-assign]
+        self.head_type = lru_cache(maxsize=1 << 14)(self.head_type)  # type: ignore[method-assign]
+        self._token_shape = lru_cache(maxsize=1 << 16)(self._token_shape)  # type: ignore[method-assign]
+        self._name_word = lru_cache(maxsize=1 << 16)(self._name_word)  # type: ignore[method-assign]
+
+    def is_generic(self, surface: str) -> bool:
+        text = surface.lower().strip()
+        generic = self.patterns.generic_terms
+        return text in generic or text.rstrip("s") in generic
+
+    def strong_name(self, token: str) -> bool:
+        """Shaped like a name rather than a word: `ReNO`, `diffGrad`, `Phi-2`, `STARFlow`, `T5`."""
+        core = token.strip("-.+/")
+        if len(core) < 2 or UNIT_TOKEN.match(core) or core.lower() in self.patterns.not_names:
+            return False
+        if "-" in core:
+            return any(self.strong_name(part) for part in core.split("-"))
+        if ROMAN_NUMERAL.fullmatch(core):
+            return False
+        letters = NOT_LETTER.sub("", core)
+        if not letters:
+            return False
+        if len(letters) < 2:
+            return False
+        if letters.lower() in self.common_words and not letters.isupper() and TWO_CAPITALS.search(letters):
+            return False  # emphasis inside a word (`CONtinuous`), not a coined name (`ComBat`)
+        if CAMEL.search(core):
+            return len(letters) >= 4 or (core[0].isupper() and len(letters) >= 3)
+        if DIGIT.search(core):  # `Phi-2`, `T5`, `Wan2.1`; not `sim50`
+            return bool(CAPITAL.match(core))
+        return (
+            sum(c.isupper() for c in letters) >= 2
+            and (letters.isupper() or len(letters) <= 6)
+            and (len(letters) >= 3)
+        )
+
+    def _capitalized(self, token: str) -> bool:
+        return bool(CAPITALIZED.match(token)) and token.lower() not in self.patterns.not_names
+
+    def name_shapes(self, kind: str) -> list[re.Pattern[str]]:
+        """The compiled `dataset_name_shapes` or `model_name_shapes` of patterns.json."""
+        return [re.compile(shape) for shape in getattr(self.patterns, f"{kind}_name_shapes")]
+
+    def own_type(self, surface: str, long_form: str | None) -> NodeType | None:
+        """The type a name's own words give it: `X-Bench` is a dataset, `X Attention` a method."""
+        p = self.patterns
+        if any(shape.search(surface) for shape in self.name_shapes("dataset")):
+            return NodeType.DATASET
+        if any(shape.search(surface) for shape in self.name_shapes("model")):
+            return NodeType.MODEL
+        words = LOWER_WORD.findall(f"{long_form or surface}".lower())
+        short = LOWER_WORD.findall(surface.lower())
+        if any(w.endswith("bench") or w in p.dataset_heads for w in words[-1:] + short[-1:]):
+            return NodeType.DATASET
+        if words and words[-1] in p.method_heads:
+            return NodeType.METHOD
+        if words and words[-1] in p.model_heads:
+            return NodeType.MODEL
+        return None
+
+    def context_type(self, after: str) -> NodeType | None:
+        """The type the words right after a name give it: `MMWorld, a new benchmark for ...`."""
+        clause = CLAUSE_END.split(after, maxsplit=1)[0]
+        words = LETTER_WORD.findall(clause.lower())[:7]
+        found = None
+        for word in words:
+            kind = self.head_type(word)
+            if kind is None and found is not None:
+                break
+            found = kind or found  # the last of a run of head words: `agent framework` is a framework
+        return found
+
+    def head_type(self, word: str) -> NodeType | None:
+        """The type a head word gives the name before it: `benchmark`, `model`, `framework`."""
+        p = self.patterns
+        if word.endswith("bench") or word in p.dataset_heads:
+            return NodeType.DATASET
+        if word in p.model_heads:
+            return NodeType.MODEL
+        if word in p.method_heads:
+            return NodeType.METHOD
+        return None
+
+    def acronym_definitions(self, text: str) -> Iterator[Name]:
+        """`Long Name (LN)`: the short form in parentheses and the words before it that spell it."""
+        for m in ACRONYM_IN_PARENS.finditer(text):
+            short = m.group(1).rstrip(".-")
+            acronym_shaped = self.strong_name(short) or TWO_OR_THREE_CAPITALS.fullmatch(short)
+            if not acronym_shaped and not self._capitalized(short):
+                continue
+            few_capitals = sum(c.isupper() for c in short) < 2 and not LOWER_THEN_CAPITAL.search(short)
+            if few_capitals and (not self._capitalized(short) or len(short) < 3):
+                continue
+            before = text[max(0, m.start() - 160) : m.start()].rstrip()
+            long_form = _long_form(short, before)
+            if long_form is None:
+                continue
+            if not self.strong_name(short) and sum(w[0].isupper() for w in long_form.split()) < 2:
+                continue
+            found_at = text.rfind(long_form, max(0, m.start() - 200), m.start())
+            long_start = found_at if found_at >= 0 else None
+            yield Name(
+                start=m.start(1),
+                end=m.start(1) + len(short),
+                surface=short,
+                long_form=long_form,
+                long_start=long_start,
+                plural=text[m.start(1) + len(short) : m.start(1) + len(short) + 1] == "s",
+            )
+
+    def reverse_acronym_definitions(self, text: str) -> Iterator[Name]:
+        """`FRUGAL (Full-Rank Updates with GrAdient spLitting)`: the name first, then what it spells."""
+        for m in _short_then_long(text):
+            short, inner = m.group(1), m.group(2).strip()
+            if " " not in inner or not (self.strong_name(short) or self._capitalized(short)):
+                continue
+            words = inner.split()
+            letters = [c.lower() for c in short if c.isalnum()]
+            if len(words) > len(letters) + 3 or not _spells(letters, inner):
+                continue
+            if inner[0].lower() != letters[0]:
+                continue
+            yield Name(m.start(1), m.end(1), short, long_form=inner, long_start=m.start(2))
+
+    def title_prefix(self, title: str) -> Name | None:
+        """`ReNO: Enhancing ...` names the paper's own contribution."""
+        m = TITLE_PREFIX.match(title)
+        if not m:
+            return None
+        prefix = m.group(1).strip()
+        tokens = prefix.split()
+        if len(tokens) > 4 or self.is_generic(prefix) or tokens[0].lower() in self.patterns.title_openers:
+            return None
+        if any(t[0].islower() and not self.strong_name(t) for t in tokens):  # `From SRA to Self-Flow`
+            return None
+        named = any(self.strong_name(t) or VERSION.fullmatch(t) for t in tokens)
+        single = len(tokens) == 1 and self._capitalized(prefix) and len(prefix) > 3
+        if not (named or single or self._headed(tokens)):
+            return None
+        return Name(m.start(1), m.start(1) + len(prefix), prefix, proposed=True)
+
+    def _headed(self, tokens: list[str]) -> bool:
+        """Capitalized words ending in a head word: `Adaptive Guidance`, `Deep Conjugate Direction
+        Method`; not `Effortless Efficiency`."""
+        p = self.patterns
+        heads = p.method_heads | p.model_heads | p.dataset_heads
+        return (
+            len(tokens) >= 2
+            and all(t[:1].isupper() or self.strong_name(t) for t in tokens)
+            and tokens[-1].lower() in heads
+        )
+
+    def title_lead(self, title: str, abstract: str = "") -> Name | None:
+        """`Progressive Gradient Flow for Robust ...`: a title that opens with its method's name.
+
+        Three words or more, or a phrase the abstract repeats; not an opening verb (`Scaling ...`).
+        """
+        m = TITLE_LEAD.match(title)
+        if not m or ":" in title[: m.end()]:
+            return None
+        phrase = m.group(1)
+        tokens = phrase.split()
+        first = tokens[0].lower()
+        if not self._headed(tokens) or first in self.patterns.title_openers or first.endswith("ing"):
+            return None
+        if self.is_generic(phrase) or (len(tokens) < 3 and phrase.lower() not in abstract.lower()):
+            return None
+        return Name(m.start(1), m.end(1), phrase, proposed=True)
+
+    def title_report(self, title: str) -> Name | None:
+        """`Step-Audio-R1.5 Technical Report`: the model a report is about."""
+        m = REPORT_TITLE.match(title)
+        if not m or not any(self.strong_name(t) for t in m.group(1).split()):
+            return None
+        return Name(m.start(1), m.end(1), m.group(1), type=NodeType.MODEL, proposed=True)
+
+    def name_tokens(self, text: str, sentence_starts: set[int], title: bool = False) -> Iterator[Name]:
+        """Name-shaped tokens and hyphenated compounds: `Diffusion-DPO`, `Lumina-Next-T2I`.
+
+        In a title every word is capitalized, so there a compound needs a name-shaped part.
+        """
+        not_names = self.patterns.not_names
+        # plain lower-case words are never names: most tokens, and the regex engine skips them
+        for m in NEXT_UNPLAIN_TOKEN.finditer(text):
+            if m.group(1) is None:
+                break  # the end of the text
+            token, shaped = self._token_shape(m.group(1))
+            if shaped is False:
+                continue
+            start = m.start(1)
+            if start and text[start - 1] in "\\_^${":  # LaTeX and formulas: `\sim50`, `x_t`
+                continue
+            end = start + len(token)
+            following = FOLLOWING_WORD.match(text, end, end + 20)
+            if following and following.group(1).lower() in not_names:
+                continue  # `Vision-Language Models`: part of a longer class name
+            if shaped is None and (title or start in sentence_starts):
+                continue
+            yield Name(start, end, token)
+
+    def _token_shape(self, raw: str) -> tuple[str, bool | None]:
+        """The name a token may give, and whether it is shaped like one: True or False, or None for a
+        compound of capitalized words (`Vision-Language`), a name only inside a sentence of running text.
+        """
+        parts = raw.rstrip(".").split("-")
+        # cut off a descriptive tail: `SDXL-based` -> `SDXL`
+        tails = self.patterns.name_tail_words
+        while len(parts) > 1 and parts[-1].lower() in tails:
+            parts.pop()
+        token = "-".join(parts)
+        if token.endswith("'s"):
+            token = token[:-2]
+        if len(parts) == 1:
+            return token, self.strong_name(token)
+        if not any(len(NOT_LETTER.sub("", p)) >= 2 for p in parts):
+            return token, False
+        strong = [self.strong_name(p) or bool(LETTER_VERSION.fullmatch(p)) for p in parts]
+        shaped = [
+            s or self._capitalized(p) or bool(VERSIONISH.fullmatch(p)) or bool(SIZE.fullmatch(p))
+            for s, p in zip(strong, parts, strict=True)
+        ]
+        if not all(shaped):
+            return token, False
+        return token, True if any(strong) else None
+
+    def _name_word(self, word: str) -> bool:
+        return self._capitalized(word) or self.strong_name(word)
+
+    def capitalized_phrases(self, text: str, sentence_starts: set[int]) -> Iterator[Name]:
+        """Runs of two to six capitalized words in running text: `Level Set Traversal`.
+
+        Not inside quotes (a cited title), and not runs of bare abbreviations (`TPOT SLA`).
+        Words are separated by single spaces; `of` and `for` may join two capitalized words.
+        """
+        if '"' in text or "“" in text:
+            text = QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+        not_names = self.patterns.not_names
+        at = 0  # where the search for the next phrase goes on: always the end of a word, or 0
+        while True:
+            m = NEXT_PHRASE_START.match(text, at)
+            assert m is not None  # the pattern can match nothing before `\Z`
+            first = m.group(1)
+            if first is None:
+                return
+            start, at = m.start(1), m.end(1)
+            after_brace = start > 0 and text[start - 1] == "{"  # `Evo\textbf{Lved Sign ...}`
+            if not self._name_word(first) or start in sentence_starts or after_brace:
+                continue
+            run = [(start, at, first)]
+            nxt = NEXT_WORD.match(text, at)  # the word after the run so far
+            while nxt is not None and nxt.start(1) == at + 1 and text[at] == " ":
+                token = nxt.group(1)
+                if self._name_word(token):
+                    run.append((nxt.start(1), nxt.end(1), token))
+                elif token in CONNECTORS:
+                    joined = NEXT_WORD.match(text, nxt.end(1))
+                    if joined is None or not self._capitalized(joined.group(1)):
+                        break
+                    run.append((nxt.start(1), nxt.end(1), token))
+                    run.append((joined.start(1), joined.end(1), joined.group(1)))
+                else:
+                    break
+                at = run[-1][1]
+                nxt = NEXT_WORD.match(text, at)
+            whole = len(run)
+            while run and run[-1][2] in CONNECTORS:
+                run.pop()
+            adjacent = (
+                run and nxt is not None and len(run) == whole and text[run[-1][1] : nxt.start(1)] == " "
+            )
+            following = nxt.group(1) if adjacent and nxt is not None else ""
+            if (
+                run
+                and (
+                    self.is_generic(run[-1][2])  # `Autoregressive Transformers`: a class
+                    or (following[:1].isupper() and following.lower() in not_names)
+                )
+            ):  # `Large Audio Language Models`: part of a longer class name
+                continue
+            if 2 <= len(run) <= 6 and not all(bare_acronym(word) for *_, word in run):
+                start, end = run[0][0], run[-1][1]
+                yield Name(start, end, text[start:end])
+
+    def described_proposals(self, text: str) -> Iterator[Name]:
+        """`we introduce a copy mechanism to ...`, `we propose time step gradient checkpointing, a
+        technique that ...`: a lowercase name the paper gives its own method."""
+        p = self.patterns
+        heads, vague = p.method_heads | p.described_heads, p.vague_heads
+        for m in DESCRIBED.finditer(text):
+            phrase, apposition = m.group(1), m.group(2)
+            words = phrase.split()
+            if len(words) < 2 or words[-1] in vague or any(w in FUNCTION_WORDS for w in words):
+                continue
+            if words[-1] not in heads and not (apposition and apposition.lower() in vague):
+                continue
+            yield Name(m.start(1), m.end(1), phrase, type=NodeType.METHOD, proposed=True)
+
+    def headed_datasets(self, text: str) -> Iterator[Name]:
+        """`the Foo benchmark`, `on the Bar dataset`: a capitalized name its head word types."""
+        if not any(head in text for head in DATASET_HEADS):
+            return
+        for m in HEADED_DATASET.finditer(text):
+            name = m.group(1)
+            if self.is_generic(name) or name.lower() in self.patterns.not_names:
+                continue
+            yield Name(m.start(1), m.end(1), name, type=NodeType.DATASET)

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
+from kg.extract.patterns import Patterns
 from kg.extract.text import word_tree
-from kg.ontology import patterns
 
 # (Each pattern that scans whole sentences starts with its first digit, outside any alternation:
 # the regex engine then skips to the next digit at once instead of trying each place.)
@@ -17,19 +16,6 @@ NUMBER = r"(\d(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?))"  # `4,039.5`, `12
 RANGE_JOIN = r"\s*(?:-|–|~|to)\s*"
 BLOCKED_BEFORE = re.compile(r"[A-Za-z_\\.\-/^]$")
 SIGN_BEFORE = re.compile(r"(?:^|[\s(\[])[-−]$")
-
-
-@cache
-def unit_pattern() -> re.Pattern[str]:
-    # the longest unit that fits wins (`tokens per second per GPU`, not `tokens per second`)
-    units = sorted(patterns()["units"], key=len, reverse=True)
-    if all(_plain_lower(u) for u in units):
-        # faster, same match: at each character one branch of the tree at most goes on (no two
-        # of their characters are equal ignoring case), and it tries longer words first
-        alternation = word_tree(units)
-    else:
-        alternation = "|".join(re.escape(u) for u in units)
-    return re.compile(rf"{NUMBER}(?:{RANGE_JOIN}{NUMBER})?\s?(?:\s|-)?({alternation})(?![A-Za-z0-9])", re.I)
 
 
 def _plain_lower(word: str) -> bool:
@@ -72,52 +58,73 @@ def _value(text: str) -> float:
     return float(m.group(1).replace(",", "")) * SCALE.get(m.group(2).lower(), 1.0)
 
 
-def numbers(sentence: str, blocked: list[tuple[int, int]], metric_context: bool) -> list[Number]:
-    """Reported numbers in a sentence, outside the `blocked` spans (entity names)."""
-    if not ANY_DIGIT.search(sentence):
-        return []  # every pattern below starts with a digit
-    units = patterns()["units"]
-    found: dict[int, Number] = {}
+class NumberReader:
+    """Finds reported numbers and their units, with the unit words of `Patterns`."""
 
-    # SIGN_BEFORE and BLOCKED_BEFORE look at the last characters before `start` only, so the searches
-    # start there (`^` still matches only at the real start of the sentence)
+    def __init__(self, patterns: Patterns) -> None:
+        self.units = patterns.units
+        self.unit_regex = self.unit_pattern(patterns)
 
-    def free(start: int, end: int) -> bool:
-        signed = SIGN_BEFORE.search(sentence, max(0, start - 3), start)  # `-3.1%`: not a name part
-        if not signed and start and BLOCKED_BEFORE.search(sentence, max(0, start - 2), start):
-            return False
-        if any(start < n.end and n.start < end for n in found.values()):  # `1,234.5`: one number
-            return False
-        return all(end <= b0 or start >= b1 for b0, b1 in blocked)
+    @staticmethod
+    def unit_pattern(patterns: Patterns) -> re.Pattern[str]:
+        # the longest unit that fits wins (`tokens per second per GPU`, not `tokens per second`)
+        units = sorted(patterns.units, key=len, reverse=True)
+        if all(_plain_lower(u) for u in units):
+            # faster, same match: at each character one branch of the tree at most goes on (no two
+            # of their characters are equal ignoring case), and it tries longer words first
+            alternation = word_tree(units)
+        else:
+            alternation = "|".join(re.escape(u) for u in units)
+        return re.compile(
+            rf"{NUMBER}(?:{RANGE_JOIN}{NUMBER})?\s?(?:\s|-)?({alternation})(?![A-Za-z0-9])", re.I
+        )
 
-    def add(start: int, end: int, unit: str | None, text_start: int, text_end: int) -> None:
-        value = _value(sentence[start:end])
-        if SIGN_BEFORE.search(sentence, max(0, start - 3), start):
-            value, start, text_start = -value, start - 1, min(text_start, start - 1)
-        found[start] = Number(start, end, value, unit, text_start, text_end)
+    def numbers(self, sentence: str, blocked: list[tuple[int, int]], metric_context: bool) -> list[Number]:
+        """Reported numbers in a sentence, outside the `blocked` spans (entity names)."""
+        if not ANY_DIGIT.search(sentence):
+            return []  # every pattern below starts with a digit
+        units = self.units
+        found: dict[int, Number] = {}
 
-    for m in unit_pattern().finditer(sentence):
-        unit = units.get(m.group(3).lower(), m.group(3))
-        if not free(m.start(), m.end()):
-            continue
-        if m.group(3) == "s" and not WORD_S.match(sentence, m.start(3)):
-            continue
-        for g in (1, 2):
-            if m.group(g):
-                add(m.start(g), m.end(g), unit, m.start(), m.end())
-    for m in COUNT.finditer(sentence):
-        if not free(m.start(1), m.end(1)) or 1900 <= _value(m.group(1)) <= 2100:
-            continue
-        add(m.start(1), m.end(1), None, m.start(), m.end())
-    if metric_context:
-        for m in FROM_TO.finditer(sentence):
+        # SIGN_BEFORE and BLOCKED_BEFORE look at the last characters before `start` only, so the searches
+        # start there (`^` still matches only at the real start of the sentence)
+
+        def free(start: int, end: int) -> bool:
+            signed = SIGN_BEFORE.search(sentence, max(0, start - 3), start)  # `-3.1%`: not a name part
+            if not signed and start and BLOCKED_BEFORE.search(sentence, max(0, start - 2), start):
+                return False
+            if any(start < n.end and n.start < end for n in found.values()):  # `1,234.5`: one number
+                return False
+            return all(end <= b0 or start >= b1 for b0, b1 in blocked)
+
+        def add(start: int, end: int, unit: str | None, text_start: int, text_end: int) -> None:
+            value = _value(sentence[start:end])
+            if SIGN_BEFORE.search(sentence, max(0, start - 3), start):
+                value, start, text_start = -value, start - 1, min(text_start, start - 1)
+            found[start] = Number(start, end, value, unit, text_start, text_end)
+
+        for m in self.unit_regex.finditer(sentence):
+            unit = units.get(m.group(3).lower(), m.group(3))
+            if not free(m.start(), m.end()):
+                continue
+            if m.group(3) == "s" and not WORD_S.match(sentence, m.start(3)):
+                continue
             for g in (1, 2):
-                if free(m.start(g), m.end(g)):
-                    add(m.start(g), m.end(g), None, m.start(), m.end())
-        for m in DECIMAL.finditer(sentence):
-            if not free(m.start(1), m.end(1)):
+                if m.group(g):
+                    add(m.start(g), m.end(g), unit, m.start(), m.end())
+        for m in COUNT.finditer(sentence):
+            if not free(m.start(1), m.end(1)) or 1900 <= _value(m.group(1)) <= 2100:
                 continue
-            if SCALE_AFTER.match(sentence[m.end(1) : m.end(1) + 2]):
-                continue
-            add(m.start(1), m.end(1), None, m.start(1), m.end(1))
-    return [found[k] for k in sorted(found)]
+            add(m.start(1), m.end(1), None, m.start(), m.end())
+        if metric_context:
+            for m in FROM_TO.finditer(sentence):
+                for g in (1, 2):
+                    if free(m.start(g), m.end(g)):
+                        add(m.start(g), m.end(g), None, m.start(), m.end())
+            for m in DECIMAL.finditer(sentence):
+                if not free(m.start(1), m.end(1)):
+                    continue
+                if SCALE_AFTER.match(sentence[m.end(1) : m.end(1) + 2]):
+                    continue
+                add(m.start(1), m.end(1), None, m.start(1), m.end(1))
+        return [found[k] for k in sorted(found)]

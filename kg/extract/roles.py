@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import lru_cache
 
+from kg.extract.patterns import Patterns
 from kg.extract.text import word_tree
-from kg.ontology import patterns
 from kg.schema import NodeType, Role
 
 ROLE_OF_TYPE = {
@@ -45,20 +45,6 @@ OUR_WORK = re.compile(
 )
 
 
-@cache
-def cue_patterns() -> dict[str, re.Pattern[str]]:
-    p = patterns()
-    return {
-        "propose": _alternation(p["propose_cues"]),
-        # one search for either of the two signs that alone make a proposal sentence
-        "naming_or_our_work": re.compile(
-            f"{_alternation(p['naming_cues']).pattern}|{OUR_WORK.pattern}", re.I
-        ),
-        "compare": _alternation(p["compare_cues"]),
-        "train": _alternation(p["train_cues"]),
-    }
-
-
 PROPOSED_OBJECT = re.compile(
     r"\b(?:propose|introduce|present|develop|release|design)[sd]?\s+(?:(?:a|an|the)\s+)?$", re.I
 )
@@ -68,14 +54,6 @@ PROPOSED_APPOSITION = re.compile(
     r"\b(?:propose|introduce|present|develop|discover)[sd]?\s+(?:(?:a|an|the)\s+)?(?:[\w\-]+\s+){0,5}[\w\-]+,\s+$",
     re.I,
 )
-
-
-def is_proposal_sentence(sentence: str) -> bool:
-    """`We propose ...`, `This paper introduces ...`, `..., dubbed X`, `Our approach has X`."""
-    cues = cue_patterns()
-    if cues["naming_or_our_work"].search(sentence):
-        return True
-    return bool(AUTHOR_SUBJECT.search(sentence) and cues["propose"].search(sentence))
 
 
 def is_named_apposition(before: str) -> bool:
@@ -103,29 +81,6 @@ def _is_proposed_object(before: str) -> bool:
     )
 
 
-def compare_cue_before(sentence: str, offset: int) -> bool:
-    """Whether a comparison cue stands shortly before `offset` in the sentence."""
-    window = CLAUSE_BREAK.split(sentence[max(0, offset - COMPARE_WINDOW) : offset])[-1]
-    return bool(cue_patterns()["compare"].search(window))
-
-
-def train_cue_before(sentence: str, offset: int) -> bool:
-    return bool(cue_patterns()["train"].search(sentence[max(0, offset - 60) : offset]))
-
-
-def role_of_mention(node_type: NodeType, sentence: str, offset: int, is_new: bool, proposal: bool) -> Role:
-    """The role one mention gives its entity. `offset` is the mention's place in the sentence."""
-    if is_new and proposal:
-        return Role.PROPOSES
-    if node_type in (NodeType.HARDWARE, NodeType.METRIC, NodeType.TASK):
-        return ROLE_OF_TYPE[node_type]
-    if node_type == NodeType.DATASET:
-        return Role.USES if train_cue_before(sentence, offset) else Role.EVALUATED_ON
-    if compare_cue_before(sentence, offset):
-        return Role.COMPARES_WITH
-    return Role.USES
-
-
 def combine_roles(node_type: NodeType, roles: set[Role]) -> list[Role]:
     """One paper's roles for an entity from all its mentions."""
     if Role.PROPOSES in roles:
@@ -134,3 +89,51 @@ def combine_roles(node_type: NodeType, roles: set[Role]) -> list[Role]:
             keep.add(Role.EVALUATED_ON)
         return sorted(keep)
     return sorted(roles)
+
+
+class RoleCues:
+    """The cue words that decide roles (`propose`, `compare`, `train`), compiled once."""
+
+    def __init__(self, patterns: Patterns) -> None:
+        self.cues = self.cue_patterns(patterns)
+
+    @staticmethod
+    def cue_patterns(p: Patterns) -> dict[str, re.Pattern[str]]:
+        return {
+            "propose": _alternation(p.propose_cues),
+            # one search for either of the two signs that alone make a proposal sentence
+            "naming_or_our_work": re.compile(
+                f"{_alternation(p.naming_cues).pattern}|{OUR_WORK.pattern}", re.I
+            ),
+            "compare": _alternation(p.compare_cues),
+            "train": _alternation(p.train_cues),
+        }
+
+    def is_proposal_sentence(self, sentence: str) -> bool:
+        """`We propose ...`, `This paper introduces ...`, `..., dubbed X`, `Our approach has X`."""
+        cues = self.cues
+        if cues["naming_or_our_work"].search(sentence):
+            return True
+        return bool(AUTHOR_SUBJECT.search(sentence) and cues["propose"].search(sentence))
+
+    def compare_cue_before(self, sentence: str, offset: int) -> bool:
+        """Whether a comparison cue stands shortly before `offset` in the sentence."""
+        window = CLAUSE_BREAK.split(sentence[max(0, offset - COMPARE_WINDOW) : offset])[-1]
+        return bool(self.cues["compare"].search(window))
+
+    def train_cue_before(self, sentence: str, offset: int) -> bool:
+        return bool(self.cues["train"].search(sentence[max(0, offset - 60) : offset]))
+
+    def role_of_mention(
+        self, node_type: NodeType, sentence: str, offset: int, is_new: bool, proposal: bool
+    ) -> Role:
+        """The role one mention gives its entity. `offset` is the mention's place in the sentence."""
+        if is_new and proposal:
+            return Role.PROPOSES
+        if node_type in (NodeType.HARDWARE, NodeType.METRIC, NodeType.TASK):
+            return ROLE_OF_TYPE[node_type]
+        if node_type == NodeType.DATASET:
+            return Role.USES if self.train_cue_before(sentence, offset) else Role.EVALUATED_ON
+        if self.compare_cue_before(sentence, offset):
+            return Role.COMPARES_WITH
+        return Role.USES

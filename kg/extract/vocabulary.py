@@ -10,7 +10,6 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -18,7 +17,7 @@ import ahocorasick
 
 from kg.errors import InputError
 from kg.extract.text import RUN, NormalizedText, norm
-from kg.ontology import ontology_dir
+from kg.ids import entity_id
 from kg.schema import NodeType
 
 TYPE_OF_FILE = {
@@ -35,14 +34,6 @@ LOOKUP_CACHE_SIZE = 1 << 16
 # dot, and the dots that do not stand between two digits
 ASCII_NOT_IN_RUNS = {i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) == ".")}
 DOT_OUTSIDE_NUMBER = re.compile(r"\.(?:(?![0-9])|(?<![0-9]\.))")
-
-
-def slug(text: str) -> str:
-    return "-".join(RUN.findall(text.lower())) or "x"
-
-
-def entity_id(node_type: NodeType | str, name: str) -> str:
-    return f"{str(node_type).lower()}:{slug(name)}"
 
 
 @dataclass(frozen=True)
@@ -152,6 +143,7 @@ class Vocabulary:
         nt = NormalizedText.of(text)
         normalized, run_ends = nt.normalized, nt.run_ends
         candidates = []
+        assert self._automaton is not None  # `find` checks
         for end, (length, key) in self._automaton.iter(normalized):
             start = end - length + 1
             if start and start not in run_ends:  # inside a run, not at its start
@@ -181,6 +173,7 @@ class Vocabulary:
         spaced = DOT_OUTSIDE_NUMBER.sub(" ", text.lower().translate(ASCII_NOT_IN_RUNS))
         size = len(spaced)
         candidates = []
+        assert self._automaton is not None  # `find` checks
         for end, (length, key) in self._automaton.iter(spaced, ignore_white_space=True):
             finish = end + 1
             if finish < size and spaced[finish] != " ":  # not at the end of a run
@@ -289,6 +282,7 @@ def build_vocabulary(folder: Path) -> Vocabulary:
     return Vocabulary(entries)
 
 
-@cache
-def default_vocabulary() -> Vocabulary:
-    return build_vocabulary(ontology_dir() / "vocab")
+def read_common_words(path: Path) -> frozenset[str]:
+    """Words abstracts mostly write in lower case (`ontology/common_words.txt`)."""
+    with open(path, encoding="utf-8") as f:
+        return frozenset(line.strip() for line in f if line.strip() and not line.startswith("#"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
 from kg.errors import InputError, KgError
@@ -83,7 +84,7 @@ def estimate_records(paths: Iterable[Path]) -> int | None:
             if not path.is_file() or detect(path) is not json_records or json_records.is_array(path):
                 return None
             with open_binary(path) as f:
-                total += sum(chunk.count(b"\n") for chunk in iter(lambda f=f: f.read(1 << 20), b""))
+                total += sum(chunk.count(b"\n") for chunk in iter(partial(f.read, 1 << 20), b""))
         except (KgError, OSError, EOFError, zlib.error):
             return None
     return total

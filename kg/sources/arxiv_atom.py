@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
-from kg.errors import InputError
+from kg.errors import InputError, Problem
 from kg.schema import Paper
 from kg.sources.base import Skipped, paper_from_record, read_text
 
@@ -24,7 +24,9 @@ def read(path: Path) -> Iterator[Paper | Skipped]:
         root = ET.fromstring(read_text(path))
     except ET.ParseError as e:
         line, column = e.position
-        raise InputError(path, f"invalid XML ({e.msg.split(':')[0]}, column {column})", line) from None
+        raise InputError(
+            path, f"invalid XML ({e.msg.split(':')[0]}, column {column})", line, Problem.INVALID_XML
+        ) from None
     for i, entry in enumerate(root.iter(f"{ATOM}entry"), 1):
         record = {
             "id": entry.findtext(f"{ATOM}id") or "",

@@ -13,7 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from kg.errors import InputError
+from kg.errors import InputError, Problem
+from kg.ids import slug
 from kg.schema import Paper
 
 # The archive name is bounded (the longest, `cond-mat`, has 8 letters): unbounded, searching a
@@ -33,13 +34,14 @@ class Skipped:
     line: int | None
     record: int | None
     reason: str
+    kind: Problem
 
     @classmethod
     def of(cls, error: InputError, record: int | None = None) -> Skipped:
-        return cls(error.path, error.line, record, error.reason)
+        return cls(error.path, error.line, record, error.reason, error.kind)
 
     def error(self) -> InputError:
-        return InputError(self.path, self.reason, self.line)
+        return InputError(self.path, self.reason, self.line, self.kind)
 
 
 class Reader(Protocol):
@@ -67,7 +69,9 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         column = e.start - data.rfind(b"\n", 0, e.start)
-        raise InputError(path, f"not UTF-8 text ({e.reason}, column {column})", line) from None
+        raise InputError(
+            path, f"not UTF-8 text ({e.reason}, column {column})", line, Problem.NOT_UTF8
+        ) from None
 
 
 def read_head(path: Path, size: int = 65536) -> str:
@@ -90,11 +94,15 @@ def parse_json(text: str, path: Path, line: int | None = None) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
-        raise InputError(path, f"invalid JSON ({e.msg}, column {e.colno})", line or e.lineno) from None
+        raise InputError(
+            path, f"invalid JSON ({e.msg}, column {e.colno})", line or e.lineno, Problem.INVALID_JSON
+        ) from None
     except RecursionError:
-        raise InputError(path, "invalid JSON (nested too deeply)", line) from None
+        raise InputError(path, "invalid JSON (nested too deeply)", line, Problem.INVALID_JSON) from None
     except ValueError:  # not a JSONDecodeError: an integer of over 4,300 digits, which Python refuses
-        raise InputError(path, "invalid JSON (a number too long to convert)", line) from None
+        raise InputError(
+            path, "invalid JSON (a number too long to convert)", line, Problem.INVALID_JSON
+        ) from None
 
 
 LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -113,10 +121,6 @@ def arxiv_id(value: str) -> str | None:
     """The arXiv id in an id or URL, without its version."""
     m = ARXIV_ID.search(value.strip().rstrip("/"))
     return m.group(1) if m else None
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _authors(value: Any) -> list[str]:
@@ -148,25 +152,27 @@ def fallback_id(title: str, abstract: str) -> str:
     return f"{base}-{digest}" if base else f"paper-{digest}"
 
 
-def paper_from_record(
-    record: Mapping[str, Any], path: Path, line: int | None, record_no: int | None = None
-) -> Paper:
+def paper_from_record(record: object, path: Path, line: int | None, record_no: int | None = None) -> Paper:
     """Map the field names the known sources use onto a `Paper`; raise `InputError` if unusable."""
     which = f"record {record_no}: " if record_no is not None else ""
     if not isinstance(record, Mapping):
         kind = type(record).__name__
-        raise InputError(path, f"{which}expected a JSON object, found {kind}", line)
+        raise InputError(path, f"{which}expected a JSON object, found {kind}", line, Problem.NOT_AN_OBJECT)
     title = collapse(record.get("title"))
     abstract = collapse(record.get("abstract") or record.get("summary"))
     if not title:
-        raise InputError(path, f"{which}record has no title", line)
+        raise InputError(path, f"{which}record has no title", line, Problem.NO_TITLE)
     if not abstract:
-        raise InputError(path, f"{which}record {title[:60]!r} has an empty abstract", line)
+        raise InputError(
+            path, f"{which}record {title[:60]!r} has an empty abstract", line, Problem.EMPTY_ABSTRACT
+        )
     if len(abstract) > MAX_ABSTRACT_CHARS:
         limit = f"{MAX_ABSTRACT_CHARS:,}"
-        raise InputError(path, f"{which}abstract of {len(abstract):,} characters (limit {limit})", line)
+        message = f"{which}abstract of {len(abstract):,} characters (limit {limit})"
+        raise InputError(path, message, line, Problem.ABSTRACT_TOO_LONG)
     if len(title) > MAX_TITLE_CHARS:
-        raise InputError(path, f"{which}title of {len(title):,} characters (limit {MAX_TITLE_CHARS:,})", line)
+        message = f"{which}title of {len(title):,} characters (limit {MAX_TITLE_CHARS:,})"
+        raise InputError(path, message, line, Problem.TITLE_TOO_LONG)
     url = record.get("url") or record.get("abs")
     raw_id = record.get("id") or record.get("arxiv_id") or ""
     raw_id = raw_id if isinstance(raw_id, str) else ""  # a number would lose digits: 2401.10010

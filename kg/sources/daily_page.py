@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from kg.errors import InputError
+from kg.errors import InputError, Problem
 from kg.schema import Paper
 from kg.sources.base import (
     MAX_ABSTRACT_CHARS,
@@ -46,7 +46,13 @@ def read(path: Path) -> Iterator[Paper | Skipped]:
             blocks.append((lineno, collapse(line)))
     for (title_line, title), (_, abstract) in zip(blocks[::2], blocks[1::2], strict=False):
         if len(abstract) > MAX_ABSTRACT_CHARS or len(title) > MAX_TITLE_CHARS:
-            yield Skipped(str(path), title_line, None, "title or abstract too long to be real")
+            yield Skipped(
+                str(path),
+                title_line,
+                None,
+                "title or abstract too long to be real",
+                Problem.ABSTRACT_TOO_LONG,
+            )
             continue
         yield Paper(
             id=fallback_id(title, abstract),
@@ -58,7 +64,9 @@ def read(path: Path) -> Iterator[Paper | Skipped]:
 
     if len(blocks) % 2:
         lineno, text = blocks[-1]
-        yield Skipped(str(path), lineno, None, f"title without an abstract: {text[:60]!r}")
+        yield Skipped(
+            str(path), lineno, None, f"title without an abstract: {text[:60]!r}", Problem.NO_ABSTRACT
+        )
 
 
 def _iso_date(text: str) -> str | None:

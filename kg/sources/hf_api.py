@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.errors import InputError
+from kg.errors import InputError, Problem
 from kg.schema import Paper
 from kg.sources.base import Skipped, paper_from_record, parse_json, read_text
 
@@ -43,14 +43,22 @@ def _item(item: Any, path: Path, index: int) -> dict:
         try:
             item = ast.literal_eval(item)
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            raise InputError(path, f"record {index}: unreadable Python-repr item") from None
+            raise InputError(
+                path, f"record {index}: unreadable Python-repr item", kind=Problem.UNREADABLE_RECORD
+            ) from None
     if not isinstance(item, dict):
-        raise InputError(path, f"record {index}: expected an object, found {type(item).__name__}")
+        raise InputError(
+            path,
+            f"record {index}: expected an object, found {type(item).__name__}",
+            kind=Problem.NOT_AN_OBJECT,
+        )
     return item
 
 
 def _flatten(item: dict) -> dict:
-    paper = item.get("paper") if isinstance(item.get("paper"), dict) else {}
+    paper = item.get("paper")
+    if not isinstance(paper, dict):
+        paper = {}
     return {
         "id": paper.get("id"),
         "title": item.get("title") or paper.get("title"),

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import InputError
+from kg.errors import InputError, Problem
 from kg.schema import Paper
 from kg.sources.base import Skipped, open_binary, paper_from_record, parse_json, read_head, read_text
 
@@ -69,7 +69,7 @@ def raw_lines(path: Path) -> Iterator[RawLine | Skipped]:
                     yield RawLine(path, lineno, raw)
         except (EOFError, zlib.error, gzip.BadGzipFile) as e:
             # a cut-off download: what came before stands, the rest is reported
-            yield Skipped(str(path), lineno + 1, None, f"file ends early ({e})")
+            yield Skipped(str(path), lineno + 1, None, f"file ends early ({e})", Problem.CUT_OFF)
 
 
 def _record(path: Path, raw: bytes, lineno: int) -> object | Skipped:
@@ -78,7 +78,8 @@ def _record(path: Path, raw: bytes, lineno: int) -> object | Skipped:
     try:
         return parse_json(raw.decode("utf-8"), path, lineno)
     except UnicodeDecodeError as e:
-        return Skipped(str(path), lineno, None, f"not UTF-8 text ({e.reason} at column {e.start + 1})")
+        reason = f"not UTF-8 text ({e.reason} at column {e.start + 1})"
+        return Skipped(str(path), lineno, None, reason, Problem.NOT_UTF8)
     except InputError as e:
         return Skipped.of(e)
 

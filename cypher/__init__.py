@@ -1,0 +1,1 @@
+"""kg's Cypher files, shipped inside the package as `kg.cypher` (see kg/config.py)."""

@@ -1,0 +1,73 @@
+"""What every `kg` command shares: the two consoles, the graph argument, and the one place where
+errors become a line on stderr and an exit code."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperGroup
+
+from kg.config import DataPaths
+from kg.errors import KgError
+
+out = Console()  # results: tables, JSON, CSV
+err = Console(stderr=True)  # progress, summaries, warnings, errors
+
+GraphArg = Annotated[
+    Path, typer.Argument(help="A graph.json written by `kg build`, or its folder.", show_default=False)
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+
+# typer bundles its own copy of click, so `import click` would name other classes: reach click's
+# base exception through one that typer exports.
+_CLICK_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+PATHS_KEY = "kg.data_paths"
+
+
+def data_paths(ctx: typer.Context) -> DataPaths:
+    """The data files this run reads: `DataPaths.from_env()`, read once by the `kg` callback."""
+    meta = ctx.meta  # shared by every context of one command line
+    if PATHS_KEY not in meta:  # a command invoked without the app's callback (tests of one command)
+        meta[PATHS_KEY] = DataPaths.from_env()
+    return meta[PATHS_KEY]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print `error: MESSAGE` on stderr, as one line that markup in the message cannot change, and exit."""
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _for_click(e: Exception) -> bool:
+    """An exception click turns into its own message and exit code (usage errors, Exit, a closed pipe)."""
+    return isinstance(e, _CLICK_ERROR | typer.Exit | typer.Abort) or (
+        isinstance(e, OSError) and e.errno == errno.EPIPE
+    )
+
+
+class KgGroup(TyperGroup):
+    """The `kg` command group: every command runs inside its `invoke`, which is where a `KgError`
+    (bad input, bad options, a server that failed) becomes `error: MESSAGE` and exit code 2.
+
+    Any other exception is a bug: one line and exit code 1, or its full traceback with
+    `kg --debug` (the root callback's `debug` parameter).
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KgError as e:
+            fail(str(e))
+        except Exception as e:
+            if _for_click(e) or ctx.params.get("debug"):
+                raise
+            text = " ".join(str(e).split())
+            what = f"{type(e).__name__}: {text}" if text else type(e).__name__
+            fail(f"internal error: {what} (run with --debug for the traceback)", code=1)

@@ -1,0 +1,62 @@
+"""One printer for the rows a command prints: a table, JSON (`--json`) or CSV (`--csv`).
+
+Strings from papers are data: every table cell and title is a rich `Text`, never read as markup.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from kg.cli.common import out
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
+
+
+def print_json(data: Any) -> None:
+    """`data` as indented JSON on stdout, with non-ASCII characters as they are."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def print_rows(
+    rows: Sequence[dict[str, Any]],
+    title: str,
+    as_json: bool = False,
+    as_csv: bool = False,
+    columns: Sequence[str] | None = None,
+    limit: int | None = None,
+) -> None:
+    """`rows` as JSON, as CSV, or as a table titled `TITLE (N)`.
+
+    `columns` defaults to the keys of the first row. Lists are joined with `; ` in tables and CSV;
+    `limit` caps the rows of a table (JSON and CSV get them all).
+    """
+    if as_json:
+        print_json(list(rows))
+        return
+    columns = list(columns if columns is not None else rows[0] if rows else [])
+    flat = [{c: _flat(row.get(c)) for c in columns} for row in rows]
+    if as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(flat)
+        return
+    count = f"{len(rows)}" if limit is None or len(rows) <= limit else f"{len(rows)}, the first {limit} shown"
+    table = Table(title=Text(f"{title} ({count})"))
+    for c in columns:
+        table.add_column(Text(c), overflow="fold")
+    for row in flat[:limit]:
+        table.add_row(*(Text("" if row[c] is None else str(row[c])) for c in columns))
+    out.print(table)
+
+
+def _flat(value: Any) -> Any:
+    return "; ".join(map(str, value)) if isinstance(value, list) else value

@@ -1,0 +1,202 @@
+"""`kg query GRAPH VERB ...` and `kg stats`: questions over a built graph, no server needed."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from kg.cli.common import GraphArg, data_paths, out
+from kg.cli.output import CsvOpt, JsonOpt, print_json, print_rows
+from kg.errors import KgError
+
+app = typer.Typer(no_args_is_help=True)
+
+NameArg = Annotated[str, typer.Argument(help="An entity name or alias, e.g. SDXL or 'SD 1.5'.")]
+RoleOpt = Annotated[
+    str | None,
+    typer.Option(help="Only this role: uses, proposes, compares_with, evaluated_on, runs_on, ..."),
+]
+LimitOpt = Annotated[int, typer.Option(min=1, help="How many rows.")]
+
+
+@app.callback()
+def query(ctx: typer.Context, graph: GraphArg) -> None:
+    """Ask questions of a built graph: `kg query GRAPH VERB ...`; no server needed."""
+    ctx.obj = graph
+
+
+def _graph(ctx: typer.Context) -> Any:
+    from kg.graph import load
+
+    return load(ctx.obj)
+
+
+@app.command("papers")
+def query_papers(
+    ctx: typer.Context, name: NameArg, role: RoleOpt = None, as_json: JsonOpt = False, as_csv: CsvOpt = False
+) -> None:
+    """Papers that name an entity (or one of its versions), with the role and the sentence."""
+    from kg.queries import papers_using
+
+    rows = [r.__dict__ for r in papers_using(_graph(ctx), name, role)]
+    print_rows(rows, f"papers naming {name}", as_json, as_csv)
+
+
+@app.command("papers-using", hidden=True)
+def query_papers_using(
+    ctx: typer.Context, name: NameArg, role: RoleOpt = None, as_json: JsonOpt = False, as_csv: CsvOpt = False
+) -> None:
+    """The same as `papers` (its former name)."""
+    query_papers(ctx, name, role, as_json, as_csv)
+
+
+@app.command("entity")
+def query_entity(ctx: typer.Context, name: NameArg, as_json: JsonOpt = False) -> None:
+    """What an entity is: type, aliases, family, versions, papers by role, what it is named with."""
+    from kg.queries import entity_info
+
+    info = entity_info(_graph(ctx), name)
+    if as_json:
+        print_json(info)
+        return
+    out.print(f"[bold]{escape(str(info['name']))}[/] ({info['type']}, {escape(info['id'])})", highlight=False)
+    for key in ("aliases", "family", "versions"):
+        if info[key]:
+            out.print(f"  {key}: {', '.join(info[key])}", highlight=False, markup=False)
+    for role, titles in info["papers"].items():
+        out.print(f"  {role} ({len(titles)}):", highlight=False, markup=False)
+        for t in titles[:10]:
+            out.print(f"    - {t}", highlight=False, markup=False)
+    if info["named_with"]:
+        pairs = ", ".join(f"{n['name']} ({n['papers']})" for n in info["named_with"])
+        out.print(f"  named with: {pairs}", highlight=False, markup=False)
+
+
+@app.command("compared-with")
+def query_compared_with(
+    ctx: typer.Context, name: NameArg, as_json: JsonOpt = False, as_csv: CsvOpt = False
+) -> None:
+    """What an entity was compared with, both ways: its baselines, and what beat it."""
+    from kg.queries import compared_with
+
+    rows = [c.__dict__ for c in compared_with(_graph(ctx), name)]
+    print_rows(rows, f"compared with {name}", as_json, as_csv)
+
+
+@app.command("leaderboard")
+def query_leaderboard(
+    ctx: typer.Context,
+    dataset: Annotated[str, typer.Argument(help="A dataset or benchmark, e.g. 'MS COCO 2014-30k'.")],
+    metric: Annotated[
+        str | None, typer.Option(help="Only this metric; lower-is-better ones sort up.")
+    ] = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Results reported on a dataset, best first, with paper, subject, value, unit and snippet."""
+    from kg.extract.patterns import Patterns
+    from kg.queries import leaderboard
+
+    patterns = Patterns.load(data_paths(ctx).patterns)
+    rows = leaderboard(_graph(ctx), dataset, metric, patterns)
+    print_rows(rows, f"results on {dataset}", as_json, as_csv)
+
+
+@app.command("hardware")
+def query_hardware(ctx: typer.Context, as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
+    """Hardware by the number of papers that run on it."""
+    from kg.queries import hardware
+
+    print_rows(hardware(_graph(ctx)), "hardware", as_json, as_csv)
+
+
+@app.command("top")
+def query_top(
+    ctx: typer.Context,
+    node_type: Annotated[
+        str | None, typer.Option("--type", help="Only entities of this type: Method, Model, Dataset, ...")
+    ] = None,
+    by: Annotated[str, typer.Option(help="Rank by papers, degree or pagerank.")] = "papers",
+    limit: LimitOpt = 20,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """The most central entities, by papers naming them, degree or PageRank."""
+    from kg.queries import top
+
+    print_rows(top(_graph(ctx), node_type, by, limit), f"top by {by}", as_json, as_csv)
+
+
+@app.command("path")
+def query_path(
+    ctx: typer.Context, source: NameArg, target: NameArg, as_json: JsonOpt = False, as_csv: CsvOpt = False
+) -> None:
+    """A shortest chain of papers and entities between two entities."""
+    from kg.queries import shortest_path
+
+    g = _graph(ctx)
+    nodes = shortest_path(g, source, target)
+    if not nodes:
+        raise KgError(f"no path between {source!r} and {target!r}")
+    rows = [
+        {"step": i, "id": n, "type": g.nodes[n]["type"], "name": g.nodes[n]["name"]}
+        for i, n in enumerate(nodes)
+    ]
+    print_rows(rows, f"{source} -> {target}", as_json, as_csv)
+
+
+@app.command("similar")
+def query_similar(
+    ctx: typer.Context,
+    paper: Annotated[str, typer.Argument(help="A paper id, or part of its title.")],
+    limit: LimitOpt = 10,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Papers sharing the most entities with a paper."""
+    from kg.queries import similar
+
+    print_rows(similar(_graph(ctx), paper, limit), f"papers like {paper}", as_json, as_csv)
+
+
+@app.command("trend")
+def query_trend(ctx: typer.Context, name: NameArg, as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
+    """Papers naming an entity (or its versions) per month."""
+    from kg.queries import trend
+
+    print_rows(trend(_graph(ctx), name), f"{name} per month", as_json, as_csv)
+
+
+@app.command("cooccur")
+def query_cooccur(
+    ctx: typer.Context, name: NameArg, limit: LimitOpt = 20, as_json: JsonOpt = False, as_csv: CsvOpt = False
+) -> None:
+    """Entities named in the same papers as an entity, most shared papers first."""
+    from kg.queries import cooccurring, find_entity
+
+    g = _graph(ctx)
+    rows = [
+        {"id": n, "name": g.nodes[n]["name"], "type": g.nodes[n]["type"], "papers": c}
+        for n, c in cooccurring(g, find_entity(g, name))[:limit]
+    ]
+    print_rows(rows, f"named with {name}", as_json, as_csv)
+
+
+def stats(
+    graph: GraphArg,
+    top: Annotated[int, typer.Option(help="How many of the most named entities to list.")] = 15,
+    as_json: JsonOpt = False,
+) -> None:
+    """Count nodes and edges by type, and list the entities most papers name."""
+    from kg.graph import load
+    from kg.queries import stats as graph_stats
+
+    s = graph_stats(load(graph), top)
+    if as_json:
+        print_json(s)
+        return
+    print_rows([{"type": k, "count": v} for k, v in sorted(s["nodes"].items())], "nodes")
+    print_rows([{"type": k, "count": v} for k, v in sorted(s["edges"].items())], "edges")
+    print_rows(s["top"], "most named entities")

@@ -1,0 +1,56 @@
+"""`ontology/patterns.json` as a validated model: cue words and word lists the extractor reads.
+
+Keys that start with `_` are comments. A missing, misspelt or mistyped key fails at start with
+the key's name, instead of as a `KeyError` deep inside extraction.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from kg.errors import InputError
+
+
+class Patterns(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    propose_cues: frozenset[str]
+    naming_cues: frozenset[str]
+    compare_cues: frozenset[str]
+    train_cues: frozenset[str]
+    generic_terms: frozenset[str]
+    not_names: frozenset[str]
+    name_tail_words: frozenset[str]
+    dataset_heads: frozenset[str]
+    model_heads: frozenset[str]
+    method_heads: frozenset[str]
+    units: dict[str, str]  # surface form -> the unit results carry (`percent` -> `%`)
+    numeric_only_metrics: frozenset[str]
+    dataset_name_shapes: tuple[str, ...]  # regular expressions
+    model_name_shapes: tuple[str, ...]
+    vague_heads: frozenset[str]
+    described_heads: frozenset[str]
+    title_openers: frozenset[str]
+    not_entities: frozenset[str]
+    lower_is_better_metrics: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path) -> Patterns:
+        try:
+            with open(path, encoding="utf-8") as f:
+                data = json.load(f)
+        except FileNotFoundError:
+            raise InputError(path, "no such file") from None
+        except json.JSONDecodeError as e:
+            raise InputError(path, f"invalid JSON ({e.msg}, column {e.colno})", e.lineno) from None
+        if not isinstance(data, dict):
+            raise InputError(path, "expected a JSON object of word lists")
+        try:
+            return cls.model_validate({k: v for k, v in data.items() if not k.startswith("_")})
+        except ValidationError as e:
+            first = e.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise InputError(path, f"{where}: {first['msg']} ({e.error_count()} problem(s))") from None

@@ -1,0 +1,89 @@
+"""What one paper adds to the graph, made where the paper was extracted (in a worker).
+
+A part is the paper's own nodes and edges, already encoded as graph.json lines, plus what the
+resolver needs to place the rest: the paper's mentions, and its edges to entities, whose node ids
+depend on every paper before this one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.graph import format as fmt
+from kg.ids import paper_id, repository_id, result_id
+from kg.schema import EdgeType, PaperExtraction
+
+
+@dataclass
+class PaperPart:
+    """One paper's contribution. An edge to an entity is kept as (head, mention key, edge type,
+    tail) and completed once the key's node id is known."""
+
+    paper_id: str
+    nodes: list[str] = field(default_factory=list)  # the paper's own nodes, as graph.json lines
+    edges: list[str] = field(default_factory=list)  # edges whose both ends are known, as lines
+    entity_edges: list[tuple[str, str, str, str]] = field(default_factory=list)  # head, key, type, tail
+    mentions: list[fmt.MentionRecord] = field(default_factory=list)
+    repositories: list[tuple[str, str]] = field(default_factory=list)  # (node id, URL)
+
+
+def paper_part(ex: PaperExtraction) -> PaperPart:
+    """The nodes and edges of one paper: a pure function of its extraction."""
+    p = ex.paper
+    pid = paper_id(p.id)
+    part = PaperPart(pid)
+    part.nodes.append(fmt.encode(fmt.paper_node(pid, p)))
+    head = fmt.edge_head(pid)
+    for m in ex.mentions:
+        part.mentions.append(
+            {
+                "key": m.key,
+                "type": str(m.type),
+                "name": m.name,
+                "aliases": m.aliases,
+                "in_vocabulary": m.in_vocabulary,
+                "broader": m.broader,
+            }
+        )
+        evidence = [
+            fmt.evidence(
+                s.field,
+                s.start,
+                s.end,
+                (p.abstract if s.field == "abstract" else p.title)[s.start : s.end],
+                s.sentence,
+                s.sentence_start,
+            )
+            for s in m.spans
+        ]
+        surfaces = sorted({ev["mention"] for ev in evidence})
+        data = fmt.edge_data(surfaces, evidence)
+        for role in m.roles:
+            part.entity_edges.append((head, m.key, str(role), fmt.edge_tail(role, data)))
+    for i, r in enumerate(ex.results):
+        rid = result_id(p.id, i)
+        part.nodes.append(fmt.encode(fmt.result_node(rid, r.value, r.unit, r.metric, r.text)))
+        s = r.span
+        evidence = [fmt.evidence(s.field, s.start, s.end, r.text, s.sentence, s.sentence_start)]
+        part.edges.append(fmt.edge_line(pid, rid, EdgeType.REPORTS, fmt.edge_data([r.text], evidence)))
+        result_head = fmt.edge_head(rid)
+        for edge_type, key in (
+            (EdgeType.SUBJECT, r.subject),
+            (EdgeType.METRIC, r.metric_key),
+            (EdgeType.DATASET, r.dataset),
+            (EdgeType.HARDWARE, r.hardware),
+            (EdgeType.BASELINE, r.baseline),
+        ):
+            if key:
+                part.entity_edges.append((result_head, key, str(edge_type), fmt.edge_tail(edge_type)))
+    for url in ex.code_urls:
+        rid = repository_id(url)
+        if any(rid == known for known, _ in part.repositories):
+            continue  # `github.com/Foo/Bar` and `github.com/foo/bar.git` are one repository
+        part.repositories.append((rid, url))
+        start = p.abstract.find(url)
+        code: list[fmt.Evidence] = [
+            {"field": "abstract", "start": start, "end": start + len(url), "mention": url}
+        ]
+        part.edges.append(fmt.edge_line(pid, rid, EdgeType.HAS_CODE, fmt.edge_data([url], code)))
+    return part

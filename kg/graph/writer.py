@@ -1,0 +1,207 @@
+"""Writes graph.json as papers arrive, and merges an update into an existing one.
+
+The papers' own nodes and every edge go to disk at once (spill files beside the output); entity
+nodes, which any later paper can change, are written at the end from the resolver's state. With a
+base graph.json (`kg build --update`) the base's lines are copied, the entity nodes new papers
+changed are replaced, and the new lines appended; `delta.json` gets only what changed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
+
+import networkx as nx
+
+from kg.errors import KgError
+from kg.extract.vocabulary import Vocabulary
+from kg.graph import format as fmt
+from kg.graph.parts import PaperPart, paper_part
+from kg.graph.reader import load
+from kg.resolve import Resolver
+from kg.schema import EdgeType, PaperExtraction
+
+
+class GraphWriter:
+    """Writes graph.json as papers arrive: the papers' own nodes and every edge go to disk at once;
+    entity nodes, which any later paper can change, are written at the end.
+
+    The file is node-link JSON with one node or edge per line (`,` leading each line after the
+    first), so that `--update` can copy an existing graph.json line by line, replace only the
+    entity nodes new papers changed, and append the rest.
+    """
+
+    def __init__(self, path: Path, resolver: Resolver, vocab: Vocabulary, base: Path | None = None):
+        self.path, self.resolver, self.vocab, self.base = path, resolver, vocab, base
+        self.touched: set[str] = set()  # entity nodes whose JSON changes
+        self.known_repositories: set[str] = set()  # repositories of earlier builds new papers cite
+        self.new_repositories: set[str] = set()
+        self._quoted: dict[str, str] = {}  # node id -> its JSON string
+        self.node_count = self.edge_count = 0
+        # spill files beside the output, closed and removed by close()
+        self._nodes = open(path.with_name(path.name + ".nodes"), "w", encoding="utf-8")  # noqa: SIM115
+        self._edges = open(path.with_name(path.name + ".edges"), "w", encoding="utf-8")  # noqa: SIM115
+
+    def add(self, part: PaperPart) -> bool:
+        """Add one paper; False (and nothing added) when the graph already has it."""
+        resolver = self.resolver
+        if part.paper_id in resolver.papers:
+            return False
+        resolver.papers.add(part.paper_id)
+        ids: dict[str, str] = {}
+        for m in part.mentions:
+            node_id = ids[m["key"]] = resolver.node_id(m)
+            resolver.add_mention(node_id, m)
+            self.touched.add(node_id)
+            child = node_id
+            for parent in m["broader"]:
+                entry = self.vocab.entries[parent]
+                if parent not in resolver.entities:
+                    resolver.add_parent(entry)
+                if resolver.add_broader(child, parent):
+                    self.touched.add(parent)  # the new edge's end, for delta.json
+                    self._edge(fmt.edge_line(child, parent, EdgeType.BROADER))
+                child = parent
+        self._nodes.write("," + "\n,".join(part.nodes) + "\n")
+        self.node_count += len(part.nodes)
+        for node_id, url in part.repositories:
+            if resolver.add_repository(node_id, url):
+                self._node(fmt.encode(fmt.repository_node(node_id, url)))
+                self.new_repositories.add(node_id)
+            elif node_id not in self.new_repositories:
+                self.known_repositories.add(node_id)
+        seen: set[tuple[str, str, str]] = set()  # two keys of one paper can share a node
+        lines = list(part.edges)
+        quoted = self._quoted
+        for head, key, edge_type, tail in part.entity_edges:
+            target = ids.get(key)
+            if target is None or (head, target, edge_type) in seen:
+                continue
+            seen.add((head, target, edge_type))
+            target_json = quoted.get(target)
+            if target_json is None:
+                target_json = quoted[target] = fmt.encode(target)
+            lines.append(f"{head}{target_json}{tail}")
+        if lines:
+            self._edges.write("," + "\n,".join(lines) + "\n")
+            self.edge_count += len(lines)
+        return True
+
+    def discard(self) -> None:
+        """Close and remove the spill files (`close` ends with this; a failed build calls it)."""
+        for f in (self._nodes, self._edges):
+            f.close()
+            Path(f.name).unlink(missing_ok=True)
+
+    def _node(self, line: str) -> None:
+        self._nodes.write(f",{line}\n")
+        self.node_count += 1
+
+    def _edge(self, line: str) -> None:
+        self._edges.write(f",{line}\n")
+        self.edge_count += 1
+
+    def close(self, graph: dict[str, Any], delta: Path | None = None) -> None:
+        """Write graph.json: the base's lines, changed entity nodes replaced, then the new ones;
+        and, when `delta` is given, a graph.json of only what changed (new papers with their
+        edges, and every node those edges reach), for loading an increment into a database."""
+        entity_lines = [
+            fmt.encode(self.resolver.entity(node_id).node(node_id)).encode()
+            for node_id in sorted(self.touched)
+        ]
+        if delta is not None:
+            self._write_delta(delta, graph, entity_lines)
+        touched = {fmt.encode(node_id).encode() for node_id in self.touched}
+        with open(self.path, "wb") as out:
+            out.write(fmt.header(graph))
+            first = True
+            base_edges = None
+            if self.base is not None:
+                base_edges = open(self.base, "rb")  # noqa: SIM115 (its edges are copied further down)
+                base_edges.readline()  # the header
+                first = _append_lines(out, self._untouched_base_nodes(base_edges, touched), first)
+            first = _append_spill(out, self._nodes, first)
+            first = _append_lines(out, entity_lines, first)
+            self.node_count += len(entity_lines)
+            out.write(fmt.SEPARATOR)
+            first = True
+            if base_edges is not None:
+                with base_edges:
+                    start = out.tell()
+                    lines, tail = 0, b""
+                    while chunk := base_edges.read(1 << 20):
+                        out.write(chunk)
+                        lines += chunk.count(b"\n")
+                        tail = (tail + chunk)[-len(fmt.FOOTER) :]
+                    if tail != fmt.FOOTER:
+                        raise KgError(f"{self.base}: graph.json is cut off; rebuild it")
+                    out.seek(-len(fmt.FOOTER), 2)
+                    out.truncate()
+                    first = out.tell() == start
+                    self.edge_count += lines - 1  # all but the footer
+            _append_spill(out, self._edges, first)
+            out.write(fmt.FOOTER)
+        self.discard()
+
+    def _untouched_base_nodes(self, base: BinaryIO, touched: set[bytes]) -> Iterator[bytes]:
+        """The node lines of the base graph.json (up to its edges) that no new paper changed."""
+        for line in base:
+            if line == fmt.SEPARATOR:
+                return
+            m = fmt.NODE_ID.match(line)
+            if m is None:
+                raise KgError(f"{self.base}: not a graph.json written by `kg build`; rebuild it")
+            if m.group(1) not in touched:
+                self.node_count += 1
+                yield line.removeprefix(b",").rstrip(b"\n")
+        raise KgError(f"{self.base}: graph.json is cut off; rebuild it")
+
+    def _write_delta(self, path: Path, graph: dict[str, Any], entity_lines: list[bytes]) -> None:
+        repositories = self.resolver.repositories
+        known = [
+            fmt.encode(fmt.repository_node(r, repositories[r])).encode()
+            for r in sorted(self.known_repositories)
+        ]
+        with open(path, "wb") as out:
+            out.write(fmt.header({**graph, "delta": True}))
+            first = _append_spill(out, self._nodes, True)
+            _append_lines(out, [*entity_lines, *known], first)
+            out.write(fmt.SEPARATOR)
+            _append_spill(out, self._edges, True)
+            out.write(fmt.FOOTER)
+
+
+def _append_spill(out: BinaryIO, spill: TextIO, first: bool) -> bool:
+    """Copy a spill file (`,`-led lines) into a section of graph.json; the section's first line
+    loses its comma. Returns whether the section is still empty."""
+    spill.flush()
+    with open(spill.name, "rb") as r:
+        if first:
+            line = r.readline()
+            if not line:
+                return True
+            out.write(line[1:])
+        shutil.copyfileobj(r, out, 1 << 20)
+    return False
+
+
+def _append_lines(out: BinaryIO, lines: Iterable[bytes], first: bool) -> bool:
+    for line in lines:
+        out.write(line if first else b"," + line)
+        out.write(b"\n")
+        first = False
+    return first
+
+
+def build_graph(extractions: Iterable[PaperExtraction], vocabulary: Vocabulary) -> nx.MultiDiGraph:
+    """The graph of some extractions, in memory: what `kg build` writes, without the files."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / fmt.GRAPH_FILE
+        writer = GraphWriter(path, Resolver(), vocabulary)
+        for ex in extractions:
+            writer.add(paper_part(ex))
+        writer.close({"format": "kg", "version": fmt.FORMAT_VERSION})
+        return load(path)
