@@ -67,6 +67,11 @@ class DataPaths:
         return self.ontology / "vocab"
 
     @property
+    def decision_model(self) -> Path:
+        """The extraction's trained decisions (training/train_decisions.py makes it)."""
+        return self.ontology / "models" / "decisions.json"
+
+    @property
     def shapes(self) -> Path:
         return self.ontology / "shapes.ttl"
 

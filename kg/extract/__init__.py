@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
-from dataclasses import dataclass, field
 
 from kg.config import DataPaths
 from kg.extract import names as patterns_for_names
+from kg.extract.decisions import NONE, DecisionModel, features
+from kg.extract.grouping import Candidates, Found, Group
 from kg.extract.names import Name, NameFinder
 from kg.extract.patterns import Patterns
 from kg.extract.results import NumberReader
-from kg.extract.roles import RoleCues, combine_roles, is_named_apposition, is_proposed_object
+from kg.extract.roles import ROLE_OF_TYPE, RoleCues, combine_roles, is_named_apposition, is_proposed_object
 from kg.extract.text import norm, sentences
 from kg.extract.vocabulary import Entry, Vocabulary, build_vocabulary, read_common_words
 from kg.schema import Mention, NodeType, Paper, PaperExtraction, ResultClaim, Role, Span
@@ -32,37 +32,6 @@ TWO_CAPITALS_APART = re.compile(r"[A-Z].*[A-Z]")
 PLURAL_ACRONYM = re.compile(r"[A-Z]s$")
 ALNUM_WORD = re.compile(r"[a-z0-9]+")
 DATASET_WORD = re.compile(r"\b(?:benchmark|dataset|corpus)\b", re.I)
-
-
-@dataclass(slots=True)
-class Found:
-    """One place a name stands, before mentions of the same entity are grouped."""
-
-    field: str
-    start: int
-    end: int
-    surface: str
-    entry: Entry | None
-    name: Name | None = None
-    key: str = ""
-    type: NodeType | None = None
-
-
-@dataclass(slots=True)
-class Group:
-    key: str
-    type: NodeType
-    name: str
-    entry: Entry | None
-    aliases: dict[str, None] = field(default_factory=dict)
-    roles: set[Role] = field(default_factory=set)
-    spans: list[Span] = field(default_factory=list)
-    places: list[tuple[str, int, int]] = field(default_factory=list)
-    typed: bool = True
-    votes: Counter = field(default_factory=Counter)
-    in_title: bool = False
-    family: list[str] = field(default_factory=list)  # vocabulary ids of a new version's family
-    first_role: Role | None = None  # the role of the first mention in the abstract
 
 
 TYPE_PRIORITY = (NodeType.DATASET, NodeType.METHOD, NodeType.MODEL, NodeType.TASK)
@@ -111,6 +80,18 @@ def _without_overlaps(hits: list[Found], pattern_found: list[Found]) -> list[Fou
     for t in taken:
         if t.name is None and (t.field, t.start, t.end) in own:
             t.name = own[(t.field, t.start, t.end)]
+    return sorted(taken, key=lambda f: (f.field != "title", f.start))
+
+
+def _fill_gaps(taken: list[Found], extra: list[Found]) -> list[Found]:
+    """`taken` (names that do not overlap) with the longest of `extra` that overlap none of them."""
+    if not extra:
+        return taken
+    spans = [(f.start, f.end) for f in taken]
+    for f in sorted(extra, key=lambda f: (-(f.end - f.start), f.start)):
+        if all(f.end <= s or e <= f.start for s, e in spans):
+            taken.append(f)
+            spans.append((f.start, f.end))
     return sorted(taken, key=lambda f: (f.field != "title", f.start))
 
 
@@ -228,31 +209,65 @@ def _first(inside: list[tuple[int, int, Group]], node_type: NodeType) -> str | N
     return next((g.key for _, _, g in inside if g.type == node_type), None)
 
 
+def _code_urls(paper: Paper) -> list[str]:
+    """The URLs in the abstract, then the record's own `code_url` (the HF API's repository)."""
+    urls = [u.rstrip(".,;:)]}'\"") for u in URL.findall(paper.abstract)]
+    if paper.code_url and URL.fullmatch(paper.code_url):
+        urls.append(paper.code_url)
+    return list(dict.fromkeys(urls))
+
+
+# types a name's form decides (sized model names, hardware patterns): the model does not change them
+FORM_TYPES = frozenset({NodeType.MODEL, NodeType.HARDWARE})
+
+
 class Extractor:
     """Extraction with everything it reads: the vocabulary, the patterns and the stages built on
     them. Build one per process (`Extractor.load`) and call `extract` for each paper; the caches
     of its stages belong to it, so two extractors with different word lists never mix answers.
     """
 
-    def __init__(self, vocabulary: Vocabulary, patterns: Patterns, common_words: frozenset[str]) -> None:
+    def __init__(
+        self,
+        vocabulary: Vocabulary,
+        patterns: Patterns,
+        common_words: frozenset[str],
+        model: DecisionModel | None = None,
+        phrases: bool | None = None,
+    ) -> None:
         self.vocabulary = vocabulary
         self.patterns = patterns
+        self.common_words = common_words
+        self.model = model
+        # lowercase phrases are candidates only where a model decides on them (or learns to)
+        self.phrases = model is not None if phrases is None else phrases
         self.names = NameFinder(patterns, common_words)
         self.roles = RoleCues(patterns)
         self.numbers = NumberReader(patterns)
 
     @classmethod
-    def load(cls, paths: DataPaths | None = None) -> Extractor:
-        """The extractor of the data files in `paths` (default: the packaged ones)."""
+    def load(cls, paths: DataPaths | None = None, with_model: bool = True) -> Extractor:
+        """The extractor of the data files in `paths` (default: the packaged ones), with the
+        decision model there unless `with_model` is False (the rules alone decide then)."""
         paths = paths or DataPaths.packaged()
+        model = None
+        if with_model and paths.decision_model.exists():
+            model = DecisionModel.load(paths.decision_model)
         return cls(
             build_vocabulary(paths.vocabulary),
             Patterns.load(paths.patterns),
             read_common_words(paths.common_words),
+            model,
         )
 
-    def extract(self, paper: Paper) -> PaperExtraction:
-        """Everything one paper names: a pure function of the paper and this extractor's data."""
+    def with_model(self, model: DecisionModel | None, phrases: bool | None = None) -> Extractor:
+        """The same data with another decision model (cross-validation trains several); with no
+        model and `phrases`, the candidates a model is trained on."""
+        return Extractor(self.vocabulary, self.patterns, self.common_words, model, phrases)
+
+    def candidates(self, paper: Paper) -> Candidates:
+        """What the rules propose for a paper: names, grouped into candidate entities with a type
+        and roles."""
         vocab = self.vocabulary
         fields = {"title": paper.title, "abstract": paper.abstract}
         sentence_spans = {f: sentences(t) for f, t in fields.items()}
@@ -263,6 +278,39 @@ class Extractor:
         groups = self._group(found, local_keys, vocab, fields)
         self._assign_roles(groups, found, fields, sentence_spans)
         _settle_proposals(groups)
+        return Candidates(paper, fields, sentence_spans, found, groups)
+
+    def decide(self, candidates: Candidates) -> None:
+        """The model's word on each candidate: dropped, or given its type and roles."""
+        if self.model is None:
+            return
+        groups = candidates.groups
+        by_key = candidates.found_by_key
+        keys = list(by_key)
+        cues = self.patterns.decision_cue_words
+        decisions = self.model.decide([features(groups[k], by_key[k], candidates.fields, cues) for k in keys])
+        for key, (label, decided) in zip(keys, decisions, strict=True):
+            group = groups[key]
+            if label == NONE:
+                del groups[key]
+                continue
+            # a type the form itself gives (`GShard 2.9B` is a model, `RTX 4090` hardware) stands
+            fixed = next((f.name.type for f in by_key[key] if f.name and f.name.type in FORM_TYPES), None)
+            group.type = fixed or NodeType(label)
+            # the rules' reading of the paper's own work (title, `we propose`, definitions) is
+            # better than the model's: where they say the paper proposes it, that stands
+            roles = set(group.roles) if Role.PROPOSES in group.roles else set(decided)
+            by_type = ROLE_OF_TYPE.get(group.type)
+            if by_type is not None and by_type != Role.EVALUATED_ON:  # hardware, metrics, tasks
+                roles = {by_type} | (roles & {Role.PROPOSES})
+            group.roles = roles
+
+    def extract(self, paper: Paper) -> PaperExtraction:
+        """Everything one paper names: a pure function of the paper and this extractor's data."""
+        vocab = self.vocabulary
+        candidates = self.candidates(paper)
+        self.decide(candidates)
+        groups, sentence_spans = candidates.groups, candidates.sentence_spans
         mentions = [_mention(g, vocab) for g in groups.values()]
         results, kept, only_units = self._results(paper.abstract, sentence_spans["abstract"], groups)
         mentions = [
@@ -272,7 +320,7 @@ class Extractor:
             paper=paper,
             mentions=mentions,
             results=results,
-            code_urls=list(dict.fromkeys(u.rstrip(".,;:)]}'\"") for u in URL.findall(paper.abstract))),
+            code_urls=_code_urls(paper),
         )
 
     def _find_names(
@@ -289,7 +337,11 @@ class Extractor:
         if "http" in text:
             text = URL.sub(lambda m: " " * len(m.group(0)), text)
         hits = [Found(fname, h.start, h.end, h.surface, h.entry) for h in vocab.find(text)]
-        hits = [h for h in hits if not self.names.is_generic(h.surface)]
+        if self.phrases:  # the model decides on generic names too
+            for h in hits:
+                h.generic = self.names.is_generic(h.surface)
+        else:
+            hits = [h for h in hits if not self.names.is_generic(h.surface)]
         candidates: list[Name] = []
         if fname == "title":
             for own in (
@@ -344,18 +396,30 @@ class Extractor:
         not_names, not_entities = self.patterns.not_names, self.patterns.not_entities
         for c in candidates:
             lowered = c.surface.lower()
-            if self.names.is_generic(c.surface) or lowered in not_names:
+            if lowered in not_names:
                 continue
-            if lowered in not_entities or lowered.rstrip("s") in not_entities:
-                continue
-            if _is_class_word(c.surface, local_keys):
+            generic = (
+                self.names.is_generic(c.surface)
+                or lowered in not_entities
+                or lowered.rstrip("s") in not_entities
+                or _is_class_word(c.surface, local_keys)
+            )
+            if generic and not self.phrases:
                 continue
             entry = vocab.lookup(c.surface)
             if c.long_form:
                 local = local_keys.get(norm(c.surface))
                 entry = local[1] if local else entry
-            pattern_found.append(Found(fname, c.start, c.end, c.surface, entry, name=c))
-        return _without_overlaps(hits, pattern_found)
+            pattern_found.append(Found(fname, c.start, c.end, c.surface, entry, name=c, generic=generic))
+        taken = _without_overlaps(hits, pattern_found)
+        if not self.phrases:
+            return taken
+        phrases = [
+            Found(fname, p.start, p.end, p.surface, None, name=p, generic=self.names.is_generic(p.surface))
+            for p in self.names.headed_phrases(text, title=fname == "title")
+            if p.surface.lower() not in not_names
+        ]
+        return _fill_gaps(taken, phrases)
 
     def _register_acronym(
         self,

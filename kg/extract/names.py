@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from kg.extract.patterns import Patterns
+from kg.extract.text import word_tree
 from kg.schema import NodeType
 
 # A token that may be part of a name: letters, digits and inner `.`, `-`, `+`, `/`, Greek.
@@ -110,6 +111,7 @@ class Name:
     proposed: bool = False
     size_of: str | None = None  # the base name of a sized model: `DeepSeekMoE` of `DeepSeekMoE 16B`
     plural: bool = False  # `(MFMs)`: the acronym names a class of things
+    source: str = ""  # the pattern that found it, where the decisions want to know
 
 
 @lru_cache(maxsize=1 << 16)
@@ -263,6 +265,16 @@ class NameFinder:
     def __init__(self, patterns: Patterns, common_words: frozenset[str]) -> None:
         self.patterns = patterns
         self.common_words = common_words
+        # head word -> the type of the names it ends; the first list that has a word wins
+        self.phrase_heads: dict[str, NodeType] = {}
+        for node_type, heads in patterns.phrase_heads.items():
+            for head in heads:
+                self.phrase_heads.setdefault(head, node_type)
+        # a head word, or a hyphenated word ending in one (`self-distillation`), alone or plural
+        heads_pattern = word_tree(self.phrase_heads)
+        self.phrase_head = re.compile(
+            rf"(?<![A-Za-z0-9\-])(?:[A-Za-z0-9]+-)*(?:{heads_pattern})s?(?![A-Za-z0-9\-])", re.I
+        )
         self.is_generic = lru_cache(maxsize=1 << 16)(self.is_generic)  # type: ignore[method-assign]
         self.strong_name = lru_cache(maxsize=65536)(self.strong_name)  # type: ignore[method-assign]
         self._capitalized = lru_cache(maxsize=65536)(self._capitalized)  # type: ignore[method-assign]
@@ -573,3 +585,48 @@ class NameFinder:
             if self.is_generic(name) or name.lower() in self.patterns.not_names:
                 continue
             yield Name(m.start(1), m.end(1), name, type=NodeType.DATASET)
+
+    def headed_phrases(self, text: str, title: bool = False) -> Iterator[Name]:
+        """`universal photometric stereo`, `on-policy self-distillation`: one to four words before
+        a head word of `phrase_heads`, written in lower case (or in a title's capitals), with no
+        punctuation between them and none of `phrase_stop_words`. Low-priority candidates: the
+        decision model keeps the ones that name something."""
+        stop = self.patterns.phrase_stop_words
+        for m in self.phrase_head.finditer(text):
+            head = m.group(0)
+            if not _phrase_case(head, title):
+                continue
+            start = m.start()
+            for _ in range(4):  # the words before, one space apart, while they may be part of it
+                before = PREVIOUS_WORD.search(text, max(0, start - 40), start)
+                if before is None:
+                    break
+                token = before.group(1)
+                if token.lower() in stop or not _phrase_case(token, title) or token.endswith("ly"):
+                    break
+                start = before.start(1)
+            if start == m.start() and "-" not in head:
+                continue  # one plain word is too vague to name a thing
+            node_type = self._head_type(head.lower())
+            if node_type is None:
+                continue
+            yield Name(start, m.end(), text[start : m.end()], type=node_type, source="phrase")
+
+    def _head_type(self, word: str) -> NodeType | None:
+        """The type of a head word as matched: `super-resolution`, `self-distillation`, `rewards`."""
+        heads = self.phrase_heads
+        for form in (word, word.rsplit("-", 1)[-1]):
+            node_type = heads.get(form) or (heads.get(form[:-1]) if form.endswith("s") else None)
+            if node_type is not None:
+                return node_type
+        return None
+
+
+# a word right before a place: its letters, then the one space up to the place
+PREVIOUS_WORD = re.compile(r"(?<![A-Za-z0-9\-])([A-Za-z0-9][A-Za-z0-9\-]*) \Z")
+
+
+def _phrase_case(token: str, title: bool) -> bool:
+    """A word of a lowercase name: lower case, or an acronym (`LLM alignment`); in a title any
+    case, since titles capitalize every word."""
+    return title or token.islower() or (token.isupper() and len(token) >= 2)

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kg.errors import InputError
+from kg.schema import NodeType
 
 
 class Patterns(BaseModel):
@@ -36,6 +37,9 @@ class Patterns(BaseModel):
     title_openers: frozenset[str]
     not_entities: frozenset[str]
     lower_is_better_metrics: frozenset[str]
+    phrase_heads: dict[NodeType, frozenset[str]]  # head words of lowercase multi-word names, by type
+    phrase_stop_words: frozenset[str]  # words that end such a name on its left
+    decision_cue_words: frozenset[str]  # sentence words the decision model looks at
 
     @classmethod
     def load(cls, path: Path) -> Patterns:

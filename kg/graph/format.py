@@ -42,7 +42,7 @@ NODE_ID = re.compile(rb'^,?\{"id":("(?:[^"\\]|\\.)*")')
 class Evidence(TypedDict):
     """Where an edge comes from: a span of the paper's title or abstract."""
 
-    field: str  # "title" or "abstract"
+    field: str  # "title" or "abstract" (or "code_url": a record's own code link)
     start: int  # character offsets in that field
     end: int
     mention: str  # the text at [start, end)

@@ -82,8 +82,10 @@ def paper_part(ex: PaperExtraction) -> PaperPart:
             continue  # `github.com/Foo/Bar` and `github.com/foo/bar.git` are one repository
         part.repositories.append((rid, url))
         start = p.abstract.find(url)
-        code: list[fmt.Evidence] = [
-            {"field": "abstract", "start": start, "end": start + len(url), "mention": url}
-        ]
+        code: list[fmt.Evidence] = (
+            [{"field": "abstract", "start": start, "end": start + len(url), "mention": url}]
+            if start >= 0  # else it is the record's own code_url field
+            else [{"field": "code_url", "start": 0, "end": len(url), "mention": url}]
+        )
         part.edges.append(fmt.edge_line(pid, rid, EdgeType.HAS_CODE, fmt.edge_data([url], code)))
     return part

@@ -1,0 +1,63 @@
+"""Candidate entities of one paper: each place a name stands (`Found`), and the places grouped
+into one candidate per entity (`Group`), which the decisions, roles and results then read."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from kg.extract.names import Name
+from kg.extract.vocabulary import Entry
+from kg.schema import NodeType, Paper, Role, Span
+
+
+@dataclass(slots=True)
+class Found:
+    """One place a name stands, before mentions of the same entity are grouped."""
+
+    field: str
+    start: int
+    end: int
+    surface: str
+    entry: Entry | None
+    name: Name | None = None
+    key: str = ""
+    type: NodeType | None = None
+    generic: bool = False  # a word list calls it generic: only a decision model may keep it
+
+
+@dataclass(slots=True)
+class Group:
+    key: str
+    type: NodeType
+    name: str
+    entry: Entry | None
+    aliases: dict[str, None] = field(default_factory=dict)
+    roles: set[Role] = field(default_factory=set)
+    spans: list[Span] = field(default_factory=list)
+    places: list[tuple[str, int, int]] = field(default_factory=list)
+    typed: bool = True
+    votes: Counter = field(default_factory=Counter)
+    in_title: bool = False
+    family: list[str] = field(default_factory=list)  # vocabulary ids of a new version's family
+    first_role: Role | None = None  # the role of the first mention in the abstract
+
+
+@dataclass
+class Candidates:
+    """What the rules find in one paper, before the decisions: every place a name stands, and the
+    candidate entities they make."""
+
+    paper: Paper
+    fields: dict[str, str]  # "title" and "abstract"
+    sentence_spans: dict[str, list[tuple[int, int]]]
+    found: list[Found]
+    groups: dict[str, Group]  # by resolution key
+
+    @property
+    def found_by_key(self) -> dict[str, list[Found]]:
+        by_key: dict[str, list[Found]] = {key: [] for key in self.groups}
+        for f in self.found:
+            if f.key in by_key:
+                by_key[f.key].append(f)
+        return by_key

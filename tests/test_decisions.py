@@ -1,0 +1,68 @@
+"""The learned decision layer: the shipped model, its file format, and its reproduction."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from kg.config import DataPaths
+from kg.errors import InputError
+from kg.extract import Extractor
+from kg.extract.decisions import DecisionModel
+from kg.schema import NodeType, Paper, Role
+
+PAPER = Paper(
+    id="2401.00001",
+    title="FooNet: Universal Photometric Stereo with Diffusion Priors",
+    abstract="We propose FooNet, a universal photometric stereo method built on Stable Diffusion v1.5. "
+    "FooNet outperforms SDM-UniPS on the DiLiGenT benchmark, reducing the mean angular error by 12%, "
+    "and is trained with on-policy self-distillation on 8 NVIDIA A100 GPUs.",
+)
+
+
+def test_the_shipped_model_is_used_by_default_and_decides_types_and_roles():
+    extractor = Extractor.load()
+    assert extractor.model is not None
+    mentions = {m.name: m for m in extractor.extract(PAPER).mentions}
+    assert mentions["FooNet"].roles == [Role.PROPOSES]
+    assert mentions["NVIDIA A100"].type == NodeType.HARDWARE
+    assert mentions["Stable Diffusion v1.5"].type == NodeType.MODEL
+
+
+def test_extraction_with_the_model_is_deterministic():
+    first, second = Extractor.load(), Extractor.load()
+    assert first.extract(PAPER).model_dump() == second.extract(PAPER).model_dump()
+
+
+def test_the_model_file_round_trips(tmp_path: Path):
+    model = DecisionModel.load(DataPaths.packaged().decision_model)
+    path = tmp_path / "decisions.json"
+    path.write_text(json.dumps(model.to_json()), encoding="utf-8")
+    again = DecisionModel.load(path)
+    assert again.to_json() == model.to_json()
+
+
+def test_a_broken_model_file_is_named(tmp_path: Path):
+    path = tmp_path / "decisions.json"
+    path.write_text('{"entity": {"classes": []}}', encoding="utf-8")
+    with pytest.raises(InputError, match=r"decisions\.json"):
+        DecisionModel.load(path)
+
+
+@pytest.mark.slow
+def test_retraining_reproduces_the_shipped_model_exactly(tmp_path: Path):
+    pytest.importorskip("sklearn")
+    out = tmp_path / "decisions.json"
+    subprocess.run(
+        [sys.executable, str(ROOT / "training" / "train_decisions.py"), "--out", str(out)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    assert out.read_bytes() == DataPaths.packaged().decision_model.read_bytes()

@@ -1,0 +1,183 @@
+"""Train the extraction's decision model from the annotated abstracts, or cross-validate it.
+
+    python training/train_decisions.py                  # writes ontology/models/decisions.json
+    python training/train_decisions.py --folds 5 --scorer ../shared/eval/score.py   # CV score
+
+The rules propose candidate entities for each training paper (`Extractor.candidates`, run with no
+model). Each candidate is matched to the paper's gold entities by its surface forms, the way the
+scorer matches: a match to a required entity labels it with the entity's type and roles, no
+match labels it `none`, a match to an `optional` entity leaves it out of training. Two
+scikit-learn logistic regressions learn from them: the entity label (multinomial), and each
+role (one binary model per role, on the matched candidates). Their weights are written as JSON,
+rounded, with features sorted: the same data and versions give the same file, byte for byte.
+
+Needs scikit-learn (`pip install -e '.[train]'`); kg itself reads the JSON without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from kg.config import DataPaths
+from kg.extract import Extractor
+from kg.extract.decisions import DECIDED_ROLES, ENTITY_LABELS, NONE, DecisionModel, LinearModel, features
+from kg.graph import save
+from kg.graph.writer import build_graph
+from kg.schema import Paper
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+# gold files and the records kg reads for them; the blind set is never used here
+TRAINING_SETS = [("train.jsonl", "train_input.jsonl"), ("shared_train.jsonl", "shared_train_input.jsonl")]
+ROLE_OF_GOLD = {
+    "proposes": "PROPOSES",
+    "uses": "USES",
+    "compares_with": "COMPARES_WITH",
+    "evaluates_on": "EVALUATED_ON",
+}
+DIGITS = 4  # weights are rounded: the file is stable and small
+MIN_WEIGHT = 0.01  # features whose weights all stay under this are left out of the file
+
+
+def norm(text: str) -> str:
+    """The scorer's normal form of a name."""
+    return re.sub(r"[^0-9a-z]+", "", unicodedata.normalize("NFKC", str(text)).lower())
+
+
+def load_examples() -> list[tuple[Paper, dict]]:
+    examples = []
+    for gold_file, input_file in TRAINING_SETS:
+        golds = [json.loads(line) for line in (DATA / gold_file).read_text(encoding="utf-8").splitlines()]
+        inputs = [json.loads(line) for line in (DATA / input_file).read_text(encoding="utf-8").splitlines()]
+        by_title = {norm(r["title"]): r for r in inputs}
+        for gold in golds:
+            record = by_title[norm(gold["paper"])]
+            paper = Paper(id=str(record["id"]), title=" ".join(record["title"].split()),
+                          abstract=" ".join(record["abstract"].split()))  # fmt: skip
+            examples.append((paper, gold))
+    return examples
+
+
+def labelled_candidates(extractor: Extractor, paper: Paper, gold: dict):
+    """(features, entity label, gold roles or None) for each candidate of the paper."""
+    candidates = extractor.candidates(paper)
+    gold_forms = [{norm(x) for x in [g["name"], *g.get("aliases", [])] if norm(x)} for g in gold["entities"]]
+    rows = []
+    taken: set[int] = set()
+    for key, group in candidates.groups.items():
+        forms = {norm(x) for x in [group.name, *group.aliases] if norm(x)}
+        forms |= {
+            norm(s.sentence[s.start - s.sentence_start : s.end - s.sentence_start]) for s in group.spans
+        }
+        match = next((i for i, g in enumerate(gold_forms) if i not in taken and g & forms), None)
+        cues = extractor.patterns.decision_cue_words
+        feats = features(group, candidates.found_by_key[key], candidates.fields, cues)
+        if match is None:
+            rows.append((feats, NONE, None))
+            continue
+        taken.add(match)
+        entity = gold["entities"][match]
+        if entity.get("optional"):
+            continue
+        label = entity["type"] if group.entry is None or entity["type"] in ENTITY_LABELS else NONE
+        roles = {ROLE_OF_GOLD[r] for r in entity.get("roles", []) if r in ROLE_OF_GOLD}
+        rows.append((feats, label, roles))
+    return rows
+
+
+NONE_SHIFT = 0.7  # subtracted from the `none` class's bias: > 0 keeps more candidates
+
+
+C = 0.3  # inverse regularization strength of both regressions
+
+
+def fit(rows: list, none_shift: float | None = None, c: float | None = None) -> DecisionModel:
+    c = C if c is None else c
+    vectorizer = DictVectorizer(sparse=True)
+    x = vectorizer.fit_transform([dict.fromkeys(f, 1) for f, _, _ in rows])
+    names = vectorizer.get_feature_names_out()
+    labels = [label for _, label, _ in rows]
+    entity = LogisticRegression(C=c, max_iter=3000)
+    entity.fit(x, labels)
+    classes = tuple(str(c) for c in entity.classes_)
+    shift = NONE_SHIFT if none_shift is None else none_shift
+    intercept = entity.intercept_ - np.array([shift if c == NONE else 0.0 for c in classes])
+    entity_model = _linear(classes, intercept, entity.coef_, names)
+    matched = [i for i, (_, label, _) in enumerate(rows) if label != NONE and rows[i][2] is not None]
+    xm = x[matched]
+    role_coefs, role_bias = [], []
+    for role in DECIDED_ROLES:
+        y = np.array([str(role) in rows[i][2] for i in matched])
+        model = LogisticRegression(C=c, max_iter=3000)
+        model.fit(xm, y)
+        role_coefs.append(model.coef_[0])
+        role_bias.append(model.intercept_[0])
+    roles_model = _linear(
+        tuple(str(r) for r in DECIDED_ROLES), np.array(role_bias), np.array(role_coefs), names
+    )
+    return DecisionModel(entity_model, roles_model)
+
+
+def _linear(classes: tuple[str, ...], bias, coef, names) -> LinearModel:
+    coef = np.asarray(coef)
+    weights = {}
+    for j, name in enumerate(names):
+        column = tuple(round(float(c), DIGITS) for c in coef[:, j])
+        if max(abs(c) for c in column) >= MIN_WEIGHT:
+            weights[str(name)] = column
+    return LinearModel(classes, tuple(round(float(b), DIGITS) for b in bias), weights)
+
+
+def cross_validate(
+    examples, folds: int, scorer: Path, paths: DataPaths, none_shift: float | None, c: float | None
+) -> None:
+    base = Extractor.load(paths, with_model=False).with_model(None, phrases=True)
+    rows_by_paper = [labelled_candidates(base, paper, gold) for paper, gold in examples]
+    extractions = []
+    for fold in range(folds):
+        train = [r for i, rows in enumerate(rows_by_paper) if i % folds != fold for r in rows]
+        model = fit(train, none_shift, c)
+        extractor = Extractor.load(paths, with_model=False).with_model(model)
+        extractions += [extractor.extract(p) for i, (p, _) in enumerate(examples) if i % folds == fold]
+    with tempfile.TemporaryDirectory() as tmp:
+        graph_file, gold = Path(tmp) / "graph.json", Path(tmp) / "gold.jsonl"
+        save(build_graph(extractions, base.vocabulary), graph_file)
+        gold.write_text("".join(json.dumps(g) + "\n" for _, g in examples), encoding="utf-8")
+        command = [sys.executable, str(scorer), "--gold", str(gold), "--graph", str(graph_file)]
+        print(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=0, help="cross-validate with this many folds instead")
+    parser.add_argument("--scorer", type=Path, default=Path("../shared/eval/score.py"))
+    parser.add_argument("--c", type=float, default=None, help=f"default {C}")
+    parser.add_argument("--none-shift", type=float, default=None, help=f"default {NONE_SHIFT}")
+    parser.add_argument("--out", type=Path, default=None, help="default: ontology/models/decisions.json")
+    args = parser.parse_args()
+    paths = DataPaths.packaged()
+    examples = load_examples()
+    if args.folds:
+        cross_validate(examples, args.folds, args.scorer, paths, args.none_shift, args.c)
+        return
+    base = Extractor.load(paths, with_model=False).with_model(None, phrases=True)
+    rows = [r for paper, gold in examples for r in labelled_candidates(base, paper, gold)]
+    model = fit(rows)
+    out = args.out or paths.decision_model
+    out.write_text(json.dumps(model.to_json(), separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"{len(examples)} papers, {len(rows)} candidates -> {out} ({len(model.entity.weights)} features)")
+
+
+if __name__ == "__main__":
+    main()
