@@ -134,3 +134,21 @@ def test_signed_and_thousands_numbers_are_one_value_each():
         (n.value, n.unit) for n in EXTRACTOR.numbers.numbers("drops by −3.1% and 1,234.5 tokens/s", [], True)
     ]
     assert found == [(-3.1, "%"), (1234.5, "tokens/s")]
+
+
+def test_a_score_is_the_papers_own_unless_it_follows_a_baseline():
+    ex = extract(
+        "We propose FooNet. On MS COCO, FooNet reaches an FID of 12.1, outperforming StyleGAN-T (13.9).",
+        title="FooNet: Fast Images",
+    )
+    subjects = {r.value: r.subject for r in ex.results}
+    keys = {m.name: m.key for m in ex.mentions}
+    assert subjects[12.1] == keys["FooNet"]
+    assert subjects[13.9] == keys["StyleGAN-T"]
+
+
+def test_counts_of_an_artifact_are_results_and_setup_counts_are_not():
+    ex = extract("We release VidBench, a benchmark of 47 categories, and evaluate it across 12 benchmarks.")
+    counts = {r.value: r.subject for r in ex.results}
+    assert 47 in counts and 12 not in counts
+    assert counts[47] == next(m.key for m in ex.mentions if m.name == "VidBench")

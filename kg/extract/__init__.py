@@ -199,6 +199,34 @@ def _unit_fits(unit: str | None, metric: str) -> bool:
     return True
 
 
+SUBJECT_TYPES = (NodeType.MODEL, NodeType.METHOD, NodeType.DATASET)
+BASELINE_NUMBER_GAP = 12  # characters from a baseline's name to a number that is its own
+
+
+def _subject(
+    inside: list[tuple[int, int, Group]], at: int, proposed: str | None, is_count: bool
+) -> str | None:
+    """Whose number it is. A count (`DotaMathQA with 574K pairs`) belongs to the nearest dataset,
+    model or method before it. A score belongs to the paper's own method or model where the
+    sentence names it (`X beats Y by 5%` is X's), else to the nearest method or model before the
+    number that is not a baseline, else to the paper's own."""
+    if is_count:
+        before = [g for a, _, g in inside if a < at and g.type in SUBJECT_TYPES]
+        if before:
+            return before[-1].key
+    named = [(a, g) for a, _, g in inside if g.type in (NodeType.MODEL, NodeType.METHOD)]
+    close = [(b, g) for a, b, g in inside if b <= at and g.type in (NodeType.MODEL, NodeType.METHOD)]
+    if close and at - close[-1][0] <= BASELINE_NUMBER_GAP and Role.COMPARES_WITH in close[-1][1].roles:
+        return close[-1][1].key  # `... outperforming StyleGAN-T (13.9)`: the baseline's own number
+    if proposed is not None and any(g.key == proposed for _, g in named):
+        return proposed
+    before = [g for a, g in named if a < at]
+    own = [g for g in before if Role.COMPARES_WITH not in g.roles]
+    if own:
+        return own[-1].key
+    return before[-1].key if before else proposed
+
+
 def _nearest(metrics: list[tuple[int, Group]], offset: int) -> Group | None:
     if not metrics:
         return None
@@ -613,7 +641,9 @@ class Extractor:
         claims: list[ResultClaim] = []
         metrics_with_numbers: set[str] = set()
         metrics_anywhere: set[str] = set()
-        proposed = next((g.key for g in groups.values() if Role.PROPOSES in g.roles), None)
+        proposed = next(
+            (g.key for g in groups.values() if Role.PROPOSES in g.roles and g.type in SUBJECT_TYPES), None
+        )
         for s0, s1 in spans:
             sentence = abstract[s0:s1]
             lo, hi = bisect_left(place_starts, s0), bisect_left(place_starts, s1)
@@ -636,11 +666,7 @@ class Extractor:
                     metric = None
                 if metric:
                     metrics_with_numbers.add(metric.key)
-                before = [(a, g) for a, _, g in inside if a < number.start]
-                subject = next(
-                    (g.key for a, g in reversed(before) if g.type in (NodeType.MODEL, NodeType.METHOD)),
-                    proposed,
-                )
+                subject = _subject(inside, number.start, proposed, number.count)
                 claims.append(
                     ResultClaim(
                         value=number.value,

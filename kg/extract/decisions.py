@@ -205,4 +205,4 @@ def features(
             out.append(f"title_at={'start' if f.start < 3 else 'inside'}")
     for span in group.spans[:CONTEXT_MENTIONS]:
         out.extend(_sentence_cues(span.sentence, cue_words))
-    return sorted(set(out))
+    return list(set(out))  # order does not matter to a sum

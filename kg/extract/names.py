@@ -270,10 +270,12 @@ class NameFinder:
         for node_type, heads in patterns.phrase_heads.items():
             for head in heads:
                 self.phrase_heads.setdefault(head, node_type)
-        # a head word, or a hyphenated word ending in one (`self-distillation`), alone or plural
-        heads_pattern = word_tree(self.phrase_heads)
+        # a head word, alone or plural; the lookahead names the possible first letters, so that the
+        # regex engine rejects most places at once (see roles._alternation)
+        first_letters = "".join(sorted({re.escape(h[0]) for h in self.phrase_heads}))
         self.phrase_head = re.compile(
-            rf"(?<![A-Za-z0-9\-])(?:[A-Za-z0-9]+-)*(?:{heads_pattern})s?(?![A-Za-z0-9\-])", re.I
+            rf"(?<![A-Za-z0-9])(?=[{first_letters}])(?:{word_tree(self.phrase_heads)})s?(?![A-Za-z0-9\-])",
+            re.I,
         )
         self.is_generic = lru_cache(maxsize=1 << 16)(self.is_generic)  # type: ignore[method-assign]
         self.strong_name = lru_cache(maxsize=65536)(self.strong_name)  # type: ignore[method-assign]
@@ -593,10 +595,15 @@ class NameFinder:
         decision model keeps the ones that name something."""
         stop = self.patterns.phrase_stop_words
         for m in self.phrase_head.finditer(text):
-            head = m.group(0)
+            start = m.start()
+            while start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
+                start -= 1  # the whole hyphenated word: `self-distillation`
+                while start and text[start - 1].isalnum():
+                    start -= 1
+            head = text[start : m.end()]
             if not _phrase_case(head, title):
                 continue
-            start = m.start()
+            head_start = start
             for _ in range(4):  # the words before, one space apart, while they may be part of it
                 before = PREVIOUS_WORD.search(text, max(0, start - 40), start)
                 if before is None:
@@ -605,7 +612,7 @@ class NameFinder:
                 if token.lower() in stop or not _phrase_case(token, title) or token.endswith("ly"):
                     break
                 start = before.start(1)
-            if start == m.start() and "-" not in head:
+            if start == head_start and "-" not in head:
                 continue  # one plain word is too vague to name a thing
             node_type = self._head_type(head.lower())
             if node_type is None:

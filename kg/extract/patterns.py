@@ -40,6 +40,7 @@ class Patterns(BaseModel):
     phrase_heads: dict[NodeType, frozenset[str]]  # head words of lowercase multi-word names, by type
     phrase_stop_words: frozenset[str]  # words that end such a name on its left
     decision_cue_words: frozenset[str]  # sentence words the decision model looks at
+    setup_count_words: frozenset[str]  # a count right after one describes the setup, not a result
 
     @classmethod
     def load(cls, path: Path) -> Patterns:

@@ -26,7 +26,7 @@ def _plain_lower(word: str) -> bool:
 # `1,910 videos`, `6,627 question-answer pairs`, `1K dense prompts`: sizes of what a paper built.
 # `(?<![\w.,]\d)` after the first digit: no letter, digit, dot or comma before the number.
 COUNT = re.compile(
-    r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+|\d{2,}|\d*(?:\.\d+)?(?:[KkM]|\s(?:thousand|million|billion))))"
+    r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+|\d{1,}|\d*(?:\.\d+)?(?:[KkM]|\s(?:thousand|million|billion))))"
     r"\+?\s+(?:[a-z][a-z\-]*\s+){0,2}?([a-z][a-z\-]*[a-rt-z]s)\b"
 )
 SCALE = {"k": 1e3, "m": 1e6, "thousand": 1e3, "million": 1e6, "billion": 1e9}
@@ -35,6 +35,7 @@ FROM_TO = re.compile(rf"\bfrom\s+{NUMBER}\s*%?\s+to\s+{NUMBER}", re.I)
 ANY_DIGIT = re.compile(r"\d")
 VALUE = re.compile(r"([\d,.]+)\s?([A-Za-z]*)")
 WORD_S = re.compile(r"s\b")
+WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+\Z")
 SCALE_AFTER = re.compile(r"\s?[BMKbk]\b")
 
 
@@ -48,6 +49,7 @@ class Number:
     unit: str | None
     text_start: int
     text_end: int
+    count: bool = False  # a count of things (`1,910 videos`), not a score
 
 
 def _value(text: str) -> float:
@@ -63,6 +65,7 @@ class NumberReader:
 
     def __init__(self, patterns: Patterns) -> None:
         self.units = patterns.units
+        self.setup_count_words = patterns.setup_count_words
         self.unit_regex = self.unit_pattern(patterns)
 
     @staticmethod
@@ -97,11 +100,13 @@ class NumberReader:
                 return False
             return all(end <= b0 or start >= b1 for b0, b1 in blocked)
 
-        def add(start: int, end: int, unit: str | None, text_start: int, text_end: int) -> None:
+        def add(
+            start: int, end: int, unit: str | None, text_start: int, text_end: int, count: bool = False
+        ) -> None:
             value = _value(sentence[start:end])
             if SIGN_BEFORE.search(sentence, max(0, start - 3), start):
                 value, start, text_start = -value, start - 1, min(text_start, start - 1)
-            found[start] = Number(start, end, value, unit, text_start, text_end)
+            found[start] = Number(start, end, value, unit, text_start, text_end, count)
 
         for m in self.unit_regex.finditer(sentence):
             unit = units.get(m.group(3).lower(), m.group(3))
@@ -115,7 +120,10 @@ class NumberReader:
         for m in COUNT.finditer(sentence):
             if not free(m.start(1), m.end(1)) or 1900 <= _value(m.group(1)) <= 2100:
                 continue
-            add(m.start(1), m.end(1), None, m.start(), m.end())
+            previous = WORD_BEFORE.search(sentence, max(0, m.start() - 20), m.start())
+            if previous and previous.group(1).lower() in self.setup_count_words:
+                continue  # `across 12 benchmarks`: the setup, not a result
+            add(m.start(1), m.end(1), None, m.start(), m.end(), count=True)
         if metric_context:
             for m in FROM_TO.finditer(sentence):
                 for g in (1, 2):
