@@ -3,9 +3,10 @@
 A vocabulary entity keeps its id (`model:sdxl`). A name no vocabulary lists is keyed by its
 normalized form (its expansion, for an acronym); the key gets its node id the first time a paper
 names it (the type and slug of that first name), and keeps it, so adding papers never renames a
-node. What the node says of itself is decided by every paper that names it: the type and name
-most papers give it, and every spelling seen. Adding papers in one go or day by day therefore
-gives the same graph, which is what `kg build --update` relies on.
+node. Its type is that first paper's too, and never changes either, so that the edges every
+paper writes to it agree with it (see `GraphWriter.add`); its name is the one most papers give
+it, and its aliases every spelling seen. Adding papers in one go or day by day therefore gives
+the same graph, which is what `kg build --update` relies on.
 """
 
 from __future__ import annotations
@@ -33,9 +34,16 @@ class Entity:
     surfaces: set[str] = field(default_factory=set)
     fixed: tuple[str, str] | None = None  # a vocabulary entry's own type and name
 
+    def node_type(self) -> str:
+        """Its vocabulary entry's type, or the type of the first paper that named it (`types`
+        keeps the order types were first seen in, state.json included). A type, like an id, never
+        changes once given: every paper's edges to the node (`addresses` a task, `evaluated on` a
+        dataset) are written to agree with it, and stay right as papers are added."""
+        return self.fixed[0] if self.fixed else next(iter(self.types))
+
     def node(self, node_id: str) -> fmt.Node:
         """The node as graph.json holds it."""
-        node_type, name = self.fixed or (_most_common(self.types), _most_common(self.names))
+        node_type, name = self.fixed or (self.node_type(), _most_common(self.names))
         return fmt.entity_node(
             node_id, node_type, name, sorted(self.surfaces - {name}), self.fixed is not None
         )

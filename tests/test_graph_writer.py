@@ -47,7 +47,7 @@ def mention(key: str, node_type: str, name: str, vocabulary: bool = False) -> fm
     }
 
 
-def test_a_new_name_keeps_the_id_of_its_first_sight_and_takes_the_majority_type():
+def test_a_new_name_keeps_the_id_and_type_of_its_first_sight_and_takes_the_majority_name():
     resolver = Resolver()
     first = resolver.node_id(mention("foonet", "Method", "FooNet"))
     resolver.add_mention(first, mention("foonet", "Method", "FooNet"))
@@ -56,7 +56,7 @@ def test_a_new_name_keeps_the_id_of_its_first_sight_and_takes_the_majority_type(
         resolver.add_mention(again, mention("foonet", "Model", "Foonet"))
     assert first == again == "method:foonet"  # ids never change once given
     node = resolver.entity(first).node(first)
-    assert (node["type"], node["name"]) == ("Model", "Foonet")  # what most papers say
+    assert (node["type"], node["name"]) == ("Method", "Foonet")  # the first type, the commonest name
     assert node["aliases"] == ["FooNet"] and node["in_vocabulary"] is False
 
 
@@ -149,3 +149,22 @@ def test_one_slug_rule(name: str, expected: str):
     from kg.ids import slug
 
     assert slug(name) == expected
+
+
+def test_an_edge_follows_the_type_of_the_node_it_reaches(tmp_path: Path):
+    """A paper that takes a method's name for a task still links to the method, as something it
+    uses: `addresses` would say the method is a task."""
+    from kg.graph.parts import PaperPart
+
+    resolver = Resolver()
+    writer = GraphWriter(tmp_path / "graph.json", resolver, EXTRACTOR.vocabulary)
+    for pid, node_type in (("paper:1", "Method"), ("paper:2", "Task")):
+        part = PaperPart(pid, nodes=[fmt.encode({"id": pid, "type": "Paper", "name": pid, "aliases": []})])
+        part.mentions.append(mention("foonet", node_type, "FooNet"))
+        role = "USES" if node_type == "Method" else "ADDRESSES"
+        part.entity_edges.append((fmt.edge_head(pid), "foonet", role, fmt.edge_tail(role)))
+        writer.add(part)
+    writer.close({"format": "kg"})
+    g = load(tmp_path / "graph.json")
+    assert g.nodes["method:foonet"]["type"] == "Method"
+    assert {d["type"] for _, _, d in g.in_edges("method:foonet", data=True)} == {"USES"}

@@ -324,6 +324,8 @@ class Extractor:
                 continue
             # a type the form itself gives (`GShard 2.9B` is a model, `RTX 4090` hardware) stands
             fixed = next((f.name.type for f in by_key[key] if f.name and f.name.type in FORM_TYPES), None)
+            if group.entry is not None:
+                fixed = group.entry.type  # the vocabulary's entry: the model only keeps or drops it
             group.type = fixed or NodeType(label)
             # the rules' reading of the paper's own work (title, `we propose`, definitions) is
             # better than the model's: where they say the paper proposes it, that stands

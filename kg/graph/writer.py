@@ -22,7 +22,22 @@ from kg.graph import format as fmt
 from kg.graph.parts import PaperPart, paper_part
 from kg.graph.reader import load
 from kg.resolve import Resolver
-from kg.schema import EdgeType, PaperExtraction
+from kg.schema import EdgeType, NodeType, PaperExtraction, Role
+
+# the roles that say what their target is, for the type each implies
+ROLE_OF_TYPE = {
+    NodeType.TASK: Role.ADDRESSES,
+    NodeType.DATASET: Role.EVALUATED_ON,
+    NodeType.HARDWARE: Role.RUNS_ON,
+    NodeType.METRIC: Role.MEASURES,
+}
+# edges whose type says what their target is (the SHACL shapes check it): the target's type, by edge
+TYPED_EDGES: dict[str, str] = {
+    **{str(role): str(node_type) for node_type, role in ROLE_OF_TYPE.items()},
+    str(EdgeType.DATASET): str(NodeType.DATASET),
+    str(EdgeType.METRIC): str(NodeType.METRIC),
+    str(EdgeType.HARDWARE): str(NodeType.HARDWARE),
+}
 
 
 class GraphWriter:
@@ -78,7 +93,19 @@ class GraphWriter:
         quoted = self._quoted
         for head, key, edge_type, tail in part.entity_edges:
             target = ids.get(key)
-            if target is None or (head, target, edge_type) in seen:
+            if target is None:
+                continue
+            wanted = TYPED_EDGES.get(edge_type)
+            if wanted is not None and (actual := resolver.entity(target).node_type()) != wanted:
+                # the paper took it for a task (say) but the node is a method: the edge follows the node
+                if edge_type not in ROLE_OF_TYPE.values():
+                    continue  # a result's dataset, metric or hardware that is none
+                new_type = ROLE_OF_TYPE.get(NodeType(actual), Role.USES)
+                tail = tail.replace(
+                    f'"key":"{edge_type}","type":"{edge_type}"', f'"key":"{new_type}","type":"{new_type}"', 1
+                )
+                edge_type = str(new_type)
+            if (head, target, edge_type) in seen:
                 continue
             seen.add((head, target, edge_type))
             target_json = quoted.get(target)
