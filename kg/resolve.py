@@ -11,15 +11,17 @@ the same graph, which is what `kg build --update` relies on.
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
+from kg.extract.text import norm
 from kg.extract.vocabulary import Entry
 from kg.graph import format as fmt
-from kg.ids import entity_id
+from kg.ids import entity_id, slug
 from kg.io import atomic_file
 
 STATE_VERSION = 1
@@ -82,7 +84,18 @@ class Resolver:
         key = mention["key"]
         node_id = self.ids.get(key)
         if node_id is None:
-            node_id = key if mention["in_vocabulary"] else entity_id(mention["type"], mention["name"])
+            vocabulary = mention["in_vocabulary"]
+            node_id = key if vocabulary else entity_id(mention["type"], mention["name"])
+            if not vocabulary and node_id in self.entities and key != f"new:{norm(mention['name'])}":
+                # an acronym another paper defines otherwise (`SAM`: State-Adaptive Memory here,
+                # SaM there): keyed by its expansion, it is another thing, and gets an id of its own,
+                # `method:sam--state-adaptive-memory` (a slug never holds `--`, so no name takes it)
+                expansion = max(
+                    mention["aliases"], key=lambda a: (len(a), a), default=key.removeprefix("new:")
+                )
+                node_id = f"{node_id}--{slug(expansion) or 'x'}"
+                suffixed = (f"{node_id}-{n}" for n in itertools.count(2))
+                node_id = next(c for c in itertools.chain([node_id], suffixed) if c not in self.entities)
             self.ids[key] = node_id
         return node_id
 

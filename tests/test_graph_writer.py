@@ -168,3 +168,15 @@ def test_an_edge_follows_the_type_of_the_node_it_reaches(tmp_path: Path):
     g = load(tmp_path / "graph.json")
     assert g.nodes["method:foonet"]["type"] == "Method"
     assert {d["type"] for _, _, d in g.in_edges("method:foonet", data=True)} == {"USES"}
+
+
+def test_an_acronym_defined_otherwise_by_another_paper_is_another_entity():
+    resolver = Resolver()
+    memory = {**mention("new:stateadaptivememory", "Method", "SAM"), "aliases": ["State-Adaptive Memory"]}
+    motion = {**mention("new:spatialaudiomotion", "Method", "SAM"), "aliases": ["Spatial Audio Motion"]}
+    first = resolver.node_id(memory)
+    resolver.add_mention(first, memory)
+    second = resolver.node_id(motion)
+    resolver.add_mention(second, motion)
+    assert first == "method:sam" and second == "method:sam--spatial-audio-motion"
+    assert resolver.node_id(memory) == first  # the same expansion again: the same entity

@@ -468,9 +468,13 @@ class Extractor:
         entry = vocab.lookup(acronym.long_form)
         if entry is None:
             short_entry = vocab.lookup(acronym.surface)
-            # an ambiguous acronym is read as the vocabulary's only if the expansion agrees
+            # an acronym the paper defines means what the paper defines: it is the vocabulary's only
+            # if the expansion agrees with one the vocabulary lists (`State-Adaptive Memory (SAM)` is
+            # not Segment Anything), or, for an entry that lists none, if the entry is unambiguous
+            expansions = [f for f in short_entry.forms if " " in f.strip()] if short_entry else []
             agrees = short_entry is not None and (
-                not short_entry.ambiguous or any(_similar(acronym.long_form, f) for f in short_entry.forms)
+                any(_similar(acronym.long_form, f) for f in expansions)
+                or (not expansions and not short_entry.ambiguous)
             )
             entry = short_entry if agrees else None
         if entry is None and not self._names_a_thing(acronym, text_after):

@@ -159,8 +159,8 @@ def _long_form(short: str, before: str) -> str | None:
     limit = min(len(words), max(len(letters) + 4, len(letters) * 2))
     for count in range(1, limit + 1):
         candidate = " ".join(words[-count:])
-        if PUNCTUATION.search(candidate.rstrip(",;:")):
-            return None  # an expansion does not run across punctuation
+        if PUNCTUATION.search(candidate.rstrip(",;:")) or ". " in candidate:
+            return None  # an expansion does not run across punctuation, nor sentences
         if not ALNUM.match(candidate):
             continue
         if _spells(letters, candidate) and candidate[0].lower() == letters[0]:
