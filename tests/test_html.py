@@ -42,7 +42,7 @@ def open_page(browser, path: Path, timeout_ms: int = 180_000):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
     start = time.perf_counter()
-    page.goto(path.resolve().as_uri())
+    page.goto(path.resolve().as_uri(), timeout=timeout_ms)  # the page lays out before "load"
     page.wait_for_function("window.kgStable === true", timeout=timeout_ms)
     return page, errors, requests, time.perf_counter() - start
 
