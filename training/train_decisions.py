@@ -99,6 +99,7 @@ def labelled_candidates(extractor: Extractor, paper: Paper, gold: dict):
 NONE_SHIFT = 0.7  # subtracted from the `none` class's bias: > 0 keeps more candidates
 
 
+ROLE_SHIFT = 0.5  # added to every role's bias: > 0 says yes to a role more often
 C = 0.3  # inverse regularization strength of both regressions
 
 
@@ -122,7 +123,7 @@ def fit(rows: list, none_shift: float | None = None, c: float | None = None) -> 
         model = LogisticRegression(C=c, max_iter=3000)
         model.fit(xm, y)
         role_coefs.append(model.coef_[0])
-        role_bias.append(model.intercept_[0])
+        role_bias.append(model.intercept_[0] + ROLE_SHIFT)
     roles_model = _linear(
         tuple(str(r) for r in DECIDED_ROLES), np.array(role_bias), np.array(role_coefs), names
     )
