@@ -45,6 +45,15 @@ class Role(StrEnum):
     MENTIONS = "MENTIONS"
 
 
+# the roles whose target's type they imply: a paper addresses a task, is evaluated on a dataset, ...
+ROLE_OF_TYPE = {
+    NodeType.DATASET: Role.EVALUATED_ON,
+    NodeType.HARDWARE: Role.RUNS_ON,
+    NodeType.METRIC: Role.MEASURES,
+    NodeType.TASK: Role.ADDRESSES,
+}
+
+
 class EdgeType(StrEnum):
     """Edge types that are not roles."""
 

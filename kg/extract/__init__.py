@@ -17,10 +17,10 @@ from kg.extract.grouping import Candidates, Found, Group
 from kg.extract.names import Name, NameFinder
 from kg.extract.patterns import Patterns
 from kg.extract.results import NumberReader
-from kg.extract.roles import ROLE_OF_TYPE, RoleCues, combine_roles, is_named_apposition, is_proposed_object
+from kg.extract.roles import RoleCues, combine_roles, is_named_apposition, is_proposed_object
 from kg.extract.text import norm, sentences
 from kg.extract.vocabulary import Entry, Vocabulary, build_vocabulary, read_common_words
-from kg.schema import Mention, NodeType, Paper, PaperExtraction, ResultClaim, Role, Span
+from kg.schema import ROLE_OF_TYPE, Mention, NodeType, Paper, PaperExtraction, ResultClaim, Role, Span
 
 URL = re.compile(r"https?://[^\s<>\"'{}|\\^`\]]+")
 OUR = re.compile(r"\bour\s+$", re.I)

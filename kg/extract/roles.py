@@ -7,14 +7,8 @@ from functools import lru_cache
 
 from kg.extract.patterns import Patterns
 from kg.extract.text import word_tree
-from kg.schema import NodeType, Role
+from kg.schema import ROLE_OF_TYPE, NodeType, Role
 
-ROLE_OF_TYPE = {
-    NodeType.DATASET: Role.EVALUATED_ON,
-    NodeType.HARDWARE: Role.RUNS_ON,
-    NodeType.METRIC: Role.MEASURES,
-    NodeType.TASK: Role.ADDRESSES,
-}
 COMPARE_WINDOW = 200  # characters after a comparison cue that still belong to it
 # a new clause ends the reach of a comparison cue: `..., demonstrating that X is critical`
 CLAUSE_BREAK = re.compile(

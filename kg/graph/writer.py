@@ -22,15 +22,8 @@ from kg.graph import format as fmt
 from kg.graph.parts import PaperPart, paper_part
 from kg.graph.reader import load
 from kg.resolve import Resolver
-from kg.schema import EdgeType, NodeType, PaperExtraction, Role
+from kg.schema import ROLE_OF_TYPE, EdgeType, NodeType, PaperExtraction, Role
 
-# the roles that say what their target is, for the type each implies
-ROLE_OF_TYPE = {
-    NodeType.TASK: Role.ADDRESSES,
-    NodeType.DATASET: Role.EVALUATED_ON,
-    NodeType.HARDWARE: Role.RUNS_ON,
-    NodeType.METRIC: Role.MEASURES,
-}
 # edges whose type says what their target is (the SHACL shapes check it): the target's type, by edge
 TYPED_EDGES: dict[str, str] = {
     **{str(role): str(node_type) for node_type, role in ROLE_OF_TYPE.items()},
