@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from kg.errors import KgError
+from kg.errors import InputError, KgError
 
 
 @contextmanager
@@ -60,3 +61,17 @@ def move_into_place(source: Path, target: Path) -> None:
     os.replace(target, old)
     os.replace(source, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def read_json(path: Path, missing: str = "no such file") -> Any:
+    """A JSON file's value; an `InputError` naming the file (and the line) when it is missing or
+    is no JSON."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except FileNotFoundError:
+        raise InputError(path, missing) from None
+    except UnicodeDecodeError:
+        raise InputError(path, "not UTF-8 text") from None
+    except json.JSONDecodeError as e:
+        raise InputError(path, f"invalid JSON ({e.msg}, column {e.colno})", e.lineno) from None

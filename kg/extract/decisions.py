@@ -11,7 +11,6 @@ scikit-learn, and gives the same answer on every machine.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kg.errors import InputError
+from kg.io import read_json
 from kg.schema import NodeType, Role
 
 if TYPE_CHECKING:
@@ -78,13 +78,10 @@ class DecisionModel:
 
     @classmethod
     def load(cls, path: Path) -> DecisionModel:
+        data = read_json(path, missing="no such file (train one with training/train_decisions.py)")
         try:
-            with open(path, encoding="utf-8") as f:
-                data = json.load(f)
             return cls(LinearModel.from_json(data["entity"]), LinearModel.from_json(data["roles"]))
-        except FileNotFoundError:
-            raise InputError(path, "no such file (train one with training/train_decisions.py)") from None
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
+        except (KeyError, TypeError, ValueError) as e:
             raise InputError(path, f"not a decision model ({e})") from None
 
     def to_json(self) -> dict:

@@ -6,12 +6,12 @@ the key's name, instead of as a `KeyError` deep inside extraction.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kg.errors import InputError
+from kg.io import read_json
 from kg.schema import NodeType
 
 
@@ -44,13 +44,7 @@ class Patterns(BaseModel):
 
     @classmethod
     def load(cls, path: Path) -> Patterns:
-        try:
-            with open(path, encoding="utf-8") as f:
-                data = json.load(f)
-        except FileNotFoundError:
-            raise InputError(path, "no such file") from None
-        except json.JSONDecodeError as e:
-            raise InputError(path, f"invalid JSON ({e.msg}, column {e.colno})", e.lineno) from None
+        data = read_json(path)
         if not isinstance(data, dict):
             raise InputError(path, "expected a JSON object of word lists")
         try:

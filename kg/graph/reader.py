@@ -15,7 +15,7 @@ import networkx as nx
 
 from kg.errors import InputError
 from kg.graph import format as fmt
-from kg.io import atomic_file
+from kg.io import atomic_file, read_json
 
 
 class GraphLike(Protocol):
@@ -95,13 +95,7 @@ def load(path: str | Path) -> nx.MultiDiGraph:
     path = Path(path)
     if path.is_dir():
         path = path / fmt.GRAPH_FILE
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except FileNotFoundError:
-        raise InputError(path, "no such file (build one with `kg build`)") from None
-    except json.JSONDecodeError as e:
-        raise InputError(path, f"invalid JSON ({e.msg}, column {e.colno})", e.lineno) from None
+    data = read_json(path, missing="no such file (build one with `kg build`)")
     if not isinstance(data, dict) or "nodes" not in data:
         raise InputError(path, "not a graph.json: no 'nodes'")
     g = nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
