@@ -41,7 +41,7 @@ Update = Annotated[
 ]
 Workers = Annotated[int, typer.Option(min=1, max=256, help="Processes (or Dask workers) for extraction.")]
 Engine = Annotated[
-    str, typer.Option(help="Where extraction runs: local (processes) or dask (needs kg[dask]).")
+    str, typer.Option(help="Where extraction runs: local (processes) or dask (needs mlkg[dask]).")
 ]
 Scheduler = Annotated[
     str | None,
