@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.extract.text import norm
+from kg.extract.text import NEW_KEY, new_key
 from kg.extract.vocabulary import Entry
 from kg.graph import format as fmt
 from kg.ids import entity_id, slug
@@ -86,12 +86,12 @@ class Resolver:
         if node_id is None:
             vocabulary = mention["in_vocabulary"]
             node_id = key if vocabulary else entity_id(mention["type"], mention["name"])
-            if not vocabulary and node_id in self.entities and key != f"new:{norm(mention['name'])}":
+            if not vocabulary and node_id in self.entities and key != new_key(mention["name"]):
                 # an acronym another paper defines otherwise (`SAM`: State-Adaptive Memory here,
                 # SaM there): keyed by its expansion, it is another thing, and gets an id of its own,
                 # `method:sam--state-adaptive-memory` (a slug never holds `--`, so no name takes it)
                 expansion = max(
-                    mention["aliases"], key=lambda a: (len(a), a), default=key.removeprefix("new:")
+                    mention["aliases"], key=lambda a: (len(a), a), default=key.removeprefix(NEW_KEY)
                 )
                 node_id = f"{node_id}--{slug(expansion) or 'x'}"
                 suffixed = (f"{node_id}-{n}" for n in itertools.count(2))

@@ -18,7 +18,7 @@ from kg.extract.names import Name, NameFinder
 from kg.extract.patterns import Patterns
 from kg.extract.results import NumberReader
 from kg.extract.roles import RoleCues, combine_roles, is_named_apposition, is_proposed_object
-from kg.extract.text import norm, sentences
+from kg.extract.text import new_key, norm, sentences
 from kg.extract.vocabulary import Entry, Vocabulary, build_vocabulary, read_common_words
 from kg.schema import ROLE_OF_TYPE, Mention, NodeType, Paper, PaperExtraction, ResultClaim, Role, Span
 
@@ -484,7 +484,7 @@ class Extractor:
             for form in (acronym.surface, acronym.surface.rstrip("s"), acronym.long_form):
                 local_keys.setdefault(norm(form), (CLASS_WORD, None, acronym))
             return False
-        key = entry.id if entry else f"new:{norm(acronym.long_form)}"
+        key = entry.id if entry else new_key(acronym.long_form)
         for form in (acronym.surface, acronym.long_form):
             local_keys.setdefault(norm(form), (key, entry, acronym))
         return True
@@ -522,7 +522,7 @@ class Extractor:
             elif entry is not None:
                 key = entry.id
             else:
-                key = f"new:{norm(f.surface)}"
+                key = new_key(f.surface)
             f.key, f.entry = key, entry
             node_type: NodeType | None
             if entry is not None:

@@ -68,6 +68,15 @@ def norm(text: str) -> str:
     return "".join(RUN.findall(text)).lower()
 
 
+NEW_KEY = "new:"
+
+
+def new_key(name: str) -> str:
+    """The resolution key of a name no vocabulary lists: `new:` and its letters and digits
+    (`Diffusion-DPO` -> `new:diffusiondpo`); an acronym is keyed by its expansion."""
+    return f"{NEW_KEY}{norm(name)}"
+
+
 @dataclass
 class NormalizedText:
     """`text` with case, spaces and punctuation removed, and the way back to offsets in `text`."""

@@ -180,5 +180,10 @@ def edge_tail(edge_type: Role | EdgeType, data: str = "") -> str:
     return f',"key":"{edge_type}","type":"{edge_type}"{data}}}'
 
 
+def retyped_tail(tail: str, old: str, new: str) -> str:
+    """An `edge_tail` of type `old` made one of type `new`, its data kept."""
+    return tail.replace(f'"key":"{old}","type":"{old}"', f'"key":"{new}","type":"{new}"', 1)
+
+
 def edge_line(source: str, target: str, edge_type: Role | EdgeType, data: str = "") -> str:
     return f"{edge_head(source)}{encode(target)}{edge_tail(edge_type, data)}"

@@ -94,9 +94,7 @@ class GraphWriter:
                 if edge_type not in ROLE_OF_TYPE.values():
                     continue  # a result's dataset, metric or hardware that is none
                 new_type = ROLE_OF_TYPE.get(NodeType(actual), Role.USES)
-                tail = tail.replace(
-                    f'"key":"{edge_type}","type":"{edge_type}"', f'"key":"{new_type}","type":"{new_type}"', 1
-                )
+                tail = fmt.retyped_tail(tail, edge_type, new_type)
                 edge_type = str(new_type)
             if (head, target, edge_type) in seen:
                 continue
