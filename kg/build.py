@@ -19,6 +19,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +29,49 @@ from kg.config import DataPaths
 from kg.engines import extract_parts
 from kg.errors import InputError, KgError
 from kg.extract.vocabulary import build_vocabulary
-from kg.graph import FORMAT_VERSION, GraphFile, load
+from kg.graph import FORMAT_VERSION, GraphFile
 from kg.graph.writer import GraphWriter
 from kg.io import move_into_place
 from kg.resolve import Resolver
 from kg.sources import Skipped, read_lazily
+from kg.store import STORE_FILE, Store
+from kg.store.writer import update_store, write_store
 
 GRAPH, STATE, REPORT, DELTA = "graph.json", "state.json", "report.json", "delta.json"
-EXPORTS = ("graph.ttl", "neo4j", "graph.html")
 HTML_NODES = 2000  # more makes a page no browser lays out in reasonable time
+
+
+class Export(StrEnum):
+    """What a build writes besides graph.json, state.json and the query store (graph.db)."""
+
+    RDF = "rdf"  # graph.ttl: seconds per 10k papers, most of a minute for 100k
+    NEO4J = "neo4j"  # neo4j/: CSV for neo4j-admin, and import.cypher
+    HTML = "html"  # graph.html: the most connected nodes, read from the query store
+
+
+EXPORT_FILES = {Export.RDF: "graph.ttl", Export.NEO4J: "neo4j", Export.HTML: "graph.html"}
+ALL_EXPORTS = frozenset(Export)
+# the heavy exports are rewritten in full, so they are written on request: a daily update of
+# a 100k-paper graph must not wait a minute for them (delta.json serves Neo4j incrementally)
+DEFAULT_EXPORTS = frozenset({Export.HTML})
+RDF_NEO4J = frozenset({Export.RDF, Export.NEO4J})
+NO_EXPORTS: frozenset[Export] = frozenset()
+
+
+def parse_exports(text: str) -> frozenset[Export]:
+    """`--exports`: a comma-separated list of rdf, neo4j, html, or `all` or `none`."""
+    names = {n.strip().lower() for n in text.split(",") if n.strip()}
+    if names == {"all"}:
+        return ALL_EXPORTS
+    if names <= {"none"}:
+        return frozenset()
+    unknown = sorted(names - {e.value for e in Export})
+    if unknown:
+        known = ", ".join([*(e.value for e in Export), "all", "none"])
+        raise KgError(f"unknown export(s) {', '.join(unknown)} (known: {known})")
+    return frozenset(Export(n) for n in names)
+
+
 LISTED_SKIPS = 1000  # report.json lists this many skipped records; it counts them all
 
 
@@ -60,6 +95,8 @@ class BuildReport(BaseModel):
     skipped_records: list[SkippedRecord] = Field(default_factory=list)
     duplicates: int = Field(0, description="records of a paper already in the graph")
     seconds: dict[str, float] = Field(default_factory=dict)
+    sizes: dict[str, int] = Field(default_factory=dict, description="bytes of each output written")
+    removed: list[str] = Field(default_factory=list, description="exports of the previous graph removed")
     peak_rss_mb: float = Field(0, description="this process; workers report their own")
     outputs: list[str] = Field(default_factory=list)
 
@@ -77,8 +114,7 @@ class BuildOptions:
 
     fmt: str | None = None  # force a reader (daily-page, jsonl, hf-api, arxiv-atom); None: by content
     workers: int = 1  # processes (or Dask workers) for extraction
-    html: bool = True  # write graph.html (with `exports`)
-    exports: bool = True  # write graph.ttl, neo4j/ and graph.html, else only graph.json
+    exports: frozenset[Export] = DEFAULT_EXPORTS  # besides graph.json, state.json and graph.db
     update: bool = False  # add the inputs to the build already in `out`
     strict: bool = False  # stop at the first bad record instead of skipping it
     engine: str = "local"  # where extraction runs: local (processes) or dask
@@ -91,12 +127,16 @@ def build(
     out: Path,
     options: BuildOptions = BuildOptions(),
     progress: Callable[[Iterator[Any]], Iterator[Any]] | None = None,
+    stage_started: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Build the graph of `inputs` into `out` (or add them to the build there, with `options.update`).
 
     Every output is written whole or not at all; a bad record is skipped and reported, or with
     `options.strict` stops the build with an `InputError` naming its file and line.
+    `progress` wraps the stream of records (a progress bar); `stage_started` is told the name of
+    each output as its writing starts.
     """
+    started = stage_started or (lambda name: None)
     report = BuildReport()
     t0 = time.perf_counter()
     # updating a folder with no build in it is a first build
@@ -147,6 +187,7 @@ def build(
             return report
         t = time.perf_counter()
         token = uuid.uuid4().hex
+        started(GRAPH)
         writer.close(
             {"format": "kg", "version": FORMAT_VERSION, "build": token},
             delta=stage / DELTA if update else None,
@@ -155,11 +196,18 @@ def build(
         resolver.counts = {"nodes": report.nodes, "edges": report.edges}
         report.seconds["graph.json"] = time.perf_counter() - t
         t = time.perf_counter()
+        started(STATE)
         resolver.save(stage / STATE, token)
-        report.seconds["state.json"] = time.perf_counter() - t
-        written = [GRAPH, *([DELTA] if update else [])]
-        if options.exports:
-            written += _write_exports(stage, options.html, report.seconds)
+        report.seconds[STATE] = time.perf_counter() - t
+        t = time.perf_counter()
+        started(STORE_FILE)
+        if update and (out / STORE_FILE).exists():
+            update_store(out / STORE_FILE, stage / DELTA, stage / GRAPH, stage / STORE_FILE)
+        else:
+            write_store(stage / GRAPH, stage / STORE_FILE)
+        report.seconds[STORE_FILE] = time.perf_counter() - t
+        written = [GRAPH, STORE_FILE, *([DELTA] if update else [])]
+        written += _write_exports(stage, options.exports, report.seconds, started)
         _finish(report, out, stage, written)
         return report
     finally:
@@ -197,25 +245,30 @@ def _previous_state(out: Path) -> Resolver:
     return resolver
 
 
-def _write_exports(stage: Path, html: bool, seconds: dict[str, float]) -> list[str]:
-    """graph.ttl and neo4j/ stream from graph.json; the page needs the graph in memory, and shows
-    at most `HTML_NODES` of the most connected nodes (it says what it left out)."""
+def _write_exports(
+    stage: Path, exports: frozenset[Export], seconds: dict[str, float], started: Callable[[str], None]
+) -> list[str]:
+    """graph.ttl and neo4j/ stream from graph.json; graph.html reads the `HTML_NODES` most
+    connected nodes from the query store (it says what it left out)."""
     from kg.exporters.html import HtmlView, write_html
     from kg.exporters.neo4j import write_neo4j
     from kg.exporters.rdf import write_rdf
 
-    steps: list[tuple[str, Callable[[Path], None]]] = [
-        ("graph.ttl", lambda path: write_rdf(GraphFile(stage / GRAPH), path)),
-        ("neo4j", lambda path: write_neo4j(GraphFile(stage / GRAPH), path)),
-    ]
-    if html:
-        view = HtmlView(max_nodes=HTML_NODES)
-        steps.append(("graph.html", lambda path: write_html(load(stage / GRAPH), path, view)))
-    for name, write in steps:
-        t = time.perf_counter()
-        write(stage / name)
-        seconds[name] = time.perf_counter() - t
-    return [name for name, _ in steps]
+    writers: dict[Export, Callable[[Path], None]] = {
+        Export.RDF: lambda path: write_rdf(GraphFile(stage / GRAPH), path),
+        Export.NEO4J: lambda path: write_neo4j(GraphFile(stage / GRAPH), path),
+        Export.HTML: lambda path: write_html(Store(stage / STORE_FILE), path, HtmlView(max_nodes=HTML_NODES)),
+    }
+    written = []
+    for export in Export:  # in a fixed order
+        if export in exports:
+            name = EXPORT_FILES[export]
+            started(name)
+            t = time.perf_counter()
+            writers[export](stage / name)
+            seconds[name] = time.perf_counter() - t
+            written.append(name)
+    return written
 
 
 def _finish(report: BuildReport, out: Path, stage: Path, written: list[str]) -> None:
@@ -226,14 +279,24 @@ def _finish(report: BuildReport, out: Path, stage: Path, written: list[str]) -> 
     comes last: a build cut off between renames leaves a state that no longer matches
     graph.json, which `--update` refuses."""
     report.outputs = [*written, REPORT, STATE]
+    report.sizes = {name: _size(stage / name) for name in [*written, STATE]}
+    for name in EXPORT_FILES.values():
+        if name not in written and (out / name).exists():
+            report.removed.append(name)
     report.peak_rss_mb = peak_rss_mb()
     (stage / REPORT).write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    for name in (*EXPORTS, DELTA):  # a delta from an earlier update describes another graph
+    for name in (*EXPORT_FILES.values(), DELTA):  # a delta from an earlier update describes another graph
         if name not in written:
             _remove(out / name)
     exports = [name for name in written if name != GRAPH]
     for name in [*exports, GRAPH, REPORT, STATE]:
         move_into_place(stage / name, out / name)
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    return path.stat().st_size
 
 
 def _remove(path: Path) -> None:

@@ -38,6 +38,25 @@ def atomic_file(path: Path, mode: str = "w", encoding: str | None = "utf-8") -> 
 
 
 @contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside `path` for a writer that opens files by name (SQLite, say);
+    renamed into place when the block ends without error, removed otherwise."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        os.close(fd)
+    except OSError as e:
+        raise KgError(f"{path}: cannot write there ({e.strerror})") from None
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
 def atomic_dir(path: Path) -> Iterator[Path]:
     """Fill a temporary folder beside `path`, then swap it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)

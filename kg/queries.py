@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 import networkx as nx
 from networkx.algorithms import bipartite
 
+from kg.answers import (
+    UNKNOWN_MONTH,
+    Comparison,
+    NameNotFound,
+    PaperUse,
+    ReportedResult,
+    not_found,
+    paper_month,
+    path_steps,
+    pick_entity,
+    rank_results,
+    roles_asked,
+    trend_rows,
+)
 from kg.config import DataPaths
 from kg.errors import KgError
 from kg.extract.patterns import Patterns
 from kg.extract.text import norm
 from kg.schema import ENTITY_TYPES, EdgeType, NodeType, Role
-
-
-class NameNotFound(KgError):
-    pass
-
-
-@dataclass(frozen=True)
-class PaperUse:
-    paper: str
-    title: str
-    role: str
-    url: str | None
-    evidence: str
 
 
 def find_entity(g: nx.MultiDiGraph, name: str) -> str:
@@ -39,17 +41,14 @@ def find_entity(g: nx.MultiDiGraph, name: str) -> str:
         if d.get("type") in ENTITY_TYPES
         and key in {norm(str(x)) for x in [d.get("name", ""), *(d.get("aliases") or [])]}
     ]
-    if len(hits) == 1:
-        return hits[0]
     if not hits:
-        import difflib
+        names = [str(d.get("name")) for _, d in g.nodes(data=True) if d.get("type") in ENTITY_TYPES]
+        raise NameNotFound(not_found(name, names))
+    return pick_entity(name, [(n, g.nodes[n]["name"], bool(g.nodes[n].get("in_vocabulary"))) for n in hits])
 
-        names = {str(d.get("name")): n for n, d in g.nodes(data=True) if d.get("type") in ENTITY_TYPES}
-        near = difflib.get_close_matches(name, list(names), n=6, cutoff=0.6)
-        near += sorted(x for x in names if key and key in norm(x) and x not in near)[: 6 - len(near)]
-        hint = f"; did you mean: {', '.join(near)}" if near else ""
-        raise NameNotFound(f"no entity named {name!r} in the graph{hint}")
-    raise NameNotFound(f"{name!r} is ambiguous: {', '.join(sorted(hits)[:8])}")
+
+def node_names(g: nx.MultiDiGraph, ids: Iterable[str]) -> dict[str, str]:
+    return {n: g.nodes[n]["name"] for n in ids}
 
 
 def _broader(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -66,11 +65,7 @@ def members(g: nx.MultiDiGraph, node: str) -> set[str]:
 
 def papers_using(g: nx.MultiDiGraph, name: str, role: str | None = None) -> list[PaperUse]:
     """Papers linked to an entity or one of its versions, by any role or by `role`."""
-    roles = {r.value for r in Role}
-    if role is not None:
-        if role.upper() not in roles:
-            raise KgError(f"unknown role {role!r} (known: {', '.join(sorted(r.lower() for r in roles))})")
-        roles = {role.upper()}
+    roles = roles_asked(role)
     out = []
     for member in sorted(members(g, find_entity(g, name))):  # sorted: ties keep one order
         for paper, _, d in g.in_edges(member, data=True):
@@ -79,10 +74,15 @@ def papers_using(g: nx.MultiDiGraph, name: str, role: str | None = None) -> list
             sentence = (d.get("evidence") or [{}])[0].get("sentence", "")
             out.append(
                 PaperUse(
-                    paper, g.nodes[paper].get("title", ""), d["type"], g.nodes[paper].get("url"), sentence
+                    paper,
+                    g.nodes[paper].get("title", ""),
+                    d["type"],
+                    g.nodes[paper].get("url"),
+                    sentence,
+                    g.nodes[member]["name"],
                 )
             )
-    return sorted(out, key=lambda u: (u.title, u.role))
+    return sorted(out, key=lambda u: (u.title, u.role, u.entity))
 
 
 def papers_per_entity(g: nx.MultiDiGraph) -> Counter:
@@ -106,14 +106,6 @@ def stats(g: nx.MultiDiGraph, top: int = 10) -> dict:
     }
 
 
-@dataclass(frozen=True)
-class Comparison:
-    other: str
-    name: str
-    direction: str  # "baseline": the entity was run against `other`; "challenger": `other` beat it
-    title: str
-
-
 def compared_with(g: nx.MultiDiGraph, name: str) -> list[Comparison]:
     """What an entity was compared with, both ways (as `ontology/queries/compared_with.rq`)."""
     target = find_entity(g, name)
@@ -131,16 +123,6 @@ def compared_with(g: nx.MultiDiGraph, name: str) -> list[Comparison]:
             if e.get("type") == wanted and other != target:
                 out.add(Comparison(other, g.nodes[other]["name"], direction, g.nodes[paper]["title"]))
     return sorted(out, key=lambda c: (c.name, c.direction, c.title))
-
-
-@dataclass(frozen=True)
-class ReportedResult:
-    title: str
-    subject: str | None
-    metric: str | None
-    value: float
-    unit: str | None
-    text: str | None
 
 
 def results_for_dataset(g: nx.MultiDiGraph, dataset: str, metric: str | None = None) -> list[ReportedResult]:
@@ -189,6 +171,18 @@ def shortest_path(g: nx.MultiDiGraph, source: str, target: str, cutoff: int = 8)
     except nx.NetworkXNoPath:
         return []
     return path if len(path) - 1 <= cutoff else []
+
+
+def path(g: nx.MultiDiGraph, source: str, target: str, cutoff: int = 8) -> list[dict]:
+    """A shortest chain of papers and entities between two entities, with the relation at each
+    step (`path_steps`); empty when there is none within `cutoff` links."""
+    ids = shortest_path(g, source, target, cutoff)
+    links: dict[tuple[str, str], list[str]] = {}
+    for u, v in itertools.pairwise(ids):
+        for a, b in ((u, v), (v, u)):
+            links[a, b] = [str(d.get("type")) for d in g.get_edge_data(a, b, default={}).values()]
+    nodes = [{"id": n, "type": g.nodes[n]["type"], "name": g.nodes[n]["name"]} for n in ids]
+    return path_steps(nodes, links)
 
 
 def _papers_of(g: nx.MultiDiGraph, node: str) -> set[str]:
@@ -247,6 +241,14 @@ def cooccurring(g: nx.MultiDiGraph, node: str) -> list[tuple[str, int]]:
         ((other, d["weight"]) for _, other, d in shared.edges(node, data=True)),
         key=lambda item: (-item[1], item[0]),
     )
+
+
+def cooccur_rows(g: nx.MultiDiGraph, name: str, limit: int = 20) -> list[dict]:
+    """`cooccurring` for a name, as rows: id, name, type and shared papers."""
+    return [
+        {"id": n, "name": g.nodes[n]["name"], "type": g.nodes[n]["type"], "papers": c}
+        for n, c in cooccurring(g, find_entity(g, name))[:limit]
+    ]
 
 
 def hardware(g: nx.MultiDiGraph) -> list[dict]:
@@ -321,29 +323,39 @@ def similar(g: nx.MultiDiGraph, paper: str, limit: int = 10) -> list[dict]:
             "paper": other,
             "title": g.nodes[other]["title"],
             "shared": count,
-            "entities": sorted(g.nodes[v]["name"] for _, v in g.out_edges(other) if v in mine),
+            "entities": sorted({g.nodes[v]["name"] for v in g.succ[other] if v in mine}),
         }
         for other, count in ranked
     ]
 
 
 def trend(g: nx.MultiDiGraph, name: str) -> list[dict]:
-    """Papers naming an entity (or its versions) per month, when the dates are known."""
-    months: Counter = Counter()
+    """Papers naming an entity (or its versions) per month, each month from the first to the
+    last, empty ones too, with the share of that month's papers; papers with no date last."""
+    mine: set[str] = set()
     for member in members(g, find_entity(g, name)):
-        for paper in _papers_of(g, member):
-            date = g.nodes[paper].get("published") or g.nodes[paper].get("listing_date") or ""
-            months[date[:7] if len(date) >= 7 and date[:4].isdigit() else "unknown"] += 1
-    return [{"month": m, "papers": c} for m, c in sorted(months.items())]
+        mine |= _papers_of(g, member)
+    per_month: Counter = Counter()
+    all_papers: Counter = Counter()
+    for paper, data in g.nodes(data=True):
+        if data.get("type") == NodeType.PAPER:
+            month = paper_month(data) or UNKNOWN_MONTH
+            all_papers[month] += 1
+            if paper in mine:
+                per_month[month] += 1
+    return trend_rows(per_month, all_papers)
 
 
 def leaderboard(
     g: nx.MultiDiGraph, dataset: str, metric: str | None = None, patterns: Patterns | None = None
 ) -> list[dict]:
-    """Reported results on a dataset, best first: lower first for metrics where lower is better
-    (`lower_is_better_metrics` of `patterns`, by default the packaged patterns.json)."""
+    """Results reported on a dataset or its versions, by metric, best first in each: lower first
+    for metrics where lower is better (`lower_is_better_metrics` of `patterns`, by default the
+    packaged patterns.json)."""
+    target = find_entity(g, dataset)
+    rows = []
+    for member in sorted(members(g, target)):
+        for row in results_for_dataset(g, member, metric):
+            rows.append({**row.__dict__, "dataset": g.nodes[member]["name"]})
     patterns = patterns or Patterns.load(DataPaths.packaged().patterns)
-    rows = results_for_dataset(g, dataset, metric)
-    if metric and metric.lower() in patterns.lower_is_better_metrics:
-        rows = sorted(rows, key=lambda r: (r.value, r.title))
-    return [r.__dict__ for r in rows]
+    return rank_results(rows, patterns.lower_is_better_metrics)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,12 +44,13 @@ class Entity:
         dataset) are written to agree with it, and stay right as papers are added."""
         return self.fixed[0] if self.fixed else next(iter(self.types))
 
-    def node(self, node_id: str) -> fmt.Node:
-        """The node as graph.json holds it."""
+    def node(self, node_id: str, known_aliases: Iterable[str] = ()) -> fmt.Node:
+        """The node as graph.json holds it. Its aliases are the forms papers used and
+        `known_aliases`, the vocabulary's, so that a name people type finds it ("A100" for
+        NVIDIA A100) though no paper spelled it so."""
         node_type, name = self.fixed or (self.node_type(), _most_common(self.names))
-        return fmt.entity_node(
-            node_id, node_type, name, sorted(self.surfaces - {name}), self.fixed is not None
-        )
+        aliases = sorted((self.surfaces | set(known_aliases)) - {name})
+        return fmt.entity_node(node_id, node_type, name, aliases, self.fixed is not None)
 
     def to_json(self) -> list[Any]:
         return [self.types, self.names, sorted(self.surfaces), self.fixed]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
+from kg.build import ALL_EXPORTS, BuildOptions, build
 from kg.graph import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,7 +17,7 @@ SHARED = ROOT.parent / "shared"
 def example_build(tmp_path_factory):
     """The example day built once: (graph, report, output folder)."""
     out = tmp_path_factory.mktemp("example") / "out"
-    report = build([EXAMPLE_DAY], out)
+    report = build([EXAMPLE_DAY], out, BuildOptions(exports=ALL_EXPORTS))
     return load(out / "graph.json"), report, out
 
 

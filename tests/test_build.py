@@ -10,7 +10,7 @@ import pytest
 import rdflib
 from conftest import EXAMPLE_DAY
 
-from kg.build import BuildOptions, build
+from kg.build import NO_EXPORTS, RDF_NEO4J, BuildOptions, build
 from kg.errors import InputError, KgError
 from kg.graph import load
 
@@ -105,7 +105,7 @@ def test_bad_records_are_skipped_and_reported(tmp_path):
         '{"id": "4", "title": "D", "abstract": "We evaluate on MMLU."}\n'
         '{"id": "1", "title": "A again", "abstract": "We fine-tune SDXL."}\n'
     )
-    report = build([src], tmp_path / "out", BuildOptions(html=False))
+    report = build([src], tmp_path / "out", BuildOptions(exports=RDF_NEO4J))
     assert report.papers == 2 and report.skipped == 2 and report.duplicates == 1
     assert report.skipped_by_reason == {"invalid JSON": 1, "empty abstract": 1}
     assert [(r.line, r.reason.split(" (")[0]) for r in report.skipped_records] == [
@@ -120,14 +120,15 @@ def test_failed_rebuild_keeps_previous_outputs(tmp_path):
     good = tmp_path / "good.jsonl"
     good.write_text('{"id": "1", "title": "A", "abstract": "We fine-tune SDXL."}\n')
     out = tmp_path / "out"
-    build([good], out, BuildOptions(html=False))
+    build([good], out, BuildOptions(exports=RDF_NEO4J))
     before = (out / "graph.json").read_bytes()
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "1", "title": "A", "abstract": ""}\n')
     with pytest.raises(KgError, match="no papers to build"):
-        build([bad], out, BuildOptions(html=False))
+        build([bad], out, BuildOptions(exports=RDF_NEO4J))
     assert (out / "graph.json").read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == [
+        "graph.db",
         "graph.json",
         "graph.ttl",
         "neo4j",
@@ -140,8 +141,8 @@ def test_two_workers_build_the_same_graph(tmp_path):
     from conftest import DATA
 
     inputs = [DATA / "heldout_papers.jsonl", EXAMPLE_DAY]
-    build(inputs, tmp_path / "one", BuildOptions(html=False))
-    build(inputs, tmp_path / "two", BuildOptions(workers=2, html=False))
+    build(inputs, tmp_path / "one", BuildOptions(exports=RDF_NEO4J))
+    build(inputs, tmp_path / "two", BuildOptions(workers=2, exports=RDF_NEO4J))
     assert body(tmp_path / "one") == body(tmp_path / "two")
 
 
@@ -158,7 +159,7 @@ def test_markup_and_surrogates_in_titles_do_not_break_the_cli(tmp_path):
     src.write_text(
         '{"id": "1", "title": "Masking [/mask] tokens [bold] \\ud83d", "abstract": "We fine-tune BERT."}\n'
     )
-    build([src], tmp_path / "out", BuildOptions(html=False))
+    build([src], tmp_path / "out", BuildOptions(exports=RDF_NEO4J))
     result = subprocess.run(
         [sys.executable, "-m", "kg.cli", "query", str(tmp_path / "out"), "papers", "BERT"],
         capture_output=True,
@@ -180,9 +181,9 @@ def test_update_equals_a_full_rebuild_and_is_idempotent(tmp_path):
     from conftest import DATA
 
     day_one, day_two = DATA / "heldout_papers.jsonl", EXAMPLE_DAY
-    build([day_one, day_two], tmp_path / "full", BuildOptions(html=False))
-    first = build([day_one], tmp_path / "inc", BuildOptions(html=False))
-    second = build([day_two], tmp_path / "inc", BuildOptions(html=False, update=True))
+    build([day_one, day_two], tmp_path / "full", BuildOptions(exports=RDF_NEO4J))
+    first = build([day_one], tmp_path / "inc", BuildOptions(exports=RDF_NEO4J))
+    second = build([day_two], tmp_path / "inc", BuildOptions(exports=RDF_NEO4J, update=True))
     assert (first.added, second.added, second.papers) == (20, 78, 98)
     assert canonical(tmp_path / "inc") == canonical(tmp_path / "full")
     assert load(tmp_path / "inc").number_of_nodes() == second.nodes
@@ -193,7 +194,7 @@ def test_update_equals_a_full_rebuild_and_is_idempotent(tmp_path):
     full = load(tmp_path / "full")
     assert all(full.nodes[n] == d for n, d in delta.nodes(data=True))
     before = {p.name: p.read_bytes() for p in (tmp_path / "inc").iterdir() if p.is_file()}
-    again = build([day_two, day_one], tmp_path / "inc", BuildOptions(html=False, update=True))
+    again = build([day_two, day_one], tmp_path / "inc", BuildOptions(exports=RDF_NEO4J, update=True))
     assert again.added == 0 and again.duplicates == 98
     assert {p.name: p.read_bytes() for p in (tmp_path / "inc").iterdir() if p.is_file()} == before
 
@@ -201,8 +202,8 @@ def test_update_equals_a_full_rebuild_and_is_idempotent(tmp_path):
 def test_update_refuses_a_state_that_does_not_match_the_graph(tmp_path):
     from conftest import DATA
 
-    build([DATA / "heldout_papers.jsonl"], tmp_path / "a", BuildOptions(exports=False))
-    build([EXAMPLE_DAY], tmp_path / "b", BuildOptions(exports=False))
+    build([DATA / "heldout_papers.jsonl"], tmp_path / "a", BuildOptions(exports=NO_EXPORTS))
+    build([EXAMPLE_DAY], tmp_path / "b", BuildOptions(exports=NO_EXPORTS))
     (tmp_path / "a" / "state.json").write_bytes((tmp_path / "b" / "state.json").read_bytes())
     with pytest.raises(InputError, match=r"does not match graph\.json"):
         build([EXAMPLE_DAY], tmp_path / "a", BuildOptions(update=True))
@@ -211,9 +212,11 @@ def test_update_refuses_a_state_that_does_not_match_the_graph(tmp_path):
 def test_a_build_without_exports_removes_the_old_ones(tmp_path):
     from conftest import DATA
 
-    build([EXAMPLE_DAY], tmp_path, BuildOptions(html=False))
-    build([DATA / "heldout_papers.jsonl"], tmp_path, BuildOptions(exports=False))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.json", "report.json", "state.json"]
+    build([EXAMPLE_DAY], tmp_path, BuildOptions(exports=RDF_NEO4J))
+    report = build([DATA / "heldout_papers.jsonl"], tmp_path, BuildOptions(exports=NO_EXPORTS))
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["graph.db", "graph.json", "report.json", "state.json"]
+    assert report.removed == ["graph.ttl", "neo4j"]
 
 
 def test_one_repository_under_two_spellings_is_one_edge(tmp_path):
@@ -223,8 +226,8 @@ def test_one_repository_under_two_spellings_is_one_edge(tmp_path):
         'https://github.com/foo/bar.git here."}\n'
         '{"id": "2", "title": "U", "abstract": "Also https://github.com/foo/bar here."}\n'
     )
-    build([src], tmp_path / "a", BuildOptions(exports=False))
-    report = build([src], tmp_path / "b", BuildOptions(exports=False))
+    build([src], tmp_path / "a", BuildOptions(exports=NO_EXPORTS))
+    report = build([src], tmp_path / "b", BuildOptions(exports=NO_EXPORTS))
     g = load(tmp_path / "b")
     assert report.edges == g.number_of_edges() == 2
     delta_src = tmp_path / "day.jsonl"
@@ -232,7 +235,7 @@ def test_one_repository_under_two_spellings_is_one_edge(tmp_path):
         '{"id": "3", "title": "V", "abstract": "See https://github.com/new/repo now."}\n'
         '{"id": "4", "title": "W", "abstract": "See https://github.com/new/repo too."}\n'
     )
-    build([delta_src], tmp_path / "b", BuildOptions(exports=False, update=True))
+    build([delta_src], tmp_path / "b", BuildOptions(exports=NO_EXPORTS, update=True))
     delta = json.loads((tmp_path / "b" / "delta.json").read_text())
     ids = [n["id"] for n in delta["nodes"]]
     assert len(ids) == len(set(ids)) and "repo:github.com/new/repo" in ids

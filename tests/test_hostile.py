@@ -20,7 +20,7 @@ import pytest
 import rdflib
 from conftest import DATA, hostile_graph
 
-from kg.build import build
+from kg.build import ALL_EXPORTS, BuildOptions, build
 from kg.exporters.neo4j import ARRAY_DELIMITER, NODE_FIELDS, split_script, write_neo4j
 from kg.exporters.rdf import FORMATS, parse_rdf, read_rdf, serialize
 from kg.graph import load
@@ -54,7 +54,7 @@ def records() -> list[dict]:
 def hostile_build(tmp_path_factory):
     """The corpus built once: (graph.json as a graph, report, output folder)."""
     out = tmp_path_factory.mktemp("hostile") / "out"
-    report = build([CORPUS], out)
+    report = build([CORPUS], out, BuildOptions(exports=ALL_EXPORTS))
     return load(out / "graph.json"), report, out
 
 

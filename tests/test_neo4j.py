@@ -417,13 +417,13 @@ def test_a_day_merged_with_update_reaches_neo4j_as_its_delta(neo4j, tmp_path):
     graph of both days, node for node and property for property."""
     from conftest import DATA, EXAMPLE_DAY
 
-    from kg.build import BuildOptions, build
+    from kg.build import NO_EXPORTS, BuildOptions, build
     from kg.graph import load
 
     uri, auth, driver = neo4j
-    build([DATA / "heldout_papers.jsonl"], tmp_path / "out", BuildOptions(exports=False))
+    build([DATA / "heldout_papers.jsonl"], tmp_path / "out", BuildOptions(exports=NO_EXPORTS))
     load_graph(load(tmp_path / "out"), Neo4jTarget(uri, auth))
-    build([EXAMPLE_DAY], tmp_path / "out", BuildOptions(exports=False, update=True))
+    build([EXAMPLE_DAY], tmp_path / "out", BuildOptions(exports=NO_EXPORTS, update=True))
     load_graph(load(tmp_path / "out" / "delta.json"), Neo4jTarget(uri, auth))
     full = load(tmp_path / "out")
     assert counts(driver) == expected_counts(full)

@@ -10,7 +10,7 @@ import sys
 import pytest
 from conftest import DATA, SHARED
 
-from kg.build import BuildOptions, build
+from kg.build import RDF_NEO4J, BuildOptions, build
 
 SCORER = SHARED / "eval" / "score.py"
 pytestmark = pytest.mark.skipif(not SCORER.exists(), reason="../shared/eval/score.py not present")
@@ -41,7 +41,7 @@ def test_dev_gold_floor(example_build):
 
 
 def test_heldout_gold_floor(tmp_path):
-    build([DATA / "heldout_papers.jsonl"], tmp_path, BuildOptions(html=False))
+    build([DATA / "heldout_papers.jsonl"], tmp_path, BuildOptions(exports=RDF_NEO4J))
     s = score(DATA / "heldout_gold.jsonl", tmp_path / "graph.json")
     assert s["papers_missing"] == 0
     assert s["core_strict"]["f1"] >= 0.85

@@ -12,7 +12,7 @@ import rdflib
 from conftest import ROOT
 
 from kg import queries
-from kg.build import BuildOptions, build
+from kg.build import RDF_NEO4J, BuildOptions, build
 from kg.exporters.rdf import FORMATS, iri, parse_rdf, read_rdf, serialize, to_rdf
 from kg.graph import load
 from kg.sparql import bind, named_query, open_store, run
@@ -57,7 +57,7 @@ def test_shapes_catch_a_broken_graph(example_build, tmp_path):
 
 def test_papers_with_an_arxiv_id_get_identifier_and_link(tmp_path):
     src = ROOT / "tests" / "data" / "heldout_papers.jsonl"
-    build([src], tmp_path, BuildOptions(html=False))
+    build([src], tmp_path, BuildOptions(exports=RDF_NEO4J))
     g = load(tmp_path / "graph.json")
     rdf = to_rdf(g)
     paper = (

@@ -13,7 +13,7 @@ from conftest import SHARED
 from test_rdf import canonical
 
 from kg import queries
-from kg.build import BuildOptions, build
+from kg.build import RDF_NEO4J, BuildOptions, build
 from kg.exporters.rdf import FORMATS, parse_rdf, push, read_rdf, serialize
 from kg.graph import load
 from kg.sparql import bind, named_query
@@ -77,7 +77,7 @@ def test_first_thousand_hf_papers_export_validate_round_trip_and_serve(tmp_path,
     src = tmp_path / "hf1000.jsonl"
     with open(HF, encoding="utf-8") as f:
         src.write_text("".join(itertools.islice(f, 1000)), encoding="utf-8")
-    report = build([src], tmp_path / "out", BuildOptions(html=False))
+    report = build([src], tmp_path / "out", BuildOptions(exports=RDF_NEO4J))
     g = load(tmp_path / "out" / "graph.json")
     assert report.papers == 1000
     for fmt in FORMATS:

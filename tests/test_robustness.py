@@ -13,7 +13,7 @@ import time
 import pytest
 from conftest import DATA, EXAMPLE_DAY, SHARED
 
-from kg.build import BuildOptions, build
+from kg.build import NO_EXPORTS, BuildOptions, build
 from kg.build import _previous_state as previous_state
 from kg.errors import InputError
 
@@ -52,8 +52,8 @@ def test_one_percent_bad_records_are_reported_and_every_good_one_is_built(tmp_pa
     dirty_file = tmp_path / "dirty.jsonl"
     dirty_file.write_bytes(b"\n".join(dirty) + b"\n")
 
-    clean = build([HF], tmp_path / "clean", BuildOptions(exports=False, workers=2))
-    report = build([dirty_file], tmp_path / "dirty", BuildOptions(exports=False, workers=2))
+    clean = build([HF], tmp_path / "clean", BuildOptions(exports=NO_EXPORTS, workers=2))
+    report = build([dirty_file], tmp_path / "dirty", BuildOptions(exports=NO_EXPORTS, workers=2))
 
     assert report.papers == clean.papers == len(good)
     assert report.skipped == len(injected) == len(good) // 100
@@ -115,9 +115,9 @@ def test_dask_engine_on_a_two_worker_cluster_builds_the_same_graph(tmp_path):
     from dask.distributed import LocalCluster
 
     inputs = [DATA / "heldout_papers.jsonl", EXAMPLE_DAY]
-    build(inputs, tmp_path / "local", BuildOptions(exports=False))
+    build(inputs, tmp_path / "local", BuildOptions(exports=NO_EXPORTS))
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        options = BuildOptions(exports=False, engine="dask", scheduler=cluster.scheduler_address)
+        options = BuildOptions(exports=NO_EXPORTS, engine="dask", scheduler=cluster.scheduler_address)
         report = build(inputs, tmp_path / "dask", options)
     assert report.papers == 98
 

@@ -17,7 +17,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from kg.cli.common import QuietOpt, data_paths, err
+from kg.cli.common import GraphArg, QuietOpt, data_paths, err
 
 if TYPE_CHECKING:
     from kg.build import BuildReport
@@ -48,9 +48,14 @@ Scheduler = Annotated[
     typer.Option(help="Dask scheduler address (tcp://host:8786); default: a local cluster of --workers."),
 ]
 Exports = Annotated[
-    bool, typer.Option(help="Also write graph.ttl, neo4j/ and graph.html (else only graph.json).")
+    str,
+    typer.Option(
+        help="What to write besides graph.json, graph.db and state.json, comma-separated: html "
+        "(graph.html), rdf (graph.ttl), neo4j (neo4j/), or all, or none. rdf and neo4j are rewritten "
+        "whole: about a minute for 100k papers.",
+    ),
 ]
-Html = Annotated[bool, typer.Option(help="Also write graph.html.")]
+NoExports = Annotated[bool, typer.Option("--no-exports", help="The same as --exports none.")]
 Strict = Annotated[
     bool, typer.Option("--strict", help="Stop at the first bad record instead of skipping it.")
 ]
@@ -65,16 +70,19 @@ def build(
     workers: Workers = 1,
     engine: Engine = "local",
     scheduler: Scheduler = None,
-    exports: Exports = True,
-    html: Html = True,
+    exports: Exports = "html",
+    no_exports: NoExports = False,
     strict: Strict = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Build the graph of INPUTS into OUT: graph.json, graph.ttl, neo4j/, graph.html, report.json.
+    """Build the graph of INPUTS into OUT: graph.json, graph.db, graph.html and report.json.
 
-    OUT also gets state.json, which `--update` needs to add papers later; an update writes
-    delta.json too (only what changed, for `kg neo4j load`). Papers stream through, so memory
-    does not grow with the corpus. A record that cannot be used
+    graph.db is the query store `kg query` answers from (SQLite). OUT also gets state.json,
+    which `--update` needs to add papers later; an update writes delta.json too (only what
+    changed, for `kg neo4j load` and `kg export rdf OUT/delta.json`). graph.ttl and neo4j/ are
+    written on request (`--exports all`); an update removes those of the previous graph unless
+    asked for them again, so no file in OUT describes another graph. Papers stream through, so
+    memory does not grow with the corpus. A record that cannot be used
     (invalid JSON, no title, an empty abstract, ...) is skipped and counted in report.json and
     in the summary; `--strict` stops at the first one instead. Every output is written whole or
     not at all: on error OUT is left as it was.
@@ -82,14 +90,13 @@ def build(
     Exit codes: 0 built (records may have been skipped: see the summary), 2 bad input or options
     (the message names the file and line).
     """
-    from kg.build import BuildOptions
+    from kg.build import BuildOptions, parse_exports
     from kg.build import build as run_build
 
     options = BuildOptions(
         fmt=fmt,
         workers=workers,
-        html=html,
-        exports=exports,
+        exports=frozenset() if no_exports else parse_exports(exports),
         update=update,
         strict=strict,
         engine=engine,
@@ -99,8 +106,11 @@ def build(
     if quiet:
         run_build(inputs, out_dir, options)
         return
-    with _progress_bar() as bar:
-        report = run_build(inputs, out_dir, options, progress=_tracker(bar, inputs))
+    if err.is_terminal:
+        with _progress_bar() as bar:
+            report = run_build(inputs, out_dir, options, _tracker(bar, inputs), _say_stage(bar))
+    else:  # CI, cron, nohup: a line now and then instead of a bar nobody sees
+        report = run_build(inputs, out_dir, options, _progress_lines(inputs), _say_stage(None))
     _print_summary(report, out_dir, update)
 
 
@@ -134,6 +144,68 @@ def _tracker(bar: Progress, inputs: list[Path]) -> Callable[[Iterator[Any]], Ite
     return track
 
 
+def index(graph: GraphArg) -> None:
+    """Write the query store (graph.db) of a graph.json again, beside it.
+
+    `kg build` writes and updates graph.db itself; this is for a graph.json from elsewhere, or a
+    store lost or left behind by a build that was cut off. `kg query` answers from graph.db when
+    it belongs to that graph.json, else loads graph.json whole.
+    """
+    from kg.graph import GraphFile
+    from kg.io import atomic_path
+    from kg.store import STORE_FILE
+    from kg.store.writer import write_store
+
+    source = GraphFile(graph)
+    target = source.path.parent / STORE_FILE
+    t = time.perf_counter()
+    with atomic_path(target) as staged:
+        write_store(source.path, staged)
+    size = target.stat().st_size
+    err.print(
+        f"wrote {target} ({_human(size)}, {time.perf_counter() - t:.1f} s)", markup=False, soft_wrap=True
+    )
+
+
+PROGRESS_EVERY = 15.0  # seconds between progress lines when stderr is not a terminal
+
+
+def _progress_lines(inputs: list[Path]) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    """The `progress` of `kg.build.build` without a terminal: a plain line every
+    `PROGRESS_EVERY` seconds, with papers read, the rate and the time so far."""
+    from kg.sources import estimate_records
+
+    def track(papers: Iterator[Any]) -> Iterator[Any]:
+        total = estimate_records(inputs)
+        start = last = time.perf_counter()
+        for i, p in enumerate(papers, 1):
+            yield p
+            now = time.perf_counter()
+            if now - last >= PROGRESS_EVERY:
+                last = now
+                of = f" of ~{total:,}" if total else ""
+                err.print(
+                    f"building: {i:,}{of} papers read, {i / (now - start):,.0f} papers/s, "
+                    f"{now - start:.0f} s",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                )
+
+    return track
+
+
+def _say_stage(bar: Progress | None) -> Callable[[str], None]:
+    """The `stage_started` of `kg.build.build`: a line as each output starts being written."""
+
+    def say(name: str) -> None:
+        (bar.console if bar is not None else err).print(
+            f"writing {name}", markup=False, highlight=False, soft_wrap=True
+        )
+
+    return say
+
+
 def _print_summary(report: BuildReport, out_dir: Path, update: bool) -> None:
     from kg.build import skipped_summary
 
@@ -149,12 +221,40 @@ def _print_summary(report: BuildReport, out_dir: Path, update: bool) -> None:
             else f"built {report.papers} papers"
         )
         err.print(
-            f"{verb} -> {report.nodes} nodes, {report.edges} edges in {total:.1f}s; "
-            f"wrote {', '.join(report.outputs)} to {out_dir}/",
+            f"{verb} -> {report.nodes:,} nodes, {report.edges:,} edges in {total:.1f} s; "
+            f"wrote to {out_dir}/:",
             highlight=False,
             markup=False,
+            soft_wrap=True,
         )
+        for name in report.outputs:
+            size = report.sizes.get(name)
+            if size is None and (out_dir / name).is_file():
+                size = (out_dir / name).stat().st_size
+            seconds = report.seconds.get(name)
+            err.print(
+                f"  {name:<12} {_human(size) if size is not None else '':>9}"
+                f"  {f'{seconds:.1f} s' if seconds is not None else ''}",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
+        if report.removed:
+            err.print(
+                f"removed {', '.join(report.removed)}: they described the previous graph "
+                "(write them again with --exports)",
+                markup=False,
+                soft_wrap=True,
+            )
     if report.duplicates:
         err.print(f"{report.duplicates} records of papers already built were left out", markup=False)
     if report.skipped:
         err.print(f"{skipped_summary(report)}: see {out_dir / 'report.json'}", markup=False)
+
+
+def _human(size: int) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
+        size /= 1000  # type: ignore[assignment]
+    return str(size)

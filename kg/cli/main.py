@@ -45,6 +45,7 @@ def main(
 
 
 app.command("build")(build.build)
+app.command("index")(build.index)
 app.command("stats")(query.stats)
 app.command("html")(export.html_page)
 app.command("validate")(rdf.validate)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from kg.cli.common import GraphArg, data_paths, out
+from kg.cli.common import GraphArg, data_paths, err, out
 from kg.cli.output import CsvOpt, JsonOpt, print_json, print_rows
 from kg.errors import KgError
 
@@ -27,10 +27,41 @@ def query(ctx: typer.Context, graph: GraphArg) -> None:
     ctx.obj = graph
 
 
-def _graph(ctx: typer.Context) -> Any:
+def _source(ctx: typer.Context) -> tuple[Any, Any]:
+    """What answers: the query store beside graph.json and `kg.store.queries`, or, without one,
+    the graph loaded whole and `kg.queries` (same questions, same answers, slower on big graphs)."""
+    from kg.store import store_beside
+
+    store = store_beside(ctx.obj)
+    if store is not None:
+        from kg.store import queries as store_queries
+
+        return store, store_queries
+    from kg import queries
     from kg.graph import load
 
-    return load(ctx.obj)
+    err.print(
+        f"note: no query store (graph.db) of this build beside {ctx.obj}: reading graph.json whole "
+        "(`kg index` writes the store)",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    return load(ctx.obj), queries
+
+
+def _family_note(source: Any, q: Any, name: str) -> None:
+    """Say when a name is a family and the answer covers its versions too."""
+    node = q.find_entity(source, name)
+    versions = sorted(q.node_names(source, q.members(source, node) - {node}).values())
+    if versions:
+        shown = ", ".join(versions[:8]) + (", ..." if len(versions) > 8 else "")
+        err.print(
+            f"{name} is a family: counting it and its {len(versions)} version(s) ({shown})",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command("papers")
@@ -38,9 +69,9 @@ def query_papers(
     ctx: typer.Context, name: NameArg, role: RoleOpt = None, as_json: JsonOpt = False, as_csv: CsvOpt = False
 ) -> None:
     """Papers that name an entity (or one of its versions), with the role and the sentence."""
-    from kg.queries import papers_using
-
-    rows = [r.__dict__ for r in papers_using(_graph(ctx), name, role)]
+    source, q = _source(ctx)
+    rows = [r.__dict__ for r in q.papers_using(source, name, role)]
+    _family_note(source, q, name)
     print_rows(rows, f"papers naming {name}", as_json, as_csv)
 
 
@@ -55,9 +86,8 @@ def query_papers_using(
 @app.command("entity")
 def query_entity(ctx: typer.Context, name: NameArg, as_json: JsonOpt = False) -> None:
     """What an entity is: type, aliases, family, versions, papers by role, what it is named with."""
-    from kg.queries import entity_info
-
-    info = entity_info(_graph(ctx), name)
+    source, q = _source(ctx)
+    info = q.entity_info(source, name)
     if as_json:
         print_json(info)
         return
@@ -79,9 +109,8 @@ def query_compared_with(
     ctx: typer.Context, name: NameArg, as_json: JsonOpt = False, as_csv: CsvOpt = False
 ) -> None:
     """What an entity was compared with, both ways: its baselines, and what beat it."""
-    from kg.queries import compared_with
-
-    rows = [c.__dict__ for c in compared_with(_graph(ctx), name)]
+    source, q = _source(ctx)
+    rows = [c.__dict__ for c in q.compared_with(source, name)]
     print_rows(rows, f"compared with {name}", as_json, as_csv)
 
 
@@ -97,19 +126,19 @@ def query_leaderboard(
 ) -> None:
     """Results reported on a dataset, best first, with paper, subject, value, unit and snippet."""
     from kg.extract.patterns import Patterns
-    from kg.queries import leaderboard
 
     patterns = Patterns.load(data_paths(ctx).patterns)
-    rows = leaderboard(_graph(ctx), dataset, metric, patterns)
+    source, q = _source(ctx)
+    rows = q.leaderboard(source, dataset, metric, patterns)
+    _family_note(source, q, dataset)
     print_rows(rows, f"results on {dataset}", as_json, as_csv)
 
 
 @app.command("hardware")
 def query_hardware(ctx: typer.Context, as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
     """Hardware by the number of papers that run on it."""
-    from kg.queries import hardware
-
-    print_rows(hardware(_graph(ctx)), "hardware", as_json, as_csv)
+    source, q = _source(ctx)
+    print_rows(q.hardware(source), "hardware", as_json, as_csv)
 
 
 @app.command("top")
@@ -124,26 +153,20 @@ def query_top(
     as_csv: CsvOpt = False,
 ) -> None:
     """The most central entities, by papers naming them, degree or PageRank."""
-    from kg.queries import top
-
-    print_rows(top(_graph(ctx), node_type, by, limit), f"top by {by}", as_json, as_csv)
+    source, q = _source(ctx)
+    print_rows(q.top(source, node_type, by, limit), f"top by {by}", as_json, as_csv)
 
 
 @app.command("path")
 def query_path(
     ctx: typer.Context, source: NameArg, target: NameArg, as_json: JsonOpt = False, as_csv: CsvOpt = False
 ) -> None:
-    """A shortest chain of papers and entities between two entities."""
-    from kg.queries import shortest_path
-
-    g = _graph(ctx)
-    nodes = shortest_path(g, source, target)
-    if not nodes:
-        raise KgError(f"no path between {source!r} and {target!r}")
-    rows = [
-        {"step": i, "id": n, "type": g.nodes[n]["type"], "name": g.nodes[n]["name"]}
-        for i, n in enumerate(nodes)
-    ]
+    """A shortest chain of papers and entities between two entities, with the relation at each
+    step: `--USES-->` when the edge points from the step before to this one, `<--USES--` back."""
+    graph, q = _source(ctx)
+    rows = q.path(graph, source, target)
+    if not rows:
+        raise KgError(f"no path between {source!r} and {target!r} within 8 links")
     print_rows(rows, f"{source} -> {target}", as_json, as_csv)
 
 
@@ -156,17 +179,18 @@ def query_similar(
     as_csv: CsvOpt = False,
 ) -> None:
     """Papers sharing the most entities with a paper."""
-    from kg.queries import similar
-
-    print_rows(similar(_graph(ctx), paper, limit), f"papers like {paper}", as_json, as_csv)
+    source, q = _source(ctx)
+    print_rows(q.similar(source, paper, limit), f"papers like {paper}", as_json, as_csv)
 
 
 @app.command("trend")
 def query_trend(ctx: typer.Context, name: NameArg, as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
-    """Papers naming an entity (or its versions) per month."""
-    from kg.queries import trend
-
-    print_rows(trend(_graph(ctx), name), f"{name} per month", as_json, as_csv)
+    """Papers naming an entity (or its versions) per month, empty months too, with the share of
+    all papers of that month (`of_all` papers, `percent`)."""
+    source, q = _source(ctx)
+    rows = q.trend(source, name)
+    _family_note(source, q, name)
+    print_rows(rows, f"{name} per month", as_json, as_csv)
 
 
 @app.command("cooccur")
@@ -174,13 +198,8 @@ def query_cooccur(
     ctx: typer.Context, name: NameArg, limit: LimitOpt = 20, as_json: JsonOpt = False, as_csv: CsvOpt = False
 ) -> None:
     """Entities named in the same papers as an entity, most shared papers first."""
-    from kg.queries import cooccurring, find_entity
-
-    g = _graph(ctx)
-    rows = [
-        {"id": n, "name": g.nodes[n]["name"], "type": g.nodes[n]["type"], "papers": c}
-        for n, c in cooccurring(g, find_entity(g, name))[:limit]
-    ]
+    source, q = _source(ctx)
+    rows = q.cooccur_rows(source, name, limit)
     print_rows(rows, f"named with {name}", as_json, as_csv)
 
 
@@ -190,13 +209,24 @@ def stats(
     as_json: JsonOpt = False,
 ) -> None:
     """Count nodes and edges by type, and list the entities most papers name."""
-    from kg.graph import load
-    from kg.queries import stats as graph_stats
-
-    s = graph_stats(load(graph), top)
+    s = _stats(graph, top)
     if as_json:
         print_json(s)
         return
     print_rows([{"type": k, "count": v} for k, v in sorted(s["nodes"].items())], "nodes")
     print_rows([{"type": k, "count": v} for k, v in sorted(s["edges"].items())], "edges")
     print_rows(s["top"], "most named entities")
+
+
+def _stats(graph: Any, top: int) -> dict:
+    from kg.store import store_beside
+
+    store = store_beside(graph)
+    if store is not None:
+        from kg.store.queries import stats as store_stats
+
+        return store_stats(store, top)
+    from kg.graph import load
+    from kg.queries import stats as graph_stats
+
+    return graph_stats(load(graph), top)

@@ -21,6 +21,7 @@ from kg.errors import KgError
 from kg.io import atomic_file
 from kg.queries import find_entity
 from kg.schema import ENTITY_TYPES, NodeType, Role
+from kg.store import Store, chunks
 
 STYLE: dict[str, tuple[str, str]] = {
     NodeType.PAPER: ("#9e9e9e", "square"),
@@ -127,34 +128,128 @@ def cooccurrence(g: nx.MultiDiGraph, types: set[str]) -> nx.MultiDiGraph:
 
 
 def _tip(g: nx.MultiDiGraph, node: str) -> tuple[str, list[tuple[str, str]]]:
-    """A node's tooltip as plain text, and (text, url) links to open: the paper's own page, or
-    the papers that name an entity."""
-    data = g.nodes[node]
+    """A node's tooltip as plain text, and (text, url) links to open (`_tip_text`)."""
+    papers = sorted({u for u, _ in g.in_edges(node) if g.nodes[u].get("type") == NodeType.PAPER})
+    sentences = [
+        (str(e.get("type")), ev["sentence"])
+        for _, _, e in list(g.in_edges(node, data=True))[:3]
+        for ev in (e.get("evidence") or [])[:1]
+        if ev.get("sentence")
+    ]
+    listed = [(p, g.nodes[p].get("title"), g.nodes[p].get("url")) for p in papers[:6]]
+    return _tip_text(g.nodes[node], node, len(papers), listed, sentences)
+
+
+def _tip_text(
+    data: dict,
+    node: str,
+    paper_count: int,
+    papers: list[tuple[str, str | None, str | None]],
+    sentences: list[tuple[str, str]],
+) -> tuple[str, list[tuple[str, str]]]:
+    """A tooltip: name, type, aliases, how many papers name it and the first of them (as links,
+    with the paper's own page for a paper or a repository), and a few sentences of evidence."""
     lines = [str(data.get("name", node)), str(data.get("type"))]
     if data.get("aliases"):
         lines.append("also: " + ", ".join(map(str, data["aliases"][:8])))
     links = []
     if data.get("type") in (NodeType.PAPER, NodeType.REPOSITORY) and data.get("url"):
         links.append((str(data["url"]), str(data["url"])))
-    papers = sorted({u for u, _ in g.in_edges(node) if g.nodes[u].get("type") == NodeType.PAPER})
-    if papers:
-        lines.append(f"{len(papers)} paper(s)")
-        for p in papers[:6]:
-            title = str(g.nodes[p].get("title", p))[:90]
-            url = g.nodes[p].get("url")
-            links.append((title, url or ""))
-    for _, _, e in list(g.in_edges(node, data=True))[:3]:
-        for ev in (e.get("evidence") or [])[:1]:
-            if ev.get("sentence"):
-                lines.append(f"{e.get('type')}: “{ev['sentence'][:240]}”")
+    if paper_count:
+        lines.append(f"{paper_count} paper(s)")
+        links += [(str(title or pid)[:90], url or "") for pid, title, url in papers]
+    lines += [f"{edge_type}: “{sentence[:240]}”" for edge_type, sentence in sentences]
     return "\n".join(lines), links
 
 
 def write_html(
-    g: nx.MultiDiGraph, path: Path, view: HtmlView | None = None, title: str = "kg: ML research graph"
+    g: nx.MultiDiGraph | Store,
+    path: Path,
+    view: HtmlView | None = None,
+    title: str = "kg: ML research graph",
 ) -> None:
-    full = g
-    h, notes = select_view(g, view or HtmlView())
+    """Write the page of a graph: a networkx graph, or a query store (`kg build` writes the page
+    from graph.db, reading only the nodes it shows: the most connected, then their links)."""
+    view = view or HtmlView()
+    if isinstance(g, Store):
+        h, notes = select_from_store(g, view)
+        tips = {node: _tip_from_store(g, node) for node in h}
+    else:
+        h, notes = select_view(g, view)
+        tips = {node: _tip(g if node in g else h, node) for node in h}
+    _render(h, tips, notes, path, title)
+
+
+def select_from_store(store: Store, view: HtmlView) -> tuple[nx.MultiDiGraph, list[str]]:
+    """What `select_view` picks with `max_nodes` (the most connected nodes, by their degree in the
+    whole graph) from a query store; other view options need the graph (`kg html`)."""
+    if view.focus or view.min_degree or not view.papers:
+        raise KgError(
+            "--focus, --min-degree and --no-papers need the whole graph: use `kg html` on graph.json"
+        )
+    types = [str(t) for t in (view.types or DEFAULT_TYPES)]
+    marks = ",".join("?" * len(types))
+    total = store.value(f"SELECT count(*) FROM nodes WHERE type IN ({marks})", types)
+    limit = view.max_nodes or total
+    chosen = store.rows(
+        f"SELECT id, data FROM nodes WHERE type IN ({marks}) AND degree > 0 ORDER BY degree DESC, id LIMIT ?",
+        (*types, limit),
+    )
+    h = nx.MultiDiGraph()
+    for node_id, data in chosen:
+        node = json.loads(data)
+        node.pop("id", None)
+        node.pop("abstract", None)  # the page shows titles; abstracts would only weigh it down
+        h.add_node(node_id, **node)
+    for chunk in chunks(list(h), 400):
+        inner = ",".join("?" * len(chunk))
+        for u, v, data in store.rows(
+            f"SELECT source, target, data FROM edges WHERE source IN ({inner}) ORDER BY rowid", chunk
+        ):
+            if v in h:
+                edge = json.loads(data)
+                h.add_edge(u, v, key=edge.get("key"), type=edge.get("type"))
+    h.remove_nodes_from([n for n, k in list(h.degree()) if k == 0])  # cut off from the rest: noise
+    notes = []
+    if h.number_of_nodes() < total:
+        shown = Counter(str(d.get("type")) for _, d in h.nodes(data=True))
+        left = {
+            t: c - shown.get(t, 0)
+            for t, c in store.rows(
+                f"SELECT type, count(*) FROM nodes WHERE type IN ({marks}) GROUP BY type", types
+            )
+        }
+        notes.append(
+            f"showing {h.number_of_nodes():,} of the most connected of {total:,} nodes; left out: "
+            + ", ".join(f"{c:,} {t}" for t, c in sorted(left.items()) if c)
+        )
+    return h, notes
+
+
+def _tip_from_store(store: Store, node: str) -> tuple[str, list[tuple[str, str]]]:
+    """`_tip`, asked of the query store."""
+    data = json.loads(store.value("SELECT data FROM nodes WHERE id = ?", (node,)))
+    papers = store.rows(
+        """SELECT DISTINCT p.id, json_extract(p.data, '$.title'), json_extract(p.data, '$.url')
+           FROM edges e JOIN nodes p ON p.id = e.source WHERE e.target = ? AND p.type = 'Paper'
+           ORDER BY p.id""",
+        (node,),
+    )
+    sentences = store.rows(
+        """SELECT type, json_extract(data, '$.evidence[0].sentence') FROM edges WHERE target = ?
+           ORDER BY rowid LIMIT 3""",
+        (node,),
+    )
+    return _tip_text(data, node, len(papers), papers[:6], [(t, s) for t, s in sentences if s])
+
+
+def _render(
+    h: nx.MultiDiGraph,
+    tips: dict[str, tuple[str, list[tuple[str, str]]]],
+    notes: list[str],
+    path: Path,
+    title: str,
+) -> None:
     net = Network(height="860px", width="100%", directed=True, cdn_resources="in_line", notebook=False)
     degree = dict(h.degree())
     for node, data in h.nodes(data=True):
@@ -163,7 +258,7 @@ def write_html(
         label = str(data.get("name", node))
         if len(label) > 40:
             label = label[:37] + "..."
-        tip, links = _tip(full if node in full else h, node)
+        tip, links = tips[node]
         net.add_node(
             node,
             label=label,

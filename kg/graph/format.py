@@ -37,6 +37,13 @@ SEPARATOR = b'],"edges":[\n'
 FOOTER = b"]}\n"
 # the id at the start of a node line, still JSON-quoted
 NODE_ID = re.compile(rb'^,?\{"id":("(?:[^"\\]|\\.)*")')
+_QUOTED = rb'("(?:[^"\\]|\\.)*")'
+# what every node line and every edge line starts with, in the order the encoders below write
+# them: readers that need only these fields match them instead of parsing the whole line
+NODE_HEAD = re.compile(rb'^,?\{"id":' + _QUOTED + rb',"type":' + _QUOTED + rb',"name":' + _QUOTED)
+EDGE_HEAD = re.compile(
+    rb'^,?\{"source":' + _QUOTED + rb',"target":' + _QUOTED + rb',"key":' + _QUOTED + rb',"type":' + _QUOTED
+)
 
 
 class Evidence(TypedDict):

@@ -7,6 +7,7 @@ works on a graph in memory and on a graph too big to hold alike.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
@@ -40,10 +41,13 @@ class GraphFile:
             raise InputError(self.path, "no such file (build one with `kg build`)") from None
         self.streamable = self.header.endswith(b'"nodes":[\n')
 
-    def _section(self, which: str) -> Iterator[dict[str, Any]]:
+    def lines(self, which: str) -> Iterator[tuple[int, bytes]]:
+        """The raw JSON of each node (`which="nodes"`) or edge (`"edges"`) with its line number,
+        for readers that need a few fields of each element and can skip parsing the rest."""
         if not self.streamable:  # a graph.json from elsewhere: read it whole
             g = load(self.path)
-            yield from nx.node_link_data(g, edges="edges")[which]
+            for element in nx.node_link_data(g, edges="edges")[which]:
+                yield 0, fmt.encode(element).encode()
             return
         with open(self.path, "rb") as f:
             f.readline()
@@ -56,10 +60,19 @@ class GraphFile:
                     continue
                 if not inside or line == fmt.FOOTER:
                     continue
-                try:
-                    yield json.loads(line.removeprefix(b","))
-                except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                    raise InputError(self.path, f"invalid graph.json line ({e})", lineno) from None
+                yield lineno, line.removeprefix(b",").rstrip(b"\n")
+
+    def _section(self, which: str) -> Iterator[dict[str, Any]]:
+        for lineno, line in self.lines(which):
+            try:
+                yield json.loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError) as e:
+                raise InputError(self.path, f"invalid graph.json line ({e})", lineno) from None
+
+    def build_token(self) -> str | None:
+        """The id `kg build` gave this graph.json (its header's `build`), if any."""
+        m = re.search(rb'"build":"([0-9a-f]+)"', self.header)
+        return m.group(1).decode() if m else None
 
     def nodes(self, data: bool = False) -> Iterator[Any]:
         for node in self._section("nodes"):

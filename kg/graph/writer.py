@@ -126,8 +126,13 @@ class GraphWriter:
         """Write graph.json: the base's lines, changed entity nodes replaced, then the new ones;
         and, when `delta` is given, a graph.json of only what changed (new papers with their
         edges, and every node those edges reach), for loading an increment into a database."""
+        entries = self.vocab.entries
         entity_lines = [
-            fmt.encode(self.resolver.entity(node_id).node(node_id)).encode()
+            fmt.encode(
+                self.resolver.entity(node_id).node(
+                    node_id, entries[node_id].aliases if node_id in entries else ()
+                )
+            ).encode()
             for node_id in sorted(self.touched)
         ]
         if delta is not None:

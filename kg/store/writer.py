@@ -1,0 +1,243 @@
+"""Writing graph.db, the query store: in full from a graph.json, or as an update from the
+previous graph.db and the build's delta.json.
+
+Elements are read as raw lines (`GraphFile.lines`) and stored as they are; only the few fields
+that questions filter on are parsed out. What a question cannot afford to compute at ask time
+is computed here: each entity's paper count, each node's degree, and PageRank.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse
+
+from kg.answers import paper_month
+from kg.errors import InputError, KgError
+from kg.extract.text import norm
+from kg.graph import GraphFile
+from kg.graph import format as fmt
+from kg.schema import ENTITY_TYPES, EdgeType, NodeType
+
+STORE_VERSION = 1
+SCHEMA = files("kg.store").joinpath("schema.sql").read_text(encoding="utf-8")
+# the schema's tables, then its indexes: rows go in before the indexes are built (faster)
+TABLES, INDEXES = SCHEMA.split("\n-- indexes:", 1)
+INDEXES = "--" + INDEXES
+ENTITY_TYPE_NAMES = tuple(str(t) for t in ENTITY_TYPES)
+BATCH = 20_000
+
+
+def write_store(graph: Path, path: Path) -> None:
+    """Write the query store of a graph.json to `path` (a new file)."""
+    source = GraphFile(graph)
+    path.unlink(missing_ok=True)
+    db = _connect(path, TABLES)
+    try:
+        papers: set[str] = set()
+        db.executemany("INSERT INTO nodes VALUES (?,?,?,?,0,0,?)", _node_rows(source, papers, db))
+        degree: Counter[str] = Counter()
+        paper_links: set[tuple[str, str]] = set()
+        db.executemany("INSERT INTO edges VALUES (?,?,?,?)", _edge_rows(source, degree, paper_links, papers))
+        entity_papers = Counter(target for _, target in paper_links)
+        db.executemany(
+            "UPDATE nodes SET papers = ?, degree = ? WHERE id = ?",
+            ((entity_papers.get(n, 0), d, n) for n, d in degree.items()),
+        )
+        for statement in INDEXES.split(";"):  # not executescript: it would commit
+            db.execute(statement)
+        _finish(db, source)
+    except BaseException:
+        db.close()
+        path.unlink(missing_ok=True)
+        raise
+    db.close()
+
+
+def update_store(base: Path, delta: Path, graph: Path, path: Path) -> None:
+    """Write to `path` the store `base` with a build's `delta.json` applied: its nodes replace or
+    join the base's, its edges (all new) are added, and the counts of the nodes they touch and
+    PageRank are computed again. `graph` is the updated graph.json the store answers for."""
+    try:
+        shutil.copyfile(base, path)
+    except FileNotFoundError:
+        raise InputError(base, "no query store to update: rebuild this folder with `kg build`") from None
+    db = _connect(path)
+    try:
+        changes = GraphFile(delta)
+        papers: set[str] = set()
+        node_rows = list(_node_rows(changes, papers, db))
+        touched = [row[0] for row in node_rows]
+        # their names went in with them; the old ones stay right: a node's name and aliases only
+        # ever gain forms (kg.resolve), so the forms it had are still among its forms
+        db.executemany(
+            "INSERT INTO nodes VALUES (?,?,?,?,0,0,?) ON CONFLICT (id) DO UPDATE SET "
+            "type = excluded.type, name = excluded.name, month = excluded.month, data = excluded.data",
+            node_rows,
+        )
+        db.executemany("INSERT INTO edges VALUES (?,?,?,?)", _edge_rows(changes, Counter(), set(), papers))
+        db.execute("CREATE TEMP TABLE touched (id TEXT PRIMARY KEY)")
+        db.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)", ((n,) for n in touched))
+        db.execute(
+            """UPDATE nodes SET
+                 degree = (SELECT count(*) FROM edges WHERE source = nodes.id)
+                        + (SELECT count(*) FROM edges WHERE target = nodes.id),
+                 papers = (SELECT count(DISTINCT e.source) FROM edges e JOIN nodes p ON p.id = e.source
+                           WHERE e.target = nodes.id AND p.type = 'Paper')
+               WHERE id IN (SELECT id FROM temp.touched)"""
+        )
+        db.execute("DELETE FROM rank")
+        _finish(db, GraphFile(graph))
+    except BaseException:
+        db.close()
+        path.unlink(missing_ok=True)
+        raise
+    db.close()
+
+
+def _connect(path: Path, schema: str = "") -> sqlite3.Connection:
+    """A connection inside one transaction (after `schema` is run: a script commits first)."""
+    try:
+        db = sqlite3.connect(path, isolation_level=None)
+    except sqlite3.Error as e:
+        raise KgError(f"{path}: cannot write the query store there ({e})") from None
+    # a staged file that is renamed into place when whole: no journal needed to stay consistent
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA cache_size = -200000")  # 200 MB
+    db.executescript(schema)
+    db.execute("BEGIN")
+    return db
+
+
+def _finish(db: sqlite3.Connection, graph: GraphFile) -> None:
+    """PageRank, the build's id and the store's version; then commit."""
+    ids = [n for (n,) in db.execute("SELECT id FROM nodes ORDER BY rowid")]
+    links = db.execute(
+        "SELECT source, target FROM edges WHERE type != ? AND source != target", (str(EdgeType.BROADER),)
+    )
+    rank = pagerank(ids, links)
+    entities = {
+        n
+        for (n,) in db.execute(
+            f"SELECT id FROM nodes WHERE type IN {_marks(ENTITY_TYPE_NAMES)}", ENTITY_TYPE_NAMES
+        )
+    }
+    db.executemany(
+        "INSERT INTO rank VALUES (?,?)", ((n, r) for n, r in zip(ids, rank, strict=True) if n in entities)
+    )
+    db.executemany(
+        "INSERT OR REPLACE INTO meta VALUES (?,?)",
+        [("version", str(STORE_VERSION)), ("build", graph.build_token() or "")],
+    )
+    db.execute("COMMIT")
+    db.execute("ANALYZE")
+
+
+def _marks(values: tuple[str, ...]) -> str:
+    return "(" + ",".join("?" * len(values)) + ")"
+
+
+def _node_rows(source: GraphFile, papers: set[str], db: sqlite3.Connection) -> Iterator[tuple]:
+    """Rows of `nodes` (ids of papers go to `papers`); their names go into `names` on the way.
+    Only entity nodes, which are small, are parsed whole: a paper's fields are matched."""
+    names: list[tuple[str, str]] = []
+    for lineno, line in source.lines("nodes"):
+        head = fmt.NODE_HEAD.match(line)
+        if head is None:  # not laid out by kg build: parse it
+            node = _parse(source, lineno, line)
+            node_id, node_type, name = node["id"], str(node.get("type", "")), str(node.get("name", ""))
+        else:
+            node_id, node_type, name = (_unquote(q) for q in head.groups())
+            node = _parse(source, lineno, line) if node_type in ENTITY_TYPE_NAMES else {}
+        month = None
+        forms: Iterable[str] = []
+        if node_type == NodeType.PAPER:
+            papers.add(node_id)
+            month = _paper_month(line, node)
+            forms = [name]  # a paper's name is its title
+        elif node_type in ENTITY_TYPE_NAMES:
+            forms = [name, *(node.get("aliases") or [])]
+        names.extend((key, node_id) for key in {norm(str(f)) for f in forms} if key)
+        if len(names) >= BATCH:
+            db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", names)
+            names.clear()
+        yield node_id, node_type, name, month, line.decode()
+    db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", names)
+
+
+def _edge_rows(
+    source: GraphFile, degree: Counter[str], paper_links: set[tuple[str, str]], papers: set[str]
+) -> Iterator[tuple[str, str, str, str]]:
+    for lineno, line in source.lines("edges"):
+        head = fmt.EDGE_HEAD.match(line)
+        if head is None:  # not laid out by kg build: parse it
+            edge = _parse(source, lineno, line)
+            u, v, t = edge["source"], edge["target"], str(edge.get("type", ""))
+        else:
+            u, v, _, t = (_unquote(q) for q in head.groups())
+        degree[u] += 1
+        degree[v] += 1
+        if u in papers:
+            paper_links.add((u, v))
+        yield u, v, t, line.decode()
+
+
+def _unquote(quoted: bytes) -> str:
+    return quoted[1:-1].decode() if b"\\" not in quoted else json.loads(quoted)
+
+
+_DATE = re.compile(rb',"(published|listing_date)":"(\d{4}-\d\d)')
+
+
+def _paper_month(line: bytes, node: dict) -> str | None:
+    """YYYY-MM of a paper's `published` date, else of its `listing_date` (`kg.queries.paper_month`)."""
+    if node:  # parsed already
+        return paper_month(node)
+    found: dict[bytes, bytes] = {m.group(1): m.group(2) for m in _DATE.finditer(line)}
+    month = found.get(b"published") or found.get(b"listing_date")
+    return month.decode() if month else None
+
+
+def _parse(source: GraphFile, lineno: int, line: bytes) -> dict:
+    try:
+        return json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InputError(source.path, f"invalid graph.json line ({e})", lineno) from None
+
+
+def pagerank(
+    nodes: list[str], links: Iterable[tuple[str, str]], damping: float = 0.85, tol: float = 1e-12
+) -> np.ndarray:
+    """PageRank of `nodes` on the undirected graph of `links`, in the order of `nodes`.
+
+    The computation of `networkx.pagerank` (its scipy form: unweighted, parallel links counted
+    once, dangling nodes spread evenly, stopped when the change is below `len(nodes) * tol`),
+    done on a sparse matrix built straight from the store: a networkx graph of the 103k-paper
+    corpus takes over a GB and most of a minute to build, this takes seconds."""
+    index = {n: i for i, n in enumerate(nodes)}
+    n = len(nodes)
+    pairs = np.array([(index[u], index[v]) for u, v in links], dtype=np.int64).reshape(-1, 2)
+    rows = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    cols = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    adjacency = scipy.sparse.coo_array((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
+    adjacency.data[:] = 1.0  # an undirected simple graph: a link seen twice is one link
+    out_degree = np.asarray(adjacency.sum(axis=1)).ravel()
+    inverse = np.divide(1.0, out_degree, out=np.zeros(n), where=out_degree != 0)
+    transition = scipy.sparse.diags_array(inverse) @ adjacency
+    dangling = out_degree == 0
+    x = np.full(n, 1.0 / n)
+    for _ in range(1000):
+        last = x
+        x = damping * (x @ transition + x[dangling].sum() / n) + (1 - damping) / n
+        if np.abs(x - last).sum() < n * tol:
+            return x
+    raise KgError("PageRank did not converge in 1,000 iterations")
