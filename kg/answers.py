@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from kg.errors import KgError
-from kg.extract.text import norm
+from kg.ids import norm
 from kg.schema import Role
 
 

@@ -34,8 +34,8 @@ from kg.graph.writer import GraphWriter
 from kg.io import move_into_place
 from kg.resolve import Resolver
 from kg.sources import Skipped, read_lazily
-from kg.store import STORE_FILE, Store
-from kg.store.writer import update_store, write_store
+from kg.store import STORE_FILE, Store, store_beside
+from kg.store.writer import STORE_VERSION, update_store, write_store
 
 GRAPH, STATE, REPORT, DELTA = "graph.json", "state.json", "report.json", "delta.json"
 HTML_NODES = 2000  # more makes a page no browser lays out in reasonable time
@@ -201,7 +201,7 @@ def build(
         report.seconds[STATE] = time.perf_counter() - t
         t = time.perf_counter()
         started(STORE_FILE)
-        if update and (out / STORE_FILE).exists():
+        if update and _current_store(out):
             update_store(out / STORE_FILE, stage / DELTA, stage / GRAPH, stage / STORE_FILE)
         else:
             write_store(stage / GRAPH, stage / STORE_FILE)
@@ -243,6 +243,19 @@ def _previous_state(out: Path) -> Resolver:
     if f'"build":"{resolver.token}"' not in header:
         raise InputError(out / STATE, "does not match graph.json: rebuild this folder with `kg build`")
     return resolver
+
+
+def _current_store(out: Path) -> bool:
+    """Whether `out` has a query store of its graph.json, in this kg's layout, to update."""
+    try:
+        store = store_beside(out)
+    except InputError:  # not a store at all: written anew
+        return False
+    if store is None:
+        return False
+    current = store.meta.get("version") == str(STORE_VERSION)
+    store.close()
+    return current
 
 
 def _write_exports(

@@ -15,8 +15,22 @@ An id is `<type>:<slug>` for entities (`model:sdxl`), `paper:<arXiv id or title 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.schema import NodeType
+
+# A run of letters and digits. Greek letters stay letters (`PixArt-α` is not `pixart`), a dot
+# between digits stays (`OPT-1.3B` is not `OPT-13B`) and so do trailing pluses (`DPM-Solver++`).
+# (Possessive and with no alternation, so that the regex engine never backtracks.)
+RUN = re.compile(r"[A-Za-z\u0370-\u03ff\d]++(?:(?<=\d)\.\d[A-Za-z\u0370-\u03ff\d]*+)*+\+*+")
+
+
+@lru_cache(maxsize=1 << 16)  # the same names and words come back in paper after paper
+def norm(text: str) -> str:
+    """The key names match on, in extraction, resolution and lookups: lowercase alphanumerics
+    only, so case, spaces, hyphens and dots fold (`SD-1.5`, `sd 1.5` -> `sd15`)."""
+    return "".join(RUN.findall(text)).lower()
+
 
 _GREEK = dict(
     zip(

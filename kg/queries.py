@@ -26,7 +26,7 @@ from kg.answers import (
 from kg.config import DataPaths
 from kg.errors import KgError
 from kg.extract.patterns import Patterns
-from kg.extract.text import norm
+from kg.ids import norm
 from kg.schema import ENTITY_TYPES, EdgeType, NodeType, Role
 
 

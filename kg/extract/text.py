@@ -6,8 +6,9 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import accumulate
+
+from kg.ids import RUN, norm
 
 SENTENCE_END = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
 ABBREVIATIONS = frozenset(
@@ -34,10 +35,8 @@ ABBREVIATIONS = frozenset(
         "prof",
     ]
 )
-# A run of letters and digits. Greek letters stay letters (`PixArt-α` is not `pixart`), a dot
-# between digits stays (`OPT-1.3B` is not `OPT-13B`) and so do trailing pluses (`DPM-Solver++`).
-# (Possessive and with no alternation, so that the regex engine never backtracks.)
-RUN = re.compile(r"[A-Za-z\u0370-\u03ff\d]++(?:(?<=\d)\.\d[A-Za-z\u0370-\u03ff\d]*+)*+\+*+")
+# RUN, a run of letters and digits, and `norm`, the key names match on, are in kg.ids: the
+# query store folds the names people type with them too, without loading the extractor
 # The same for ASCII text, faster: `\d` tests for any Unicode digit, `[0-9]` is a plain range.
 ASCII_RUN = re.compile(r"[A-Za-z\u0370-\u03ff0-9]++(?:(?<=[0-9])\.[0-9][A-Za-z\u0370-\u03ff0-9]*+)*+\+*+")
 # split on these, a text falls into the text between runs and the runs: `gap, run, gap, ..., run, gap`
@@ -60,12 +59,6 @@ def sentences(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         spans.append((start, len(text)))
     return spans
-
-
-@lru_cache(maxsize=1 << 16)  # the same names and words come back in paper after paper
-def norm(text: str) -> str:
-    """Lowercase alphanumerics only: `SD-1.5` -> `sd15`. Matching and resolution keys use it."""
-    return "".join(RUN.findall(text)).lower()
 
 
 NEW_KEY = "new:"

@@ -9,9 +9,29 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from kg.graph.format import FORMAT_VERSION, GRAPH_FILE
-from kg.graph.parts import PaperPart, paper_part
-from kg.graph.reader import AnyGraph, GraphFile, GraphLike, load, save, to_json_data
+
+# imported on first use, so that reading the format (the query store does) needs no networkx
+_LAZY = {
+    "PaperPart": "kg.graph.parts",
+    "paper_part": "kg.graph.parts",
+    "AnyGraph": "kg.graph.reader",
+    "GraphFile": "kg.graph.reader",
+    "GraphLike": "kg.graph.reader",
+    "load": "kg.graph.reader",
+    "save": "kg.graph.reader",
+    "to_json_data": "kg.graph.reader",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'kg.graph' has no attribute {name!r}")
+
 
 __all__ = [
     "FORMAT_VERSION",

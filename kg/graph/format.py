@@ -35,6 +35,8 @@ GRAPH_FILE = "graph.json"
 HEADER = '{{"directed":true,"multigraph":true,"graph":{graph},"nodes":[\n'
 SEPARATOR = b'],"edges":[\n'
 FOOTER = b"]}\n"
+# the header's id of the build that wrote the file (state.json and graph.db carry it too)
+BUILD_TOKEN = re.compile(rb'"build":"([0-9a-f]+)"')
 # the id at the start of a node line, still JSON-quoted
 NODE_ID = re.compile(rb'^,?\{"id":("(?:[^"\\]|\\.)*")')
 _QUOTED = rb'("(?:[^"\\]|\\.)*")'

@@ -7,7 +7,6 @@ works on a graph in memory and on a graph too big to hold alike.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
@@ -71,7 +70,7 @@ class GraphFile:
 
     def build_token(self) -> str | None:
         """The id `kg build` gave this graph.json (its header's `build`), if any."""
-        m = re.search(rb'"build":"([0-9a-f]+)"', self.header)
+        m = fmt.BUILD_TOKEN.search(self.header)
         return m.group(1).decode() if m else None
 
     def nodes(self, data: bool = False) -> Iterator[Any]:

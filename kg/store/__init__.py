@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.graph import GraphFile
-from kg.graph.format import GRAPH_FILE
+from kg.graph.format import BUILD_TOKEN, GRAPH_FILE
 
 STORE_FILE = "graph.db"
 
@@ -56,8 +55,10 @@ def store_beside(graph: Path) -> Store | None:
     path = folder / STORE_FILE
     if not path.is_file() or not (folder / GRAPH_FILE).is_file():
         return None
+    with open(folder / GRAPH_FILE, "rb") as f:
+        token = BUILD_TOKEN.search(f.readline())
     store = Store(path)
-    if store.meta.get("build") != GraphFile(folder / GRAPH_FILE).build_token():
+    if token is None or store.meta.get("build") != token.group(1).decode():
         store.close()
         return None
     return store

@@ -12,6 +12,7 @@ import itertools
 import json
 from collections import Counter
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from kg.answers import (
     UNKNOWN_MONTH,
@@ -26,12 +27,13 @@ from kg.answers import (
     roles_asked,
     trend_rows,
 )
-from kg.config import DataPaths
 from kg.errors import KgError
-from kg.extract.patterns import Patterns
-from kg.extract.text import norm
+from kg.ids import norm
 from kg.schema import ENTITY_TYPES, NodeType
 from kg.store import Store, chunks
+
+if TYPE_CHECKING:
+    from kg.extract.patterns import Patterns
 
 ENTITY_TYPE_NAMES = tuple(str(t) for t in ENTITY_TYPES)
 IS_ENTITY = f"type IN ({','.join(repr(t) for t in ENTITY_TYPE_NAMES)})"
@@ -67,17 +69,19 @@ def find_entity(store: Store, name: str) -> str:
 
 
 def members(store: Store, node: str) -> set[str]:
-    """The node and every version under it, down the BROADER edges."""
-    return {
-        n
-        for (n,) in store.rows(
-            """WITH RECURSIVE below(id) AS (
-                 SELECT ? UNION SELECT e.source FROM edges e JOIN below ON e.target = below.id
-                 WHERE e.type = 'BROADER')
-               SELECT id FROM below""",
-            (node,),
-        )
-    }
+    """The node and every version under it, down the BROADER edges, one query per level (a
+    recursive CTE plans a bloom filter over all edges at each step: 500 times slower here)."""
+    found, level = {node}, [node]
+    while level:
+        below = []
+        for chunk in chunks(level):
+            marks = ",".join("?" * len(chunk))
+            below += store.rows(
+                f"SELECT source FROM edges WHERE target IN ({marks}) AND type = 'BROADER'", chunk
+            )
+        level = sorted({n for (n,) in below} - found)
+        found.update(level)
+    return found
 
 
 def _node(store: Store, node: str) -> dict:
@@ -112,9 +116,10 @@ def papers_using(store: Store, name: str, role: str | None = None) -> list[Paper
 
 def stats(store: Store, top: int = 10) -> dict:
     """Nodes and edges by type, and the entities named by the most papers."""
+    counts = json.loads(store.meta["counts"])
     return {
-        "nodes": dict(store.rows("SELECT type, count(*) FROM nodes GROUP BY type")),
-        "edges": dict(store.rows("SELECT type, count(*) FROM edges GROUP BY type")),
+        "nodes": counts["nodes"],
+        "edges": counts["edges"],
         "top": [
             {"id": n, "name": name, "type": t, "papers": c}
             for n, name, t, c in store.rows(
@@ -188,15 +193,23 @@ def top(store: Store, node_type: str | None = None, by: str = "papers", limit: i
     """The most central entities of a type, by papers naming them, degree, or PageRank."""
     if node_type is not None and node_type.capitalize() not in ENTITY_TYPE_NAMES:
         raise KgError(f"unknown type {node_type!r} (known: {', '.join(ENTITY_TYPE_NAMES)})")
-    score = {"papers": "n.papers", "degree": "n.degree", "pagerank": "round(r.pagerank, 6)"}.get(by)
-    if score is None:
+    if by not in ("papers", "degree", "pagerank"):
         raise KgError(f"unknown ranking {by!r} (papers, degree or pagerank)")
-    which = "n.type = ?" if node_type else f"n.{IS_ENTITY}"
-    rows = store.rows(
-        f"""SELECT n.id, n.name, n.type, {score} AS score FROM nodes n LEFT JOIN rank r ON r.node = n.id
-            WHERE {which} AND score > 0 ORDER BY score DESC, n.id LIMIT ?""",
-        (*([node_type.capitalize()] if node_type else []), limit),
-    )
+    which, params = ("n.type = ?", [node_type.capitalize()]) if node_type else (f"n.{IS_ENTITY}", [])
+    if by == "pagerank":
+        # by the index on the raw score; ranked by the rounded score, ties by id, as kg.queries
+        rows = store.rows(
+            f"""SELECT n.id, n.name, n.type, round(r.pagerank, 6) FROM rank r JOIN nodes n ON n.id = r.node
+                WHERE {which} ORDER BY r.pagerank DESC LIMIT ?""",
+            (*params, limit + 100),
+        )
+        rows = sorted((row for row in rows if row[3] > 0), key=lambda row: (-row[3], row[0]))[:limit]
+    else:
+        rows = store.rows(
+            f"""SELECT n.id, n.name, n.type, n.{by} FROM nodes n WHERE {which} AND n.{by} > 0
+                ORDER BY n.{by} DESC, n.id LIMIT ?""",
+            (*params, limit),
+        )
     return [{"id": n, "name": name, "type": t, by: s} for n, name, t, s in rows]
 
 
@@ -402,5 +415,9 @@ def leaderboard(
         for m in sorted(members_of)
         for r in results_for_dataset(store, m, metric)
     ]
-    patterns = patterns or Patterns.load(DataPaths.packaged().patterns)
+    if patterns is None:  # the packaged ones (loading them brings in the extractor: only then)
+        from kg.config import DataPaths
+        from kg.extract.patterns import Patterns
+
+        patterns = Patterns.load(DataPaths.packaged().patterns)
     return rank_results(rows, patterns.lower_is_better_metrics)

@@ -3,6 +3,7 @@
 -- anything graph.json says can be asked with json_extract. The other columns are what
 -- questions filter, join and rank on, precomputed at build time.
 
+-- version, build (the id in graph.json's header), counts (nodes and edges by type, as JSON)
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -40,7 +41,11 @@ CREATE TABLE rank (
 ) WITHOUT ROWID;
 
 -- indexes: made once the rows are in (faster than keeping them up to date row by row)
-CREATE INDEX nodes_type_papers ON nodes (type, papers);
-CREATE INDEX nodes_month ON nodes (month) WHERE month IS NOT NULL;
+CREATE INDEX nodes_papers ON nodes (papers, id);
+CREATE INDEX nodes_type_papers ON nodes (type, papers, id);
+CREATE INDEX nodes_degree ON nodes (degree, id);
+CREATE INDEX nodes_type_degree ON nodes (type, degree, id);
+CREATE INDEX nodes_type_month ON nodes (type, month);
+CREATE INDEX rank_pagerank ON rank (pagerank);
 CREATE INDEX edges_out ON edges (source, type, target);
 CREATE INDEX edges_in ON edges (target, type, source);

@@ -22,9 +22,9 @@ import scipy.sparse
 
 from kg.answers import paper_month
 from kg.errors import InputError, KgError
-from kg.extract.text import norm
 from kg.graph import GraphFile
 from kg.graph import format as fmt
+from kg.ids import norm
 from kg.schema import ENTITY_TYPES, EdgeType, NodeType
 
 STORE_VERSION = 1
@@ -46,7 +46,10 @@ def write_store(graph: Path, path: Path) -> None:
         db.executemany("INSERT INTO nodes VALUES (?,?,?,?,0,0,?)", _node_rows(source, papers, db))
         degree: Counter[str] = Counter()
         paper_links: set[tuple[str, str]] = set()
-        db.executemany("INSERT INTO edges VALUES (?,?,?,?)", _edge_rows(source, degree, paper_links, papers))
+        edge_types: Counter[str] = Counter()
+        db.executemany(
+            "INSERT INTO edges VALUES (?,?,?,?)", _edge_rows(source, degree, paper_links, papers, edge_types)
+        )
         entity_papers = Counter(target for _, target in paper_links)
         db.executemany(
             "UPDATE nodes SET papers = ?, degree = ? WHERE id = ?",
@@ -54,7 +57,7 @@ def write_store(graph: Path, path: Path) -> None:
         )
         for statement in INDEXES.split(";"):  # not executescript: it would commit
             db.execute(statement)
-        _finish(db, source)
+        _finish(db, source, edge_types)
     except BaseException:
         db.close()
         path.unlink(missing_ok=True)
@@ -83,7 +86,11 @@ def update_store(base: Path, delta: Path, graph: Path, path: Path) -> None:
             "type = excluded.type, name = excluded.name, month = excluded.month, data = excluded.data",
             node_rows,
         )
-        db.executemany("INSERT INTO edges VALUES (?,?,?,?)", _edge_rows(changes, Counter(), set(), papers))
+        counts = json.loads(db.execute("SELECT value FROM meta WHERE key = 'counts'").fetchone()[0])
+        edge_types = Counter(counts["edges"])  # the delta's edges are all new: they add to these
+        db.executemany(
+            "INSERT INTO edges VALUES (?,?,?,?)", _edge_rows(changes, Counter(), set(), papers, edge_types)
+        )
         db.execute("CREATE TEMP TABLE touched (id TEXT PRIMARY KEY)")
         db.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)", ((n,) for n in touched))
         db.execute(
@@ -95,7 +102,7 @@ def update_store(base: Path, delta: Path, graph: Path, path: Path) -> None:
                WHERE id IN (SELECT id FROM temp.touched)"""
         )
         db.execute("DELETE FROM rank")
-        _finish(db, GraphFile(graph))
+        _finish(db, GraphFile(graph), edge_types)
     except BaseException:
         db.close()
         path.unlink(missing_ok=True)
@@ -118,13 +125,14 @@ def _connect(path: Path, schema: str = "") -> sqlite3.Connection:
     return db
 
 
-def _finish(db: sqlite3.Connection, graph: GraphFile) -> None:
-    """PageRank, the build's id and the store's version; then commit."""
+def _finish(db: sqlite3.Connection, graph: GraphFile, edge_types: Counter[str]) -> None:
+    """PageRank, the counts of nodes and edges, the build's id and the store's version; then commit."""
     ids = [n for (n,) in db.execute("SELECT id FROM nodes ORDER BY rowid")]
     links = db.execute(
         "SELECT source, target FROM edges WHERE type != ? AND source != target", (str(EdgeType.BROADER),)
     )
     rank = pagerank(ids, links)
+    node_types = dict(db.execute("SELECT type, count(*) FROM nodes GROUP BY type ORDER BY type"))
     entities = {
         n
         for (n,) in db.execute(
@@ -136,7 +144,11 @@ def _finish(db: sqlite3.Connection, graph: GraphFile) -> None:
     )
     db.executemany(
         "INSERT OR REPLACE INTO meta VALUES (?,?)",
-        [("version", str(STORE_VERSION)), ("build", graph.build_token() or "")],
+        [
+            ("version", str(STORE_VERSION)),
+            ("build", graph.build_token() or ""),
+            ("counts", json.dumps({"nodes": node_types, "edges": dict(sorted(edge_types.items()))})),
+        ],
     )
     db.execute("COMMIT")
     db.execute("ANALYZE")
@@ -175,8 +187,14 @@ def _node_rows(source: GraphFile, papers: set[str], db: sqlite3.Connection) -> I
 
 
 def _edge_rows(
-    source: GraphFile, degree: Counter[str], paper_links: set[tuple[str, str]], papers: set[str]
+    source: GraphFile,
+    degree: Counter[str],
+    paper_links: set[tuple[str, str]],
+    papers: set[str],
+    edge_types: Counter[str],
 ) -> Iterator[tuple[str, str, str, str]]:
+    """Rows of `edges`, counting on the way each node's degree, the (paper, node) links and the
+    edges of each type."""
     for lineno, line in source.lines("edges"):
         head = fmt.EDGE_HEAD.match(line)
         if head is None:  # not laid out by kg build: parse it
@@ -186,6 +204,7 @@ def _edge_rows(
             u, v, _, t = (_unquote(q) for q in head.groups())
         degree[u] += 1
         degree[v] += 1
+        edge_types[t] += 1
         if u in papers:
             paper_links.add((u, v))
         yield u, v, t, line.decode()
