@@ -14,11 +14,14 @@ What it measures, on the first N papers of the corpus (all of them without --lim
 2. The baseline: a blank spaCy English pipeline with an EntityRuler holding every name and alias
    of kg's own vocabulary as phrase patterns (matched on LOWER), run with `nlp.pipe` in one
    process over the same title + abstract texts. Building the ruler is timed apart from the rate.
-3. As subprocesses, each killed after --timeout seconds: `kg build --no-exports` of all papers but
-   the last 100, `kg build --update` with those 100, then `kg export rdf --format nt` and
-   `kg export neo4j` of the result. For each: wall time, and the peak resident memory of the
-   whole process tree (main process + workers, summed) and of the main process alone, both
-   sampled every 0.1 s. Build rows add the per-stage seconds from report.json.
+3. As subprocesses, each killed after --timeout seconds, the commands a user runs, with their
+   default outputs (graph.json, graph.db, graph.html): `kg build` of all papers but the last 100,
+   `kg build --update` with those 100; then every `kg query` verb from a cold process, on names
+   the graph itself ranks first (its most named model and dataset, its most linked paper); then
+   the exports written on request, `kg export rdf --format nt` and `kg export neo4j`. For each:
+   wall time, and the peak resident memory of the whole process tree (main process + workers,
+   summed) and of the main process alone, both sampled every 0.1 s. Build rows add the
+   per-stage seconds from report.json.
 4. The size of the final graph (papers, nodes, edges from report.json; file sizes).
 """
 
@@ -33,6 +36,7 @@ import os
 import platform
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -225,26 +229,72 @@ def size_mb(path: Path) -> float:
 
 
 def run_steps(inputs: Inputs, out: Path, workers: int, timeout: float) -> tuple[list[Step], dict]:
-    """Build, update and export as subprocesses; the steps and the final report.json."""
+    """Build, update, ask and export as subprocesses; the steps and the final report.json."""
     kg, base, day, nt = kg_command(), str(inputs.base), str(inputs.day), str(out / "graph.nt")
-    build = [*kg, "build", base, "--out", str(out), "--workers", str(workers), "--no-exports", "--quiet"]
-    update = [*kg, "build", day, "--out", str(out), "--update", "--no-exports", "--quiet"]
-    plan = [
-        (f"kg build --no-exports ({inputs.n_base:,} records, --workers {workers})", build),
-        (f"kg build --update (+{inputs.n_day:,} records)", update),
-        ("kg export rdf --format nt", [*kg, "export", "rdf", str(out), "--format", "nt", "--out", nt]),
-        ("kg export neo4j", [*kg, "export", "neo4j", str(out), "--out", str(out / "neo4j")]),
-    ]
+    build = [*kg, "build", base, "--out", str(out), "--workers", str(workers), "--quiet"]
+    update = [*kg, "build", day, "--out", str(out), "--update", "--quiet"]
     steps: list[Step] = []
-    failed = False
-    for name, cmd in plan:
-        if failed:
-            steps.append(Step(name, None, "not run: an earlier step did not finish"))
-            continue
-        run = run_measured(cmd, timeout)
-        steps.append(Step(name, run, step_notes(name, run, out)))
-        failed = run.status != "ok"
+
+    def run(plan: list[tuple[str, list[str]]]) -> bool:
+        for name, cmd in plan:
+            if steps and steps[-1].run is not None and steps[-1].run.status != "ok":
+                steps.append(Step(name, None, "not run: an earlier step did not finish"))
+                continue
+            measured = run_measured(cmd, timeout)
+            steps.append(Step(name, measured, step_notes(name, measured, out)))
+        return all(s.run is not None and s.run.status == "ok" for s in steps)
+
+    if run(
+        [
+            (f"kg build ({inputs.n_base:,} records, --workers {workers}, default outputs)", build),
+            (f"kg build --update (+{inputs.n_day:,} records, default outputs)", update),
+        ]
+    ):
+        run([(f"kg query {' '.join(q)}", [*kg, "query", str(out), *q, "--json"]) for q in questions(out)])
+        run(
+            [
+                (
+                    "kg export rdf --format nt",
+                    [*kg, "export", "rdf", str(out), "--format", "nt", "--out", nt],
+                ),
+                ("kg export neo4j", [*kg, "export", "neo4j", str(out), "--out", str(out / "neo4j")]),
+            ]
+        )
     return steps, read_report(out)
+
+
+def questions(out: Path) -> list[list[str]]:
+    """Every `kg query` verb, on what the graph ranks first: the questions with the most to read."""
+    db = sqlite3.connect(out / "graph.db")
+
+    def first(sql: str) -> str:
+        row = db.execute(sql).fetchone()
+        return row[0] if row else "none"
+
+    model = first("SELECT name FROM nodes WHERE type = 'Model' ORDER BY papers DESC, id LIMIT 1")
+    dataset = first(
+        "SELECT d.name FROM nodes d JOIN edges e ON e.target = d.id AND e.type = 'DATASET' "
+        "WHERE d.type = 'Dataset' GROUP BY d.id ORDER BY count(*) DESC, d.id LIMIT 1"
+    )
+    method = first("SELECT name FROM nodes WHERE type = 'Method' ORDER BY papers DESC, id LIMIT 1")
+    paper = first("SELECT id FROM nodes WHERE type = 'Paper' ORDER BY degree DESC, id LIMIT 1")
+    rare = first("SELECT name FROM nodes WHERE type = 'Dataset' AND papers = 1 ORDER BY id LIMIT 1")
+    db.close()
+    return [
+        ["papers", model],
+        ["papers", "A100"],
+        ["entity", model],
+        ["compared-with", method],
+        ["leaderboard", dataset],
+        ["hardware"],
+        ["top", "--by", "papers"],
+        ["top", "--type", "Model", "--by", "degree"],
+        ["top", "--by", "pagerank"],
+        ["path", rare, model],
+        ["similar", paper],
+        ["trend", model],
+        ["cooccur", model],
+    ]
 
 
 def step_notes(name: str, run: Run, out: Path) -> str:
@@ -255,7 +305,10 @@ def step_notes(name: str, run: Run, out: Path) -> str:
         return last[0][:200].replace("|", "/")
     if name.startswith("kg build"):
         report = read_report(out)
-        return stage_notes(report, report.get("added", 0), run.seconds)
+        sizes = ", ".join(f"{k} {v / MB:,.1f} MB" for k, v in report.get("sizes", {}).items())
+        return f"{stage_notes(report, report.get('added', 0), run.seconds)}; {sizes}"
+    if name.startswith("kg query"):
+        return ""
     if "rdf" in name:
         return f"graph.nt {size_mb(out / 'graph.nt'):,.1f} MB"
     return f"neo4j/ {size_mb(out / 'neo4j'):,.1f} MB"

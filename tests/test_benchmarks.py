@@ -13,7 +13,16 @@ CORPUS = ROOT.parent / "shared" / "corpora" / "hf_daily_papers.jsonl"
 SCRIPT = ROOT / "benchmarks" / "scale.py"
 
 RATE_ROWS = ["kg extract_paper", "kg Vocabulary.find"]
-STEP_ROWS = ["kg build --no-exports", "kg build --update", "kg export rdf --format nt", "kg export neo4j"]
+STEP_ROWS = [
+    "kg build (",
+    "kg build --update",
+    "kg query papers A100",
+    "kg query top --by pagerank",
+    "kg query path",
+    "kg query similar",
+    "kg export rdf --format nt",
+    "kg export neo4j",
+]
 GRAPH_ROWS = ["papers", "nodes", "edges", "graph.json MB"]
 
 
@@ -58,7 +67,8 @@ def test_scale_benchmark_smoke(tmp_path):
         status, wall, rss_all, rss_main, _ = row(rows, name)
         assert status == "ok"
         assert number(wall) > 0 and number(rss_all) >= number(rss_main) > 0
-    assert "read+extract+resolve" in row(rows, "kg build --no-exports")[-1]
+    assert "read+extract+resolve" in row(rows, "kg build (")[-1]
+    assert "graph.db" in row(rows, "kg build --update")[-1]
 
     papers, nodes, edges, size = (number(row(rows, name)[0]) for name in GRAPH_ROWS)
     assert papers > 1900 and nodes > papers and edges > 0 and size > 0

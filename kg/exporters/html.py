@@ -229,10 +229,11 @@ def select_from_store(store: Store, view: HtmlView) -> tuple[nx.MultiDiGraph, li
 def _tip_from_store(store: Store, node: str) -> tuple[str, list[tuple[str, str]]]:
     """`_tip`, asked of the query store."""
     data = json.loads(store.value("SELECT data FROM nodes WHERE id = ?", (node,)))
+    count = store.value("SELECT papers FROM nodes WHERE id = ?", (node,))
     papers = store.rows(
         """SELECT DISTINCT p.id, json_extract(p.data, '$.title'), json_extract(p.data, '$.url')
            FROM edges e JOIN nodes p ON p.id = e.source WHERE e.target = ? AND p.type = 'Paper'
-           ORDER BY p.id""",
+           ORDER BY p.id LIMIT 6""",
         (node,),
     )
     sentences = store.rows(
@@ -240,7 +241,7 @@ def _tip_from_store(store: Store, node: str) -> tuple[str, list[tuple[str, str]]
            ORDER BY rowid LIMIT 3""",
         (node,),
     )
-    return _tip_text(data, node, len(papers), papers[:6], [(t, s) for t, s in sentences if s])
+    return _tip_text(data, node, count, papers, [(t, s) for t, s in sentences if s])
 
 
 def _render(

@@ -36,9 +36,9 @@ CREATE TABLE edges (
 
 -- PageRank of entities on the undirected paper-entity links (`kg.queries.pagerank`)
 CREATE TABLE rank (
-    node     TEXT PRIMARY KEY,
+    node     TEXT NOT NULL,
     pagerank REAL NOT NULL
-) WITHOUT ROWID;
+);
 
 -- indexes: made once the rows are in (faster than keeping them up to date row by row)
 CREATE INDEX nodes_papers ON nodes (papers, id);
