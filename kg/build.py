@@ -262,16 +262,25 @@ def _write_exports(
     stage: Path, exports: frozenset[Export], seconds: dict[str, float], started: Callable[[str], None]
 ) -> list[str]:
     """graph.ttl and neo4j/ stream from graph.json; graph.html reads the `HTML_NODES` most
-    connected nodes from the query store (it says what it left out)."""
-    from kg.exporters.html import HtmlView, write_html
-    from kg.exporters.neo4j import write_neo4j
-    from kg.exporters.rdf import write_rdf
+    connected nodes from the query store (it says what it left out). Each exporter is imported
+    only when asked for (rdflib alone takes a quarter of a second)."""
 
-    writers: dict[Export, Callable[[Path], None]] = {
-        Export.RDF: lambda path: write_rdf(GraphFile(stage / GRAPH), path),
-        Export.NEO4J: lambda path: write_neo4j(GraphFile(stage / GRAPH), path),
-        Export.HTML: lambda path: write_html(Store(stage / STORE_FILE), path, HtmlView(max_nodes=HTML_NODES)),
-    }
+    def rdf(path: Path) -> None:
+        from kg.exporters.rdf import write_rdf
+
+        write_rdf(GraphFile(stage / GRAPH), path)
+
+    def neo4j(path: Path) -> None:
+        from kg.exporters.neo4j import write_neo4j
+
+        write_neo4j(GraphFile(stage / GRAPH), path)
+
+    def html(path: Path) -> None:
+        from kg.exporters.html import HtmlView, write_html
+
+        write_html(Store(stage / STORE_FILE), path, HtmlView(max_nodes=HTML_NODES))
+
+    writers: dict[Export, Callable[[Path], None]] = {Export.RDF: rdf, Export.NEO4J: neo4j, Export.HTML: html}
     written = []
     for export in Export:  # in a fixed order
         if export in exports:

@@ -230,17 +230,31 @@ def _tip_from_store(store: Store, node: str) -> tuple[str, list[tuple[str, str]]
     """`_tip`, asked of the query store."""
     data = json.loads(store.value("SELECT data FROM nodes WHERE id = ?", (node,)))
     count = store.value("SELECT papers FROM nodes WHERE id = ?", (node,))
-    papers = store.rows(
-        """SELECT DISTINCT p.id, json_extract(p.data, '$.title'), json_extract(p.data, '$.url')
-           FROM edges e JOIN nodes p ON p.id = e.source WHERE e.target = ? AND p.type = 'Paper'
-           ORDER BY p.id LIMIT 6""",
-        (node,),
-    )
-    sentences = store.rows(
-        """SELECT type, json_extract(data, '$.evidence[0].sentence') FROM edges WHERE target = ?
-           ORDER BY rowid LIMIT 3""",
-        (node,),
-    )
+    # ids first, then the JSON of those few: json_extract over a hub's thousands of rows is slow
+    first = [
+        pid
+        for (pid,) in store.rows(
+            """SELECT DISTINCT e.source FROM edges e JOIN nodes p ON p.id = e.source
+               WHERE e.target = ? AND p.type = 'Paper' ORDER BY e.source LIMIT 6""",
+            (node,),
+        )
+    ]
+    papers = [
+        store.rows(
+            "SELECT id, json_extract(data, '$.title'), json_extract(data, '$.url') FROM nodes WHERE id = ?",
+            (pid,),
+        )[0]
+        for pid in first
+    ]
+    edges = [
+        r for (r,) in store.rows("SELECT rowid FROM edges WHERE target = ? ORDER BY rowid LIMIT 3", (node,))
+    ]
+    sentences = [
+        store.rows(
+            "SELECT type, json_extract(data, '$.evidence[0].sentence') FROM edges WHERE rowid = ?", (r,)
+        )[0]
+        for r in edges
+    ]
     return _tip_text(data, node, count, papers, [(t, s) for t, s in sentences if s])
 
 

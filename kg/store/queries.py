@@ -199,7 +199,7 @@ def top(store: Store, node_type: str | None = None, by: str = "papers", limit: i
     if by == "pagerank":
         # by the index on the raw score; ranked by the rounded score, ties by id, as kg.queries
         rows = store.rows(
-            f"""SELECT n.id, n.name, n.type, round(r.pagerank, 6) FROM rank r JOIN nodes n ON n.id = r.node
+            f"""SELECT n.id, n.name, n.type, round(r.pagerank, 6) FROM rank r JOIN nodes n ON n.rowid = r.node
                 WHERE {which} ORDER BY r.pagerank DESC LIMIT ?""",
             (*params, limit + 100),
         )

@@ -34,9 +34,16 @@ CREATE TABLE edges (
     data   TEXT NOT NULL                 -- the edge's graph.json line
 );
 
--- PageRank of entities on the undirected paper-entity links (`kg.queries.pagerank`)
+-- PageRank's input: the links of `kg.queries.pagerank` (all edges but BROADER edges and
+-- self-loops, undirected), as the rowids of their nodes
+CREATE TABLE links (
+    a INTEGER NOT NULL,
+    b INTEGER NOT NULL
+);
+
+-- PageRank of entities (`node`: the rowid of its row in `nodes`)
 CREATE TABLE rank (
-    node     TEXT NOT NULL,
+    node     INTEGER NOT NULL,
     pagerank REAL NOT NULL
 );
 

@@ -8,7 +8,6 @@ is computed here: each entity's paper count, each node's degree, and PageRank.
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import shutil
@@ -51,6 +50,7 @@ def write_store(graph: Path, path: Path) -> None:
         db.executemany(
             "INSERT INTO edges VALUES (?,?,?,?)", _edge_rows(source, degree, paper_links, papers, edge_types)
         )
+        _add_links(db, after=0)
         entity_papers = Counter(target for _, target in paper_links)
         db.executemany(
             "UPDATE nodes SET papers = ?, degree = ? WHERE id = ?",
@@ -89,9 +89,11 @@ def update_store(base: Path, delta: Path, graph: Path, path: Path) -> None:
         )
         counts = json.loads(db.execute("SELECT value FROM meta WHERE key = 'counts'").fetchone()[0])
         edge_types = Counter(counts["edges"])  # the delta's edges are all new: they add to these
+        last_edge = db.execute("SELECT max(rowid) FROM edges").fetchone()[0] or 0
         db.executemany(
             "INSERT INTO edges VALUES (?,?,?,?)", _edge_rows(changes, Counter(), set(), papers, edge_types)
         )
+        _add_links(db, after=last_edge)
         db.execute("CREATE TEMP TABLE touched (id TEXT PRIMARY KEY)")
         db.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)", ((n,) for n in touched))
         db.execute(
@@ -126,25 +128,37 @@ def _connect(path: Path, schema: str = "") -> sqlite3.Connection:
     return db
 
 
+def _add_links(db: sqlite3.Connection, after: int) -> None:
+    """PageRank's input for the edges past rowid `after`: each link as the rowids of its nodes
+    (BROADER edges and self-loops left out, as `kg.queries.pagerank`), so that an update reads
+    numbers rather than every edge's ids again."""
+    db.execute(
+        """INSERT INTO links SELECT s.rowid, t.rowid FROM edges e
+           JOIN nodes s ON s.id = e.source JOIN nodes t ON t.id = e.target
+           WHERE e.rowid > ? AND e.type != ? AND e.source != e.target""",
+        (after, str(EdgeType.BROADER)),
+    )
+
+
 def _finish(db: sqlite3.Connection, graph: GraphFile, edge_types: Counter[str], analyze: bool) -> None:
     """PageRank, the counts of nodes and edges, the build's id and the store's version; then
     commit, and with `analyze` give the query planner the tables' statistics (an update keeps
     those of its base: it changes the tables by a fraction of a percent)."""
-    # read from covering indexes: the tables hold every paper's abstract and every edge's
-    # evidence, a GB to page through for a few ids
-    nodes = db.execute(
-        f"SELECT id, type IN {_marks(ENTITY_TYPE_NAMES)} FROM nodes INDEXED BY nodes_type_papers",
-        ENTITY_TYPE_NAMES,
-    ).fetchall()
-    ids = [n for n, _ in nodes]
-    links = db.execute(
-        "SELECT source, target FROM edges INDEXED BY edges_out WHERE type != ? AND source != target",
-        (str(EdgeType.BROADER),),
-    ).fetchall()
-    rank = pagerank(ids, links)
-    # entities only (what `top` ranks), in rank order: the index on it then grows at one end
-    order = np.argsort(rank, kind="stable")
-    db.executemany("INSERT INTO rank VALUES (?,?)", ((ids[i], float(rank[i])) for i in order if nodes[i][1]))
+    count, last = db.execute("SELECT count(*), max(rowid) FROM nodes").fetchone()
+    if count != last:  # rowids are the nodes' places in the PageRank vector: no gaps
+        raise KgError(f"query store: node rowids are not 1..{count}; rebuild it with `kg index`")
+    pairs = np.array(db.execute("SELECT a - 1, b - 1 FROM links").fetchall(), dtype=np.int64).reshape(-1, 2)
+    rank = pagerank(count, pairs)
+    entities = [
+        r - 1
+        for (r,) in db.execute(
+            f"SELECT rowid FROM nodes INDEXED BY nodes_type_papers WHERE type IN {_marks(ENTITY_TYPE_NAMES)}",
+            ENTITY_TYPE_NAMES,
+        )
+    ]
+    # in rank order: the index on it then grows at one end
+    order = sorted(entities, key=lambda i: rank[i])
+    db.executemany("INSERT INTO rank VALUES (?,?)", ((i + 1, float(rank[i])) for i in order))
     node_types = dict(db.execute("SELECT type, count(*) FROM nodes GROUP BY type ORDER BY type"))
     db.executemany(
         "INSERT OR REPLACE INTO meta VALUES (?,?)",
@@ -238,20 +252,13 @@ def _parse(source: GraphFile, lineno: int, line: bytes) -> dict:
         raise InputError(source.path, f"invalid graph.json line ({e})", lineno) from None
 
 
-def pagerank(
-    nodes: list[str], links: Iterable[tuple[str, str]], damping: float = 0.85, tol: float = 1e-12
-) -> np.ndarray:
-    """PageRank of `nodes` on the undirected graph of `links`, in the order of `nodes`.
+def pagerank(n: int, pairs: np.ndarray, damping: float = 0.85, tol: float = 1e-12) -> np.ndarray:
+    """PageRank of nodes 0..n-1 on the undirected graph of `pairs` (an array of two columns).
 
     The computation of `networkx.pagerank` (its scipy form: unweighted, parallel links counted
-    once, dangling nodes spread evenly, stopped when the change is below `len(nodes) * tol`),
-    done on a sparse matrix built straight from the store: a networkx graph of the 103k-paper
-    corpus takes over a GB and most of a minute to build, this takes seconds."""
-    index = {n: i for i, n in enumerate(nodes)}
-    n = len(nodes)
-    links = list(links)
-    ends = map(index.__getitem__, itertools.chain.from_iterable(links))
-    pairs = np.fromiter(ends, dtype=np.int64, count=2 * len(links)).reshape(-1, 2)
+    once, dangling nodes spread evenly, stopped when the change is below `n * tol`), done on a
+    sparse matrix built straight from the store: a networkx graph of the 103k-paper corpus
+    takes over a GB and most of a minute to build, this takes seconds."""
     rows = np.concatenate([pairs[:, 0], pairs[:, 1]])
     cols = np.concatenate([pairs[:, 1], pairs[:, 0]])
     adjacency = scipy.sparse.coo_array((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
