@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from kg.cli.common import out
+from kg.cli.common import err, out
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
@@ -24,6 +24,9 @@ CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
 def print_json(data: Any) -> None:
     """`data` as indented JSON on stdout, with non-ASCII characters as they are."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+LONG_TEXT = 44  # table columns wider than this (titles, sentences) are cut to it
 
 
 def print_rows(
@@ -49,11 +52,22 @@ def print_rows(
         writer.writeheader()
         writer.writerows(flat)
         return
+    if not rows:  # an empty table would print nothing at all
+        err.print(f"{title}: none found", markup=False, highlight=False, soft_wrap=True)
+        return
     count = f"{len(rows)}" if limit is None or len(rows) <= limit else f"{len(rows)}, the first {limit} shown"
     table = Table(title=Text(f"{title} ({count})"))
+    shown = flat[:limit]
     for c in columns:
-        table.add_column(Text(c), overflow="fold")
-    for row in flat[:limit]:
+        # one line a row: long text (titles, sentences) is cut with an ellipsis, short values
+        # (roles, numbers, names) are never squeezed out; --json and --csv give everything whole
+        width = max([len(c), *(len(str(row[c] or "")) for row in shown)])
+        if width > LONG_TEXT:  # shares what the short columns leave of the terminal's width
+            table.expand = True
+            table.add_column(Text(c), overflow="ellipsis", no_wrap=True, ratio=1, min_width=12)
+        else:
+            table.add_column(Text(c), overflow="fold")
+    for row in shown:
         table.add_row(*(Text("" if row[c] is None else str(row[c])) for c in columns))
     out.print(table)
 

@@ -17,6 +17,7 @@ from kg.errors import InputError
 from kg.graph.format import BUILD_TOKEN, GRAPH_FILE
 
 STORE_FILE = "graph.db"
+STORE_VERSION = 1  # of schema.sql; a store of another version is written anew, never read
 
 
 class Store:
@@ -49,8 +50,8 @@ def chunks(items: list[str], size: int = 500) -> list[list[str]]:
 
 
 def store_beside(graph: Path) -> Store | None:
-    """The query store of a graph.json (or of its folder) when it is there and belongs to that
-    very build; None otherwise."""
+    """The query store of a graph.json (or of its folder) when it is there, belongs to that very
+    build and has this kg's layout; None otherwise."""
     folder = graph if graph.is_dir() else graph.parent
     path = folder / STORE_FILE
     if not path.is_file() or not (folder / GRAPH_FILE).is_file():
@@ -58,7 +59,8 @@ def store_beside(graph: Path) -> Store | None:
     with open(folder / GRAPH_FILE, "rb") as f:
         token = BUILD_TOKEN.search(f.readline())
     store = Store(path)
-    if token is None or store.meta.get("build") != token.group(1).decode():
+    current = store.meta.get("version") == str(STORE_VERSION)
+    if token is None or not current or store.meta.get("build") != token.group(1).decode():
         store.close()
         return None
     return store

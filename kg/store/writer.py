@@ -26,8 +26,8 @@ from kg.graph import GraphFile
 from kg.graph import format as fmt
 from kg.ids import norm
 from kg.schema import ENTITY_TYPES, EdgeType, NodeType
+from kg.store import STORE_VERSION
 
-STORE_VERSION = 1
 SCHEMA = files("kg.store").joinpath("schema.sql").read_text(encoding="utf-8")
 # the schema's tables, then its indexes: rows go in before the indexes are built (faster)
 TABLES, INDEXES = SCHEMA.split("\n-- indexes:", 1)
