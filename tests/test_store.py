@@ -213,3 +213,16 @@ def test_a_broken_store_is_a_clear_error(tmp_path):
     (tmp_path / STORE_FILE).write_bytes(b"not a database at all" * 100)
     with pytest.raises(KgError, match=r"graph\.db: not a query store"):
         store_beside(tmp_path)
+
+
+def test_commands_say_what_they_wrote(tmp_path):
+    """Without a terminal (CI, cron): stage lines, then each output with its size and time."""
+    res = kg_cli("build", str(EXAMPLE_DAY), "--out", str(tmp_path / "out"))
+    assert res.returncode == 0
+    lines = res.stderr.splitlines()
+    assert "writing graph.json" in lines and "writing graph.db" in lines
+    summary = [line.split() for line in lines if line.startswith("  ")]
+    assert {row[0] for row in summary} >= {"graph.json", "graph.db", "graph.html", "state.json"}
+    assert all(row[2] in {"B", "kB", "MB", "GB"} for row in summary)
+    res = kg_cli("html", str(tmp_path / "out"), "--out", str(tmp_path / "page.html"))
+    assert res.returncode == 0 and f"wrote {tmp_path / 'page.html'} (" in res.stderr

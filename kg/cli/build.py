@@ -17,7 +17,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from kg.cli.common import GraphArg, QuietOpt, data_paths, err
+from kg.cli.common import GraphArg, QuietOpt, data_paths, err, human_size
 
 if TYPE_CHECKING:
     from kg.build import BuildReport
@@ -163,7 +163,7 @@ def index(graph: GraphArg) -> None:
         write_store(source.path, staged)
     size = target.stat().st_size
     err.print(
-        f"wrote {target} ({_human(size)}, {time.perf_counter() - t:.1f} s)", markup=False, soft_wrap=True
+        f"wrote {target} ({human_size(size)}, {time.perf_counter() - t:.1f} s)", markup=False, soft_wrap=True
     )
 
 
@@ -233,7 +233,7 @@ def _print_summary(report: BuildReport, out_dir: Path, update: bool) -> None:
                 size = (out_dir / name).stat().st_size
             seconds = report.seconds.get(name)
             err.print(
-                f"  {name:<12} {_human(size) if size is not None else '':>9}"
+                f"  {name:<12} {human_size(size) if size is not None else '':>9}"
                 f"  {f'{seconds:.1f} s' if seconds is not None else ''}",
                 highlight=False,
                 markup=False,
@@ -250,11 +250,3 @@ def _print_summary(report: BuildReport, out_dir: Path, update: bool) -> None:
         err.print(f"{report.duplicates} records of papers already built were left out", markup=False)
     if report.skipped:
         err.print(f"{skipped_summary(report)}: see {out_dir / 'report.json'}", markup=False)
-
-
-def _human(size: int) -> str:
-    for unit in ("B", "kB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
-        size /= 1000  # type: ignore[assignment]
-    return str(size)

@@ -39,6 +39,24 @@ def data_paths(ctx: typer.Context) -> DataPaths:
     return meta[PATHS_KEY]
 
 
+def human_size(size: float) -> str:
+    for unit in ("B", "kB", "MB"):
+        if size < 1000:
+            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
+        size /= 1000
+    return f"{size:,.1f} GB"
+
+
+def said_written(path: Path) -> None:
+    """Tell the user what a command wrote: `wrote PATH (SIZE)` on stderr."""
+    size = (
+        sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+        if path.is_dir()
+        else path.stat().st_size
+    )
+    err.print(f"wrote {path} ({human_size(size)})", markup=False, highlight=False, soft_wrap=True)
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print `error: MESSAGE` on stderr, as one line that markup in the message cannot change, and exit."""
     err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)

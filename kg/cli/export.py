@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.common import GraphArg, data_paths, err
+from kg.cli.common import GraphArg, data_paths, err, said_written
 from kg.errors import KgError
 
 app = typer.Typer(help="Write a built graph in another format.", no_args_is_help=True)
@@ -45,6 +45,7 @@ def export_rdf(
     g = GraphFile(graph) if fmt in ("nt", "ttl") and endpoint is None else load(graph)
     if out_file is not None:
         write_rdf(g, out_file, fmt)
+        said_written(out_file)
     if endpoint is not None:
         sent = push(g, endpoint, graph_iri)
         err.print(f"sent {sent:,} bytes of N-Triples to {endpoint}", markup=False)
@@ -60,6 +61,7 @@ def export_neo4j(
     from kg.graph import GraphFile
 
     write_neo4j(GraphFile(graph), out_dir)
+    said_written(out_dir)
 
 
 @app.command("vocab")
@@ -74,6 +76,7 @@ def export_vocab(
     from kg.extract.vocabulary import build_vocabulary
 
     write_skos(build_vocabulary(data_paths(ctx).vocabulary), out_file)
+    said_written(out_file)
 
 
 def html_page(
@@ -105,6 +108,7 @@ def html_page(
     """
     from kg.exporters.html import HtmlView, write_html
     from kg.graph import load
+    from kg.store import store_beside
 
     view = HtmlView(
         focus=focus,
@@ -114,4 +118,7 @@ def html_page(
         max_nodes=max_nodes,
         papers=papers,
     )
-    write_html(load(graph), out_file, view)
+    # the most connected nodes can be read from the query store; the other views need the graph
+    store = store_beside(graph) if not (focus or min_degree or not papers) else None
+    write_html(store if store is not None else load(graph), out_file, view)
+    said_written(out_file)
