@@ -69,16 +69,19 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 def validate(
     ctx: typer.Context,
-    rdf_file: Annotated[Path, typer.Argument(help="RDF to check: .ttl, .nt or .jsonld.")],
+    rdf_file: Annotated[
+        Path,
+        typer.Argument(help="RDF to check: .ttl, .nt or .jsonld, or a build folder or its graph.json."),
+    ],
     shapes: Annotated[Path | None, typer.Option(help="SHACL shapes (default: ontology/shapes.ttl).")] = None,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
     """Check RDF against the SHACL shapes; list every violation and exit 1 if there is any."""
-    from kg.exporters.rdf import parse_rdf
+    from kg.exporters.rdf import rdf_of
     from kg.validation import validate as check
 
-    violations = check(parse_rdf(rdf_file), shapes or data_paths(ctx).shapes)
+    violations = check(rdf_of(rdf_file), shapes or data_paths(ctx).shapes)
     if not violations and not (as_json or as_csv):
         out.print(f"{rdf_file}: conforms to the shapes", markup=False)
         return

@@ -351,6 +351,19 @@ def write_rdf(g: AnyGraph, path: Path, fmt: str = "ttl", pretty: bool = False) -
 # ---- back from RDF ----
 
 
+def rdf_of(path: Path) -> Graph:
+    """The RDF of a build: a folder (its graph.ttl, else its graph.json), a graph.json, or an RDF
+    file."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "graph.ttl" if (path / "graph.ttl").exists() else path / "graph.json"
+    if path.suffix != ".json":
+        return parse_rdf(path)
+    from kg.graph import load
+
+    return Graph().parse(data=serialize(load(path), "nt"), format="nt")
+
+
 def parse_rdf(path: Path, fmt: str | None = None) -> Graph:
     rdf = Graph()
     fmt = fmt or SUFFIX_FORMAT.get(path.suffix.lower())
