@@ -67,6 +67,8 @@ def test_example_day_page(browser, example_build):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "example_day_overview.png"))
     check_page(page, h, "sdxl", "model:sdxl")
+    page.fill("#kg-search", "stable diffusion-xl")  # an alias, folded as kg query folds names
+    assert page.evaluate("window.kgFound") == "model:sdxl"
     tip = page.evaluate("nodes.get('model:sdxl').title.innerText")
     assert "SDXL" in tip and "paper(s)" in tip
     papers = {u for u, _ in g.in_edges("model:sdxl") if g.nodes[u]["type"] == "Paper"}

@@ -61,6 +61,7 @@ OPTIONS = {
         },
     },
 }
+NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z\u0370-\u03ff]+")
 REMOTE_TAGS = re.compile(r"<(link|script)\b[^>]*https?://[^>]*>(\s*</script>)?", re.S)
 SCRIPT = (Path(__file__).with_name("html_page.js")).read_text(encoding="utf-8")
 
@@ -258,6 +259,12 @@ def _tip_from_store(store: Store, node: str) -> tuple[str, list[tuple[str, str]]
     return _tip_text(data, node, count, papers, [(t, s) for t, s in sentences if s])
 
 
+def _fold(name: str) -> str:
+    """A name as the page's search box folds it (`fold` in html_page.js): lowercase letters and
+    digits only, so "llama 3", "Llama-3" and "LLaMA3" meet."""
+    return NOT_ALPHANUMERIC.sub("", name.lower())
+
+
 def _render(
     h: nx.MultiDiGraph,
     tips: dict[str, tuple[str, list[tuple[str, str]]]],
@@ -274,9 +281,11 @@ def _render(
         if len(label) > 40:
             label = label[:37] + "..."
         tip, links = tips[node]
+        forms = [str(data.get("name", node)), *map(str, data.get("aliases") or [])]
         net.add_node(
             node,
             label=label,
+            names="|".join(_fold(f) for f in forms),  # what the search box matches
             tip=tip,
             links=links,
             color=color,

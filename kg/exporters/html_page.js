@@ -39,18 +39,22 @@
   network.once("stabilizationIterationsDone", stop);
   network.once("stabilized", stop);
 
+  function fold(text) {
+    return String(text || "").toLowerCase().replace(/[^0-9a-z\u0370-\u03ff]+/g, "");
+  }
   var search = document.getElementById("kg-search");
   search.addEventListener("input", function () {
-    var text = search.value.trim().toLowerCase();
+    // names fold as in kg query: case, spaces, hyphens and dots do not count ("llama 3" = "LLaMA-3")
+    var text = fold(search.value);
     window.kgFound = null;
     if (!text) { network.unselectAll(); return; }
     var hits = nodes.get({
-      filter: function (n) { return !n.hidden && String(n.label).toLowerCase().indexOf(text) >= 0; }
+      filter: function (n) { return !n.hidden && String(n.names || fold(n.label)).indexOf(text) >= 0; }
     });
     // an exact name first, then the shortest name that contains the text
     hits.sort(function (a, b) {
-      var ea = String(a.label).toLowerCase() === text ? 0 : 1;
-      var eb = String(b.label).toLowerCase() === text ? 0 : 1;
+      var ea = fold(a.label) === text ? 0 : 1;
+      var eb = fold(b.label) === text ? 0 : 1;
       return ea - eb || String(a.label).length - String(b.label).length;
     });
     var hit = hits[0];
