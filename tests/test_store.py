@@ -80,6 +80,7 @@ def test_every_question_has_the_same_answer_on_the_example_day(example_build):
     assert assert_same_answers(out) > 400
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not HF.exists(), reason="no HF corpus")
 def test_every_question_has_the_same_answer_on_1000_hf_papers(tmp_path):
     src = tmp_path / "hf1000.jsonl"
