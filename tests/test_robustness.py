@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -84,12 +85,17 @@ def _outputs_are_whole(out) -> None:
     assert cypher.endswith(";\n") and (out / "neo4j" / "nodes_Paper.csv").exists()
     assert "</html>" in (out / "graph.html").read_text(encoding="utf-8")
     json.loads((out / "report.json").read_text(encoding="utf-8"))
+    db = sqlite3.connect(out / "graph.db")
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert db.execute("SELECT count(*) FROM nodes WHERE type = 'Paper'").fetchone() == (78,)
+    db.close()
 
 
 @pytest.mark.slow
 def test_a_build_killed_at_any_moment_leaves_the_previous_outputs_whole(tmp_path):
     out = tmp_path / "out"
     command = [sys.executable, "-m", "kg.cli", "build", str(EXAMPLE_DAY), "--out", str(out), "--quiet"]
+    command += ["--exports", "all"]
     subprocess.run(command, check=True)
     start = time.perf_counter()
     subprocess.run(command, check=True)
