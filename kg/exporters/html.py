@@ -229,8 +229,8 @@ def select_from_store(store: Store, view: HtmlView) -> tuple[nx.MultiDiGraph, li
 
 def _tip_from_store(store: Store, node: str) -> tuple[str, list[tuple[str, str]]]:
     """`_tip`, asked of the query store."""
-    data = json.loads(store.value("SELECT data FROM nodes WHERE id = ?", (node,)))
-    count = store.value("SELECT papers FROM nodes WHERE id = ?", (node,))
+    text, count = store.rows("SELECT data, papers FROM nodes WHERE id = ?", (node,))[0]
+    data = json.loads(text)
     # ids first, then the JSON of those few: json_extract over a hub's thousands of rows is slow
     first = [
         pid
