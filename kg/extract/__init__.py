@@ -579,13 +579,17 @@ class Extractor:
         proposed_bases: set[str] = set()
         title_key = norm(fields["title"])
         sentence_starts = {name: [a for a, _ in spans] for name, spans in sentence_spans.items()}
+        sentence_texts: dict[tuple[str, int, int], str] = {}  # one string for all names of a sentence
         for f in found:
             group = groups[f.key]
             text = fields[f.field]
             spans = sentence_spans[f.field]
             i = bisect_right(sentence_starts[f.field], f.start) - 1
             s0, s1 = spans[i] if i >= 0 and f.start < spans[i][1] else (0, len(text))
-            sentence = text[s0:s1]
+            place = (f.field, s0, s1)
+            sentence = sentence_texts.get(place)
+            if sentence is None:
+                sentence = sentence_texts[place] = text[s0:s1]
             is_new = group.entry is None
             before = text[s0 : f.start]
             # whether the sentence proposes the name matters only for a new name, or for a known one
@@ -605,7 +609,7 @@ class Extractor:
             # (`artificial intelligence-generated content (AIGC)`) usually names a concept
             long_form = f.name.long_form if f.name and f.name.long_form else ""
             named_here = defined and sum(w[:1].isupper() for w in long_form.split()) >= 2
-            if is_new and is_proposed_object(before):
+            if is_new and not proposal and is_proposed_object(before):
                 proposal = True
             role = self.roles.role_of_mention(group.type, sentence, f.start - s0, is_new, proposal)
             if _marks_own_work(group, f, before, proposal, defined, named_here, title_key, role):

@@ -12,7 +12,8 @@ scikit-learn, and gives the same answer on every machine.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import string
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -75,6 +76,7 @@ class DecisionModel:
         self.matrix = matrix
         self.bias = np.array([*entity.bias, *roles.bias])
         self.split = len(entity.classes)
+        self.role_members = tuple(Role(c) for c in roles.classes)
 
     @classmethod
     def load(cls, path: Path) -> DecisionModel:
@@ -91,24 +93,51 @@ class DecisionModel:
         """For each candidate (its features): the entity label, and the roles it plays."""
         if not candidates:
             return []
-        unknown = len(self.index)
-        rows = [[self.index.get(f, unknown) for f in feats] or [unknown] for feats in candidates]
-        starts = np.cumsum([0, *(len(r) for r in rows[:-1])])
-        scores = np.add.reduceat(self.matrix[[i for r in rows for i in r]], starts, axis=0) + self.bias
+        scores = self._scores(candidates)
+        entity, roles = scores[:, : self.split], scores[:, self.split :]
+        labels = entity.argmax(axis=1).tolist()  # the first of equal scores, as `max` would take
+        likeliest = roles.argmax(axis=1).tolist()
         out = []
-        entity_classes, role_classes = self.entity.classes, self.roles.classes
-        for row in scores.tolist():
-            entity, roles = row[: self.split], row[self.split :]
-            label = entity_classes[max(range(len(entity)), key=entity.__getitem__)]
-            chosen = [Role(c) for c, x in zip(role_classes, roles, strict=True) if x > 0]
-            if not chosen:  # every entity plays some role for the paper: the likeliest one
-                chosen = [Role(role_classes[max(range(len(roles)), key=roles.__getitem__)])]
-            out.append((label, chosen))
+        for label, plays, best in zip(labels, (roles > 0).tolist(), likeliest, strict=True):
+            chosen = [role for role, yes in zip(self.role_members, plays, strict=True) if yes]
+            # every entity plays some role for the paper: the likeliest one
+            out.append((self.entity.classes[label], chosen or [self.role_members[best]]))
         return out
+
+    def _scores(self, candidates: Sequence[Sequence[str]]) -> np.ndarray:
+        """One row of scores per candidate: the entity classes', then the roles'.
+
+        Each candidate's weights are summed in one fixed order, that of their rows in the matrix: a
+        sum of floats depends on its order, and features come in the order of a set of strings,
+        which changes with the hash seed of the process. A near tie could otherwise be decided
+        one way in one run and the other way in the next."""
+        index, unknown = self.index, len(self.index)
+        rows: list[int] = []
+        starts: list[int] = []
+        for features in candidates:
+            starts.append(len(rows))
+            rows += sorted([index.get(f, unknown) for f in features]) or [unknown]
+        gathered = self.matrix.take(_int_array(rows), axis=0)
+        return np.add.reduceat(gathered, _int_array(starts), axis=0) + self.bias
+
+
+def _int_array(ints: list[int]) -> np.ndarray:
+    """`ints` as a numpy array: `fromiter` reads a list of ints twice as fast as indexing with the
+    list does (for a paper's few hundred feature rows, reading them costs more than the sum)."""
+    return np.fromiter(ints, dtype=np.intp, count=len(ints))
+
+
+# an ASCII name's shape in two calls instead of a loop over its characters (see `_shape`)
+ASCII_SHAPES = str.maketrans(
+    string.ascii_uppercase + string.ascii_lowercase + string.digits, "X" * 26 + "x" * 26 + "d" * 10
+)
+REPEATS = re.compile(r"(.)\1+", re.S)
 
 
 def _shape(name: str) -> str:
     """`Llama-2-7B` -> `Xx-d-dX`: letters by case, digits, punctuation kept, runs collapsed."""
+    if name.isascii():
+        return REPEATS.sub(r"\1", name.translate(ASCII_SHAPES))[:12]
     out: list[str] = []
     for ch in name:
         kind = "X" if ch.isupper() else "x" if ch.isalpha() else "d" if ch.isdigit() else ch
@@ -140,7 +169,24 @@ def _name_features(name: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1 << 12)  # a sentence names several candidates
 def _sentence_cues(sentence: str, cue_words: frozenset[str]) -> tuple[str, ...]:
-    return tuple(f"cue={w}" for w in WORD.findall(sentence.lower()) if w in cue_words)
+    return tuple(f"cue={w}" for w in cue_words.intersection(WORD.findall(sentence.lower())))
+
+
+def _spelled(kind: str, values: Iterable[object]) -> dict[object, str]:
+    """`kind=value` for each of a few values, spelled once: formatting an enum member for each
+    candidate is slow, and a string made once keeps its hash for the set and the model's index."""
+    return {value: f"{kind}={value}" for value in values}
+
+
+RULE = _spelled("rule", NodeType)
+VOCAB = _spelled("vocab", NodeType)
+VOCAB_RULE = {(a, b): f"vocab_rule={a}|{b}" for a in NodeType for b in NodeType}
+NEW_RULE = _spelled("new_rule", NodeType)
+MENTIONS = _spelled("mentions", range(5))
+ROLE = _spelled("role", Role)
+ROLE_TYPE = {(r, t): f"role_type={r}|{t}" for r in Role for t in NodeType}
+FIRST_ROLE = _spelled("first_role", Role)
+PATTERN_TYPE = _spelled("pattern_type", NodeType)
 
 
 def features(
@@ -148,25 +194,25 @@ def features(
 ) -> list[str]:
     """What the model sees of one candidate entity of a paper. `cue_words` (patterns.json's
     `decision_cue_words`) are the sentence words it looks at."""
-    out = [f"rule={group.type}", *_name_features(group.name)]
+    out = [RULE[group.type], *_name_features(group.name)]
     if group.entry is not None:
-        out.append(f"vocab={group.entry.type}")
-        out.append(f"vocab_rule={group.entry.type}|{group.type}")
+        out.append(VOCAB[group.entry.type])
+        out.append(VOCAB_RULE[group.entry.type, group.type])
         if group.entry.ambiguous:
             out.append("vocab_ambiguous")
     else:
         out.append("new")
-        out.append(f"new_rule={group.type}")
+        out.append(NEW_RULE[group.type])
     if not group.typed:
         out.append("untyped")
     if group.in_title:
         out.append("in_title")
-    out.append(f"mentions={min(len(group.places), 4)}")
+    out.append(MENTIONS[min(len(group.places), 4)])
     for role in group.roles:
-        out.append(f"role={role}")
-        out.append(f"role_type={role}|{group.type}")
+        out.append(ROLE[role])
+        out.append(ROLE_TYPE[role, group.type])
     if group.first_role is not None:
-        out.append(f"first_role={group.first_role}")
+        out.append(FIRST_ROLE[group.first_role])
     for f in founds[:CONTEXT_MENTIONS]:
         if f.generic:
             out.append("generic")
@@ -176,7 +222,7 @@ def features(
             if f.name.proposed:
                 out.append("pattern_proposed")
             if f.name.type is not None:
-                out.append(f"pattern_type={f.name.type}")
+                out.append(PATTERN_TYPE[f.name.type])
             if f.name.size_of:
                 out.append("sized")
             if f.name.source:
@@ -184,22 +230,22 @@ def features(
         else:
             out.append("vocab_hit")
         text = fields[f.field]
-        before = WORD.findall(text[max(0, f.start - 40) : f.start])[-3:]
-        after = WORD.findall(text[f.end : f.end + 40])[:3]
-        out.extend(f"before={w.lower()}" for w in before)
-        out.extend(f"after={w.lower()}" for w in after)
+        before = [w.lower() for w in WORD.findall(text, max(0, f.start - 40), f.start)[-3:]]
+        after = [w.lower() for w in WORD.findall(text, f.end, f.end + 40)[:3]]
+        out += [f"before={w}" for w in before]
+        out += [f"after={w}" for w in after]
         if f.field == "abstract" and f.start < 200:
             out.append("early")
         if before:
-            out.append(f"prev={before[-1].lower()}")
+            out.append(f"prev={before[-1]}")
         if len(before) > 1:
-            out.append(f"prev2={before[-2].lower()}")
+            out.append(f"prev2={before[-2]}")
         if after:
-            out.append(f"next={after[0].lower()}")
+            out.append(f"next={after[0]}")
         if len(after) > 1:
-            out.append(f"next2={after[1].lower()}")
+            out.append(f"next2={after[1]}")
         if f.field == "title":
             out.append(f"title_at={'start' if f.start < 3 else 'inside'}")
     for span in group.spans[:CONTEXT_MENTIONS]:
         out.extend(_sentence_cues(span.sentence, cue_words))
-    return list(set(out))  # order does not matter to a sum
+    return list(set(out))  # the order does not matter to the model (see `DecisionModel._scores`)
