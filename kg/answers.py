@@ -49,10 +49,18 @@ def roles_asked(role: str | None) -> set[str]:
 
 @dataclass(frozen=True)
 class Comparison:
+    """One sentence comparing the entity asked for with another (`other`)."""
+
     other: str
     name: str
-    direction: str  # "baseline": the entity was run against `other`; "challenger": `other` beat it
-    title: str
+    direction: str  # "baseline": the entity was compared against `other`; "challenger": the other way
+    dataset: str | None  # the dataset the sentence names
+    title: str  # the paper's
+    text: str  # the sentence's words, from the challenger to the baseline
+
+
+def comparison_order(c: Comparison) -> tuple[str, str, str, str]:
+    return (c.name, c.direction, c.title, c.text)
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,11 @@ def result_id(pid: str, index: int) -> str:
     return f"result:{pid}:{index}"
 
 
+def comparison_id(pid: str, index: int) -> str:
+    """The `index`-th comparison a paper's sentences state."""
+    return f"comparison:{pid}:{index}"
+
+
 _SCHEME = re.compile(r"^https?://(www\.)?")
 
 

@@ -15,6 +15,7 @@ from kg.answers import (
     NameNotFound,
     PaperUse,
     ReportedResult,
+    comparison_order,
     not_found,
     paper_month,
     path_steps,
@@ -27,7 +28,7 @@ from kg.config import DataPaths
 from kg.errors import KgError
 from kg.extract.patterns import Patterns
 from kg.ids import norm
-from kg.schema import ENTITY_TYPES, EdgeType, NodeType, Role
+from kg.schema import CLAIM_TYPES, ENTITY_TYPES, EdgeType, NodeType, Role
 
 
 def find_entity(g: nx.MultiDiGraph, name: str) -> str:
@@ -107,22 +108,37 @@ def stats(g: nx.MultiDiGraph, top: int = 10) -> dict:
 
 
 def compared_with(g: nx.MultiDiGraph, name: str) -> list[Comparison]:
-    """What an entity was compared with, both ways (as `ontology/queries/compared_with.rq`)."""
+    """What an entity was compared with, both ways, as sentences state it (as
+    `ontology/queries/compared_with.rq`)."""
     target = find_entity(g, name)
     out = set()
-    for paper, _, d in g.in_edges(target, data=True):
-        if g.nodes[paper].get("type") != NodeType.PAPER:
+    for comparison, _, d in g.in_edges(target, data=True):
+        if g.nodes[comparison].get("type") != NodeType.COMPARISON:
             continue
-        if d.get("type") in (Role.PROPOSES, Role.USES):
-            wanted, direction = Role.COMPARES_WITH, "baseline"
-        elif d.get("type") == Role.COMPARES_WITH:
-            wanted, direction = Role.PROPOSES, "challenger"
+        if d.get("type") == EdgeType.CHALLENGER:
+            wanted, direction = EdgeType.BASELINE, "baseline"
+        elif d.get("type") == EdgeType.BASELINE:
+            wanted, direction = EdgeType.CHALLENGER, "challenger"
         else:
             continue
-        for _, other, e in g.out_edges(paper, data=True):
-            if e.get("type") == wanted and other != target:
-                out.add(Comparison(other, g.nodes[other]["name"], direction, g.nodes[paper]["title"]))
-    return sorted(out, key=lambda c: (c.name, c.direction, c.title))
+        ends = {e.get("type"): v for _, v, e in g.out_edges(comparison, data=True)}
+        other = ends.get(wanted)
+        if other is None or other == target:
+            continue
+        dataset = ends.get(EdgeType.DATASET)
+        for paper, _, e in g.in_edges(comparison, data=True):
+            if e.get("type") == EdgeType.STATES:
+                out.add(
+                    Comparison(
+                        other,
+                        g.nodes[other]["name"],
+                        direction,
+                        g.nodes[dataset]["name"] if dataset else None,
+                        g.nodes[paper]["title"],
+                        g.nodes[comparison]["text"],
+                    )
+                )
+    return sorted(out, key=comparison_order)
 
 
 def results_for_dataset(g: nx.MultiDiGraph, dataset: str, metric: str | None = None) -> list[ReportedResult]:
@@ -130,9 +146,9 @@ def results_for_dataset(g: nx.MultiDiGraph, dataset: str, metric: str | None = N
     target = find_entity(g, dataset)
     out = []
     for result, _, d in g.in_edges(target, data=True):
-        if d.get("type") != EdgeType.DATASET:
-            continue
         r = g.nodes[result]
+        if d.get("type") != EdgeType.DATASET or r.get("type") != NodeType.RESULT:
+            continue
         if metric and (r.get("metric") or "").lower() != metric.lower():
             continue
         paper = next(u for u, _, e in g.in_edges(result, data=True) if e.get("type") == EdgeType.REPORTS)
@@ -164,8 +180,8 @@ def hardware_per_paper(g: nx.MultiDiGraph) -> list[tuple[str, str]]:
 def shortest_path(g: nx.MultiDiGraph, source: str, target: str, cutoff: int = 8) -> list[str]:
     """Node ids on a shortest undirected path between two entities; empty when none."""
     a, b = find_entity(g, source), find_entity(g, target)
-    # through papers and entities; a result node is a detail of its paper, not a link
-    keep = [n for n, d in g.nodes(data=True) if d.get("type") != NodeType.RESULT]
+    # through papers and entities; a result or a comparison is a detail of its paper, not a link
+    keep = [n for n, d in g.nodes(data=True) if d.get("type") not in CLAIM_TYPES]
     try:
         path = nx.shortest_path(g.subgraph(keep).to_undirected(as_view=True), a, b)
     except nx.NetworkXNoPath:

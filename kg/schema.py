@@ -19,6 +19,7 @@ class NodeType(StrEnum):
     METRIC = "Metric"
     TASK = "Task"
     RESULT = "Result"
+    COMPARISON = "Comparison"
     REPOSITORY = "Repository"
 
 
@@ -30,6 +31,10 @@ ENTITY_TYPES: tuple[NodeType, ...] = (
     NodeType.METRIC,
     NodeType.TASK,
 )
+
+
+# what a paper claims, one node per claim: details of their paper, not links between papers
+CLAIM_TYPES: tuple[NodeType, ...] = (NodeType.RESULT, NodeType.COMPARISON)
 
 
 class Role(StrEnum):
@@ -61,9 +66,11 @@ class EdgeType(StrEnum):
     HAS_CODE = "HAS_CODE"  # Paper -> Repository
     SUBJECT = "SUBJECT"  # Result -> entity the number is about
     METRIC = "METRIC"  # Result -> Metric
-    DATASET = "DATASET"  # Result -> Dataset
+    DATASET = "DATASET"  # Result or Comparison -> Dataset
     HARDWARE = "HARDWARE"  # Result -> Hardware
-    BASELINE = "BASELINE"  # Result -> entity it is compared with
+    BASELINE = "BASELINE"  # Result or Comparison -> entity it is compared with
+    STATES = "STATES"  # Paper -> Comparison
+    CHALLENGER = "CHALLENGER"  # Comparison -> the entity compared against the baseline
     BROADER = "BROADER"  # entity -> its family (llama-2-7b -> llama-2)
 
 
@@ -123,10 +130,21 @@ class ResultClaim(BaseModel):
     span: Span
 
 
+class ComparisonClaim(BaseModel):
+    """One sentence comparing two named things: `X outperforms Y on D`."""
+
+    challenger: str = Field(description="key of the mention compared against the baseline")
+    baseline: str
+    dataset: str | None = None
+    text: str = Field(description="the words from the challenger (or the sentence's subject) to the baseline")
+    span: Span
+
+
 class PaperExtraction(BaseModel):
     """Everything extraction finds in one paper: the input of resolution."""
 
     paper: Paper
     mentions: list[Mention] = Field(default_factory=list)
     results: list[ResultClaim] = Field(default_factory=list)
+    comparisons: list[ComparisonClaim] = Field(default_factory=list)
     code_urls: list[str] = Field(default_factory=list)

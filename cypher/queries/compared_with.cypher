@@ -1,16 +1,19 @@
-// What an entity was compared with: in papers that propose or use it, what they compare against
-// ("baseline"); in papers that compare against it, what they propose ("challenger").
-// Parameters: $name.
+// What an entity was compared with, as the papers' sentences state it: the baselines it was
+// compared against ("baseline"), and what was compared against it ("challenger"), with the
+// dataset the sentence names and its words. Parameters: $name.
 MATCH (target:Entity)
 WHERE toLower(target.name) = toLower($name) OR any(a IN target.aliases WHERE toLower(a) = toLower($name))
 CALL (target) {
-  MATCH (p:Paper)-[:PROPOSES|USES]->(target), (p)-[:COMPARES_WITH]->(other)
-  RETURN p, other, 'baseline' AS direction
+  MATCH (c:Comparison)-[:CHALLENGER]->(target), (c)-[:BASELINE]->(other)
+  RETURN c, other, 'baseline' AS direction
   UNION
-  MATCH (p:Paper)-[:COMPARES_WITH]->(target), (p)-[:PROPOSES]->(other)
-  RETURN p, other, 'challenger' AS direction
+  MATCH (c:Comparison)-[:BASELINE]->(target), (c)-[:CHALLENGER]->(other)
+  RETURN c, other, 'challenger' AS direction
 }
-WITH DISTINCT p, other, direction, target
+MATCH (p:Paper)-[:STATES]->(c)
+OPTIONAL MATCH (c)-[:DATASET]->(d:Dataset)
+WITH DISTINCT p, c, d, other, direction, target
 WHERE other <> target
-RETURN other.id AS other, other.name AS otherName, direction, p.title AS title
-ORDER BY otherName, direction, title;
+RETURN other.id AS other, other.name AS otherName, direction, d.name AS dataset, p.title AS title,
+       c.text AS text
+ORDER BY otherName, direction, title, text;

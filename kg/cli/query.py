@@ -108,9 +108,15 @@ def query_entity(ctx: typer.Context, name: NameArg, as_json: JsonOpt = False) ->
 def query_compared_with(
     ctx: typer.Context, name: NameArg, as_json: JsonOpt = False, as_csv: CsvOpt = False
 ) -> None:
-    """What an entity was compared with, both ways: its baselines, and what beat it."""
+    """What an entity was compared with, both ways, as the papers' sentences state it.
+
+    A sentence like "X outperforms Y on D" makes Y a baseline of X and X a challenger of Y. Each
+    row gives the other entity, the direction, the dataset the sentence names, the sentence's
+    words and the paper. Papers that only use an entity never make it a challenger.
+    """
     source, q = _source(ctx)
-    rows = [c.__dict__ for c in q.compared_with(source, name)]
+    fields = ("name", "direction", "dataset", "text", "title", "other")
+    rows = [{f: getattr(c, f) for f in fields} for c in q.compared_with(source, name)]
     print_rows(rows, f"compared with {name}", as_json, as_csv)
 
 

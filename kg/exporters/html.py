@@ -32,6 +32,7 @@ STYLE: dict[str, tuple[str, str]] = {
     NodeType.METRIC: ("#ff7f0e", "triangleDown"),
     NodeType.TASK: ("#9467bd", "star"),
     NodeType.RESULT: ("#17becf", "box"),
+    NodeType.COMPARISON: ("#bcbd22", "box"),
     NodeType.REPOSITORY: ("#7f7f7f", "hexagon"),
 }
 EDGE_COLOR: dict[str, str] = {

@@ -52,6 +52,8 @@ PROPERTY: dict[str, URIRef] = {
     EdgeType.DATASET: KG.dataset,
     EdgeType.HARDWARE: KG.hardware,
     EdgeType.BASELINE: KG.baseline,
+    EdgeType.STATES: KG.states,
+    EdgeType.CHALLENGER: KG.challenger,
     EdgeType.BROADER: KG.broader,
 }
 EDGE_OF = {v: k for k, v in PROPERTY.items()}
@@ -66,6 +68,7 @@ LITERAL_FIELDS: dict[str, dict[str, URIRef]] = {  # graph.json attribute -> RDF 
         "source": KG.source,
     },
     NodeType.RESULT: {"unit": KG.unit, "metric": KG.metricName, "text": KG.text},
+    NodeType.COMPARISON: {"text": KG.text},
 }
 
 

@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 
 from kg.config import DataPaths
 from kg.extract import names as patterns_for_names
+from kg.extract.comparisons import ComparisonReader
 from kg.extract.decisions import NONE, DecisionModel, features
 from kg.extract.grouping import Candidates, Found, Group
 from kg.extract.names import Name, NameFinder
@@ -272,6 +273,7 @@ class Extractor:
         self.names = NameFinder(patterns, common_words)
         self.roles = RoleCues(patterns)
         self.numbers = NumberReader(patterns)
+        self.comparisons = ComparisonReader(patterns.comparison_cues)
 
     @classmethod
     def load(cls, paths: DataPaths | None = None, with_model: bool = True) -> Extractor:
@@ -350,6 +352,9 @@ class Extractor:
             paper=paper,
             mentions=mentions,
             results=results,
+            comparisons=self.comparisons.comparisons(
+                paper.abstract, sentence_spans["abstract"], groups.values()
+            ),
             code_urls=_code_urls(paper),
         )
 

@@ -15,12 +15,24 @@ from kg.io import read_json
 from kg.schema import NodeType
 
 
+class ComparisonCues(BaseModel):
+    """Cue words of a sentence that compares two named things (see `kg.extract.comparisons`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    forward: frozenset[str]  # `X outperforms Y`
+    close: frozenset[str]  # `X gives a 4x speed-up over Y`, where Y follows within a few words
+    reversed: frozenset[str]  # `Y is outperformed by X`
+    leading: frozenset[str]  # `Compared to Y, X ...`
+
+
 class Patterns(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     propose_cues: frozenset[str]
     naming_cues: frozenset[str]
     compare_cues: frozenset[str]
+    comparison_cues: ComparisonCues
     train_cues: frozenset[str]
     generic_terms: frozenset[str]
     not_names: frozenset[str]

@@ -160,6 +160,10 @@ def result_node(node_id: str, value: float, unit: str | None, metric: str | None
     }
 
 
+def comparison_node(node_id: str, text: str) -> Node:
+    return {"id": node_id, "type": str(NodeType.COMPARISON), "name": text, "aliases": [], "text": text}
+
+
 def repository_node(node_id: str, url: str) -> Node:
     return {"id": node_id, "type": str(NodeType.REPOSITORY), "name": url, "url": url, "aliases": []}
 

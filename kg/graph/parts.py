@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.graph import format as fmt
-from kg.ids import paper_id, repository_id, result_id
-from kg.schema import EdgeType, PaperExtraction
+from kg.ids import comparison_id, paper_id, repository_id, result_id
+from kg.schema import EdgeType, PaperExtraction, Span
 
 
 @dataclass
@@ -61,21 +61,21 @@ def paper_part(ex: PaperExtraction) -> PaperPart:
         for role in m.roles:
             part.entity_edges.append((head, m.key, str(role), fmt.edge_tail(role, data)))
     for i, r in enumerate(ex.results):
-        rid = result_id(p.id, i)
-        part.nodes.append(fmt.encode(fmt.result_node(rid, r.value, r.unit, r.metric, r.text)))
-        s = r.span
-        evidence = [fmt.evidence(s.field, s.start, s.end, r.text, s.sentence, s.sentence_start)]
-        part.edges.append(fmt.edge_line(pid, rid, EdgeType.REPORTS, fmt.edge_data([r.text], evidence)))
-        result_head = fmt.edge_head(rid)
-        for edge_type, key in (
+        node = fmt.result_node(result_id(p.id, i), r.value, r.unit, r.metric, r.text)
+        _add_claim(part, node, EdgeType.REPORTS, r.span, (
             (EdgeType.SUBJECT, r.subject),
             (EdgeType.METRIC, r.metric_key),
             (EdgeType.DATASET, r.dataset),
             (EdgeType.HARDWARE, r.hardware),
             (EdgeType.BASELINE, r.baseline),
-        ):
-            if key:
-                part.entity_edges.append((result_head, key, str(edge_type), fmt.edge_tail(edge_type)))
+        ))  # fmt: skip
+    for i, c in enumerate(ex.comparisons):
+        node = fmt.comparison_node(comparison_id(p.id, i), c.text)
+        _add_claim(part, node, EdgeType.STATES, c.span, (
+            (EdgeType.CHALLENGER, c.challenger),
+            (EdgeType.BASELINE, c.baseline),
+            (EdgeType.DATASET, c.dataset),
+        ))  # fmt: skip
     for url in ex.code_urls:
         rid = repository_id(url)
         if any(rid == known for known, _ in part.repositories):
@@ -89,3 +89,22 @@ def paper_part(ex: PaperExtraction) -> PaperPart:
         )
         part.edges.append(fmt.edge_line(pid, rid, EdgeType.HAS_CODE, fmt.edge_data([url], code)))
     return part
+
+
+def _add_claim(
+    part: PaperPart,
+    node: fmt.Node,
+    edge_type: EdgeType,
+    span: Span,
+    ends: tuple[tuple[EdgeType, str | None], ...],
+) -> None:
+    """A result or a comparison: its node, the paper's edge to it with the words as evidence, and
+    its edges to the entities it is about (completed once their node ids are known)."""
+    claim, text = node["id"], node["text"]
+    part.nodes.append(fmt.encode(node))
+    evidence = [fmt.evidence(span.field, span.start, span.end, text, span.sentence, span.sentence_start)]
+    part.edges.append(fmt.edge_line(part.paper_id, claim, edge_type, fmt.edge_data([text], evidence)))
+    head = fmt.edge_head(claim)
+    for end_type, key in ends:
+        if key:
+            part.entity_edges.append((head, key, str(end_type), fmt.edge_tail(end_type)))

@@ -20,6 +20,7 @@ from kg.answers import (
     NameNotFound,
     PaperUse,
     ReportedResult,
+    comparison_order,
     not_found,
     path_steps,
     pick_entity,
@@ -29,7 +30,7 @@ from kg.answers import (
 )
 from kg.errors import KgError
 from kg.ids import norm
-from kg.schema import ENTITY_TYPES, NodeType
+from kg.schema import CLAIM_TYPES, ENTITY_TYPES, NodeType
 from kg.store import Store, chunks
 
 if TYPE_CHECKING:
@@ -132,20 +133,26 @@ def stats(store: Store, top: int = 10) -> dict:
 
 
 def compared_with(store: Store, name: str) -> list[Comparison]:
-    """What an entity was compared with, both ways (as `ontology/queries/compared_with.rq`)."""
+    """What an entity was compared with, both ways, as sentences state it (as
+    `ontology/queries/compared_with.rq`)."""
     target = find_entity(store, name)
     rows = store.rows(
-        """SELECT DISTINCT other.id, other.name, CASE mine.type WHEN 'COMPARES_WITH' THEN 'challenger'
-                  ELSE 'baseline' END, json_extract(p.data, '$.title')
-           FROM edges mine JOIN nodes p ON p.id = mine.source
-           JOIN edges theirs ON theirs.source = mine.source AND theirs.target != mine.target
+        """SELECT DISTINCT other.id, other.name,
+                  CASE mine.type WHEN 'CHALLENGER' THEN 'baseline' ELSE 'challenger' END,
+                  (SELECT d.name FROM edges de JOIN nodes d ON d.id = de.target
+                   WHERE de.source = c.id AND de.type = 'DATASET'),
+                  json_extract(p.data, '$.title'), json_extract(c.data, '$.text')
+           FROM edges mine JOIN nodes c ON c.id = mine.source
+           JOIN edges theirs ON theirs.source = c.id
+             AND theirs.type = CASE mine.type WHEN 'CHALLENGER' THEN 'BASELINE' ELSE 'CHALLENGER' END
            JOIN nodes other ON other.id = theirs.target
-           WHERE mine.target = ? AND p.type = 'Paper' AND (
-             mine.type IN ('PROPOSES', 'USES') AND theirs.type = 'COMPARES_WITH'
-             OR mine.type = 'COMPARES_WITH' AND theirs.type = 'PROPOSES')""",
+           JOIN edges st ON st.target = c.id AND st.type = 'STATES'
+           JOIN nodes p ON p.id = st.source
+           WHERE mine.target = ? AND mine.type IN ('CHALLENGER', 'BASELINE') AND c.type = 'Comparison'
+             AND other.id != mine.target""",
         (target,),
     )
-    return sorted({Comparison(*row) for row in rows}, key=lambda c: (c.name, c.direction, c.title))
+    return sorted({Comparison(*row) for row in rows}, key=comparison_order)
 
 
 def results_for_dataset(store: Store, dataset: str, metric: str | None = None) -> list[ReportedResult]:
@@ -240,16 +247,19 @@ def shortest_path(store: Store, source: str, target: str, cutoff: int = 8) -> li
     return []
 
 
+CLAIMS = "(" + ",".join(f"'{t}'" for t in CLAIM_TYPES) + ")"
+
+
 def _neighbours(store: Store, ring: list[str]) -> list[tuple[str, str]]:
-    """(node, neighbour) pairs across any edge, result nodes left out, in a stable order."""
+    """(node, neighbour) pairs across any edge, results and comparisons left out, in a stable order."""
     pairs: list[tuple[str, str]] = []
     for chunk in chunks(sorted(ring)):
         marks = ",".join("?" * len(chunk))
         pairs += store.rows(
             f"""SELECT e.source, e.target FROM edges e JOIN nodes n ON n.id = e.target
-                WHERE e.source IN ({marks}) AND n.type != 'Result'
+                WHERE e.source IN ({marks}) AND n.type NOT IN {CLAIMS}
                 UNION SELECT e.target, e.source FROM edges e JOIN nodes n ON n.id = e.source
-                WHERE e.target IN ({marks}) AND n.type != 'Result'
+                WHERE e.target IN ({marks}) AND n.type NOT IN {CLAIMS}
                 ORDER BY 1, 2""",
             (*chunk, *chunk),
         )

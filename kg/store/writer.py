@@ -203,8 +203,10 @@ def _node_rows(
     db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", names)
 
 
-# edges that start at a paper: its roles, its results and its code
-PAPER_EDGES = frozenset({*(str(r) for r in Role), str(EdgeType.REPORTS), str(EdgeType.HAS_CODE)})
+# edges that start at a paper: its roles, its results, its comparisons and its code
+PAPER_EDGES = frozenset(
+    {*(str(r) for r in Role), str(EdgeType.REPORTS), str(EdgeType.STATES), str(EdgeType.HAS_CODE)}
+)
 
 
 def _edge_rows(
