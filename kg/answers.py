@@ -71,6 +71,7 @@ class ReportedResult:
     value: float
     unit: str | None
     text: str | None
+    change: bool = False  # a change (`by 5%`), not a level: no leaderboard entry
 
 
 def path_steps(nodes: list[dict], links: dict[tuple[str, str], list[str]]) -> list[dict]:
@@ -122,14 +123,16 @@ def trend_rows(per_month: Counter, all_papers: Counter) -> list[dict]:
 
 def rank_results(rows: list[dict], lower: Collection[str]) -> list[dict]:
     """Leaderboard order: grouped by metric, best first within each (lowest first for the
-    metrics in `lower`, lower-cased)."""
+    metrics in `lower`, lower-cased). A number no metric measures (a count of questions, a token
+    budget) and a change (`improves accuracy by 5%`) are results of their paper but no scores to
+    rank: they are left out."""
 
     def order(r: dict) -> tuple:
-        metric = (r.get("metric") or "").lower()
+        metric = r["metric"].lower()
         best_first = r["value"] if metric in lower else -r["value"]
-        return (metric == "", metric, best_first, r["title"], r["dataset"])
+        return (metric, best_first, r["title"], r["dataset"])
 
-    return sorted(rows, key=order)
+    return sorted((r for r in rows if r.get("metric") and not r.get("change")), key=order)
 
 
 def pick_entity(name: str, hits: list[tuple[str, str, bool]]) -> str:

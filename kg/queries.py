@@ -162,7 +162,13 @@ def results_for_dataset(g: nx.MultiDiGraph, dataset: str, metric: str | None = N
         )
         out.append(
             ReportedResult(
-                g.nodes[paper]["title"], subject, r.get("metric"), r["value"], r.get("unit"), r.get("text")
+                g.nodes[paper]["title"],
+                subject,
+                r.get("metric"),
+                r["value"],
+                r.get("unit"),
+                r.get("text"),
+                bool(r.get("change")),
             )
         )
     return sorted(out, key=lambda r: (-r.value, r.title))

@@ -126,6 +126,7 @@ class ResultClaim(BaseModel):
     dataset: str | None = None
     hardware: str | None = None
     baseline: str | None = None
+    change: bool = Field(default=False, description="a change (`by 5%`), not a level (`85% accuracy`)")
     text: str
     span: Span
 

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -13,9 +15,14 @@ from kg.graph.writer import build_graph
 from kg.schema import EdgeType, NodeType, Paper
 from kg.store import STORE_FILE, Store
 from kg.store import queries as store_queries
-from tests.test_queries import kg_query
 
 EXTRACTOR = Extractor.load()  # what a build runs: rules and the decision model
+
+
+def kg_query(out, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", "query", str(out), *args], capture_output=True, text=True, check=True
+    )
 
 
 def comparisons(abstract: str, title: str = "A paper") -> list[tuple[str, str, str | None]]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from kg import queries
 from kg.extract import Extractor
+from kg.graph.writer import build_graph
 from kg.schema import Paper, Role
 
 EXTRACTOR = Extractor.load(with_model=False)  # the rules alone: what these tests pin down
@@ -152,3 +154,16 @@ def test_counts_of_an_artifact_are_results_and_setup_counts_are_not():
     counts = {r.value: r.subject for r in ex.results}
     assert 47 in counts and 12 not in counts
     assert counts[47] == next(m.key for m in ex.mentions if m.name == "VidBench")
+
+
+def test_changes_are_marked_and_counts_are_no_scores():
+    ex = extract(
+        "We propose FooNet. On MMLU, FooNet reaches 85.2% accuracy, improving accuracy by 5.5% over "
+        "BarNet, with a 2.1 point gain in accuracy after pre-training on 50,176 tokens."
+    )
+    results = {r.value: r for r in ex.results}
+    assert not results[85.2].change
+    assert results[5.5].change and results[2.1].change
+    assert results[50176].metric is None  # a count: measured by no metric
+    g = build_graph([ex], EXTRACTOR.vocabulary)
+    assert [(r["value"], r["metric"]) for r in queries.leaderboard(g, "MMLU")] == [(85.2, "accuracy")]

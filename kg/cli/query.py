@@ -130,7 +130,10 @@ def query_leaderboard(
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
-    """Results reported on a dataset, best first, with paper, subject, value, unit and snippet."""
+    """Scores reported on a dataset and its versions: by metric, best first, with paper,
+    subject, value, unit and snippet. Numbers no metric measures (counts, budgets) and changes
+    ("improves accuracy by 5%") are left out here; they stay in the graph as the paper's
+    results."""
     from kg.extract.patterns import Patterns
 
     patterns = Patterns.load(data_paths(ctx).patterns)

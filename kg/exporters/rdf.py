@@ -127,6 +127,7 @@ class Terms:
                 "altLabel": SKOS.altLabel,
                 "inVocabulary": KG.inVocabulary,
                 "hasValue": MLS.hasValue,
+                "change": KG.change,
                 "url": SCHEMA.url,
                 "author": SCHEMA.author,
                 "issued": DCTERMS.issued,
@@ -237,6 +238,7 @@ def _node(node: str, data: dict[str, Any], t: Terms) -> Iterator[Triple]:
         yield from _paper(s, data, t)
     elif kind == NodeType.RESULT:
         yield s, c["hasValue"], t.double(data["value"])
+        yield s, c["change"], t.boolean(bool(data.get("change")))
     elif kind == NodeType.REPOSITORY and data.get("url"):
         yield s, c["url"], t.typed(data["url"], XSD.anyURI)
 
@@ -432,6 +434,7 @@ def _node_data(rdf: Graph, s: Any, kind: str) -> dict[str, Any]:
         data["authors"] = [str(a) for a in Collection(rdf, head)] if head is not None else []
     elif kind == NodeType.RESULT:
         data["value"] = float(_literal(rdf, s, MLS.hasValue))
+        data["change"] = bool(_literal(rdf, s, KG.change))
     elif kind == NodeType.REPOSITORY:
         url = rdf.value(s, SCHEMA.url)
         data["url"] = str(url) if url is not None else None

@@ -676,7 +676,8 @@ class Extractor:
             ]
             metrics_anywhere.update(g.key for _, g in metrics)
             for number in found:
-                metric = _nearest(metrics, number.start)
+                # a count of things (`50,176 tokens`) is measured by no metric: it is no score
+                metric = None if number.count else _nearest(metrics, number.start)
                 if metric is not None and not _unit_fits(number.unit, metric.name):
                     metric = None
                 if metric:
@@ -686,6 +687,7 @@ class Extractor:
                     ResultClaim(
                         value=number.value,
                         unit=number.unit,
+                        change=number.change,
                         metric=metric.name if metric else None,
                         metric_key=metric.key if metric else None,
                         subject=subject,

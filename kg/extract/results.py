@@ -37,6 +37,23 @@ VALUE = re.compile(r"([\d,.]+)\s?([A-Za-z]*)")
 WORD_S = re.compile(r"s\b")
 WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+\Z")
 SCALE_AFTER = re.compile(r"\s?[BMKbk]\b")
+# A number that states a change rather than a level: `improves by 0.93`, `gains of 6.4%`, `+7.7`,
+# `a 5.5% improvement`, `10% more bits`, `2x faster`. A leaderboard ranks levels only.
+CHANGE_NOUNS = (
+    r"(?:improvement|gain|increase|decrease|reduction|boost|drop|decline|degradation|"
+    r"speed-?up|acceleration)s?"
+)
+CHANGE_BEFORE = re.compile(
+    rf"(?:\bby|\b{CHANGE_NOUNS}\s+of|\+)\s*(?:(?:an?|the|average|approximately|about|around|nearly|roughly|"
+    r"only|up to|over|of|as much as)\s+)*\+?$",
+    re.I,
+)
+CHANGE_AFTER = re.compile(
+    rf"^\s*(?:points?|pp|percentage points?)?\s*(?:[a-z\-]+\s+)?(?:{CHANGE_NOUNS}|higher|lower|better|worse|"
+    r"more|fewer|less|faster|slower|additional|smaller|larger|cheaper)\b",
+    re.I,
+)
+CHANGE_UNITS = frozenset({"x"})  # `3.2x`: a ratio to something else
 
 
 @dataclass(frozen=True)
@@ -50,6 +67,7 @@ class Number:
     text_start: int
     text_end: int
     count: bool = False  # a count of things (`1,910 videos`), not a score
+    change: bool = False  # a change (`by 5%`, `a 2.1 point gain`), not a level
 
 
 def _value(text: str) -> float:
@@ -106,7 +124,12 @@ class NumberReader:
             value = _value(sentence[start:end])
             if SIGN_BEFORE.search(sentence, max(0, start - 3), start):
                 value, start, text_start = -value, start - 1, min(text_start, start - 1)
-            found[start] = Number(start, end, value, unit, text_start, text_end, count)
+            change = not count and (
+                unit in CHANGE_UNITS
+                or bool(CHANGE_BEFORE.search(sentence, max(0, text_start - 40), text_start))
+                or bool(CHANGE_AFTER.match(sentence[text_end : text_end + 50]))
+            )
+            found[start] = Number(start, end, value, unit, text_start, text_end, count, change)
 
         for m in self.unit_regex.finditer(sentence):
             unit = units.get(m.group(3).lower(), m.group(3))

@@ -80,6 +80,7 @@ class Node(TypedDict, total=False):
     unit: str | None
     metric: str | None
     text: str
+    change: bool  # a change (`by 5%`), not a level
     # entities
     in_vocabulary: bool
 
@@ -146,8 +147,10 @@ def paper_node(node_id: str, paper: Paper) -> Node:
     }
 
 
-def result_node(node_id: str, value: float, unit: str | None, metric: str | None, text: str) -> Node:
-    label = f"{metric or 'value'} = {value:g}{(' ' + unit) if unit else ''}"
+def result_node(
+    node_id: str, value: float, unit: str | None, metric: str | None, text: str, change: bool
+) -> Node:
+    label = f"{metric or 'value'} {'Δ' if change else '='} {value:g}{(' ' + unit) if unit else ''}"
     return {
         "id": node_id,
         "type": str(NodeType.RESULT),
@@ -157,6 +160,7 @@ def result_node(node_id: str, value: float, unit: str | None, metric: str | None
         "unit": unit,
         "metric": metric,
         "text": text,
+        "change": change,
     }
 
 

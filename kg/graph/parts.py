@@ -61,7 +61,7 @@ def paper_part(ex: PaperExtraction) -> PaperPart:
         for role in m.roles:
             part.entity_edges.append((head, m.key, str(role), fmt.edge_tail(role, data)))
     for i, r in enumerate(ex.results):
-        node = fmt.result_node(result_id(p.id, i), r.value, r.unit, r.metric, r.text)
+        node = fmt.result_node(result_id(p.id, i), r.value, r.unit, r.metric, r.text, r.change)
         _add_claim(part, node, EdgeType.REPORTS, r.span, (
             (EdgeType.SUBJECT, r.subject),
             (EdgeType.METRIC, r.metric_key),

@@ -163,14 +163,19 @@ def results_for_dataset(store: Store, dataset: str, metric: str | None = None) -
                   (SELECT s.name FROM edges se JOIN nodes s ON s.id = se.target
                    WHERE se.source = r.id AND se.type = 'SUBJECT' ORDER BY se.rowid LIMIT 1),
                   json_extract(r.data, '$.metric'), json_extract(r.data, '$.value'),
-                  json_extract(r.data, '$.unit'), json_extract(r.data, '$.text')
+                  json_extract(r.data, '$.unit'), json_extract(r.data, '$.text'),
+                  json_extract(r.data, '$.change') IS 1
            FROM edges d JOIN nodes r ON r.id = d.source
            JOIN edges rep ON rep.target = r.id AND rep.type = 'REPORTS'
            JOIN nodes p ON p.id = rep.source
            WHERE d.target = ? AND d.type = 'DATASET'""",
         (target,),
     )
-    out = [ReportedResult(*row) for row in rows if not metric or (row[2] or "").lower() == metric.lower()]
+    out = [
+        ReportedResult(title, subject, measured, value, unit, text, bool(change))
+        for title, subject, measured, value, unit, text, change in rows
+        if not metric or (measured or "").lower() == metric.lower()
+    ]
     return sorted(out, key=lambda r: (-r.value, r.title))
 
 
