@@ -167,3 +167,18 @@ def test_changes_are_marked_and_counts_are_no_scores():
     assert results[50176].metric is None  # a count: measured by no metric
     g = build_graph([ex], EXTRACTOR.vocabulary)
     assert [(r["value"], r["metric"]) for r in queries.leaderboard(g, "MMLU")] == [(85.2, "accuracy")]
+
+
+def test_aliases_are_names_not_sentence_words():
+    # `S was` would be a plural of SWA and `CLIP is` one of CLIP-I were spaces ignored; the words
+    # before `(GPT-4)` spell it but hold a number
+    ex = extract(
+        "Sliding window attention (SWA) is fast. The S was used for CLIP-I, and CLIP is computed too. "
+        "Our method shows gains of up to 46% (GPT-4) over prior work."
+    )
+    aliases = {a for m in ex.mentions for a in [m.name, *m.aliases]}
+    assert {"SWA", "CLIP-I", "GPT-4"} <= aliases
+    assert not aliases & {"S was", "CLIP is", "gains of up to 46%"}
+    assert "Stable Diffusion XLs" in {
+        h.surface for h in EXTRACTOR.vocabulary.find("two Stable Diffusion XLs")
+    }

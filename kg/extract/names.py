@@ -64,6 +64,8 @@ FUNCTION_WORDS = frozenset(
     }
 )
 LEAD_WORDS = frozenset({"a", "an", "the", "our", "we", "of", "for", "with", "and", "to", "in", "on"})
+# an expansion ends in a name's word, not a verb: `CLIP is (CLIP-I)`, `S was (SWA)` are sentences
+END_WORDS = frozenset({"is", "are", "was", "were", "be", "been", "has", "have", "had", "does", "did", "can"})
 ROMAN_NUMERAL = re.compile(r"[IVX]+")
 NOT_LETTER = re.compile(r"[^A-Za-z]")
 TWO_CAPITALS = re.compile("[A-Z]{2}")
@@ -78,7 +80,7 @@ LOWER_WORD = re.compile(r"[a-z]+")
 LETTER_WORD = re.compile(r"[A-Za-z]+")
 CLAUSE_END = re.compile(r"[.;:()]")
 NON_SPACE = re.compile(r"\S+")
-PUNCTUATION = re.compile(r"[(),;:\[\]]")
+PUNCTUATION = re.compile(r"[(),;:\[\]%]")  # `gains of up to 46% (GPT-4)` expands nothing
 ALNUM = re.compile(r"[A-Za-z0-9]")
 FOLLOWING_WORD = re.compile(r" ([A-Z][a-z]+)")
 SIZE_AFTER = re.compile(r"[ -](\d+(?:\.\d+)?[BM])\b")
@@ -167,6 +169,8 @@ def _long_form(short: str, before: str) -> str | None:
             first = words[-count].lower().strip("\"'(")
             if first in LEAD_WORDS:
                 continue
+            if words[-1].lower().strip(",;:") in END_WORDS:
+                return None
             return candidate.strip(",;:")
     return None
 

@@ -153,7 +153,7 @@ class Vocabulary:
                 # a plural: `SVMs`, `Hopper GPUs`
                 if not (normalized[stop : stop + 1] == "s" and stop + 1 in run_ends):
                     continue
-                if key[-1].isdigit():
+                if key[-1].isdigit() or _word_of_the_sentence(nt, start, stop):
                     continue
                 stop += 1
             begin, finish = nt.span(start, stop)
@@ -186,6 +186,9 @@ class Vocabulary:
             begin = end - length + 1
             if spaced.find(" ", begin, end) >= 0:  # the name spans runs (`GPT-4`): count its letters
                 begin = _letters_back(spaced, end, length)
+                last_run = spaced.rfind(" ", begin, end) + 1
+                if finish > end + 1 and end + 1 - last_run < MIN_PLURAL_RUN and text[last_run].islower():
+                    continue  # `S was` is no plural of SWA, nor `CLIP is` of CLIP-I
             if begin and spaced[begin - 1] != " ":  # inside a run, not at its start
                 continue
             surface = text[begin:finish]
@@ -193,6 +196,21 @@ class Vocabulary:
             if entry is not None:
                 candidates.append((begin, finish, entry, surface))
         return candidates
+
+
+# A plural `s` makes a word of the name's last run: a short lowercase one (`S was`, `CLIP is`) is a
+# word of the sentence, not of the name (`Stable Diffusion XLs` stays a plural).
+MIN_PLURAL_RUN = 3
+
+
+def _word_of_the_sentence(nt: NormalizedText, start: int, stop: int) -> bool:
+    """Whether the last run of the normalized name at [start, stop), before its plural `s`, is not
+    its only one, and short and lowercase in the text."""
+    last_run = max((e for e in nt.run_ends if start < e < stop), default=start)
+    if last_run == start or stop - last_run >= MIN_PLURAL_RUN:
+        return False
+    begin, _ = nt.span(last_run, stop)
+    return nt.text[begin].islower()
 
 
 def _letters_back(spaced: str, end: int, count: int) -> int:
