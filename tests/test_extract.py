@@ -182,3 +182,14 @@ def test_aliases_are_names_not_sentence_words():
     assert "Stable Diffusion XLs" in {
         h.surface for h in EXTRACTOR.vocabulary.find("two Stable Diffusion XLs")
     }
+
+
+def test_each_score_gets_its_own_dataset():
+    ex = extract(
+        "We propose FooNet. On MMLU, GSM8K and HumanEval, FooNet scores 71.2%, 80.5% and 62.0%, "
+        "respectively. It also gains +3.1 accuracy on ARC-Challenge and +2.4 accuracy on HellaSwag."
+    )
+    names = {m.key: m.name for m in ex.mentions}
+    measured = {r.value: names.get(r.dataset or "") for r in ex.results}
+    assert measured[71.2] == "MMLU" and measured[80.5] == "GSM8K" and measured[62.0] == "HumanEval"
+    assert measured[3.1] == "ARC-Challenge" and measured[2.4] == "HellaSwag"

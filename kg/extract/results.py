@@ -159,3 +159,42 @@ class NumberReader:
                     continue
                 add(m.start(1), m.end(1), None, m.start(1), m.end(1))
         return [found[k] for k in sorted(found)]
+
+
+RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+# the words from a number to the dataset it was measured on: `+18.6 mAA on HardMatch`
+ON_DATASET = re.compile(r"^[^,;.()]{0,40}?\b(?:on|in|for|across|of)\s+(?:the\s+)?$", re.I)
+
+
+def datasets_of_numbers(
+    sentence: str, numbers: list[Number], datasets: list[tuple[int, str]]
+) -> list[str | None]:
+    """The dataset each number of a sentence was measured on, from the datasets the sentence names
+    (`datasets`: where each is named, and its key, in order).
+
+    One dataset is every number's. With several:
+    - lists in parallel give the i-th score the i-th dataset: `scores of 41.1%, 75.8% and 53.3% on
+      A, B and C`, `on A, B and C ... 41.1%, 75.8% and 53.3%, respectively`;
+    - else a score takes the dataset named right after it (`+18.6 on HardMatch, +29.5 on WxBS`);
+    - else the first the sentence names.
+    """
+    keys = list(dict.fromkeys(key for _, key in datasets))
+    first = keys[0] if keys else None
+    out: list[str | None] = [first] * len(numbers)
+    if len(keys) < 2:
+        return out
+    scores = [i for i, n in enumerate(numbers) if not n.count]
+    first_places = [next(at for at, k in datasets if k == key) for key in keys]
+    if len(scores) == len(keys):
+        starts = [numbers[i].start for i in scores]
+        apart = max(starts) < min(first_places) or min(starts) > max(first_places)
+        if apart or RESPECTIVELY.search(sentence):
+            for i, key in zip(scores, keys, strict=True):
+                out[i] = key
+            return out
+    for i in scores:
+        end = numbers[i].text_end
+        after = next(((at, key) for at, key in datasets if at >= end), None)
+        if after is not None and ON_DATASET.match(sentence[end : after[0]]):
+            out[i] = after[1]
+    return out
