@@ -166,18 +166,30 @@ RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 ON_DATASET = re.compile(r"^[^,;.()]{0,40}?\b(?:on|in|for|across|of)\s+(?:the\s+)?$", re.I)
 
 
+# `after training on the Euclid30K, the mean VSI-Bench accuracy rose to 40.5%`: data, no benchmark
+TRAINED_ON = re.compile(
+    r"\b(?:train(?:ed|ing)?|fine-?tun(?:ed|ing)|pre-?train(?:ed|ing)?|distill(?:ed|ing)?)\s+(?:[\w\-]+\s+){0,3}?"
+    r"(?:on|with)\s+(?:the\s+)?$",
+    re.I,
+)
+
+
 def datasets_of_numbers(
     sentence: str, numbers: list[Number], datasets: list[tuple[int, str]]
 ) -> list[str | None]:
     """The dataset each number of a sentence was measured on, from the datasets the sentence names
     (`datasets`: where each is named, and its key, in order).
 
-    One dataset is every number's. With several:
+    Datasets a model was trained on (`after training on X`) are measured on only when the sentence
+    names no other. One dataset is every number's. With several:
     - lists in parallel give the i-th score the i-th dataset: `scores of 41.1%, 75.8% and 53.3% on
       A, B and C`, `on A, B and C ... 41.1%, 75.8% and 53.3%, respectively`;
     - else a score takes the dataset named right after it (`+18.6 on HardMatch, +29.5 on WxBS`);
     - else the first the sentence names.
     """
+    measured = [(at, key) for at, key in datasets if not TRAINED_ON.search(sentence, max(0, at - 50), at)]
+    if measured:
+        datasets = measured
     keys = list(dict.fromkeys(key for _, key in datasets))
     first = keys[0] if keys else None
     out: list[str | None] = [first] * len(numbers)
