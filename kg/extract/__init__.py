@@ -201,11 +201,23 @@ def _unit_fits(unit: str | None, metric: str) -> bool:
 
 
 SUBJECT_TYPES = (NodeType.MODEL, NodeType.METHOD, NodeType.DATASET)
+ARROW_AFTER = re.compile(r"\s*(?:→|->|\\?rightarrow\b)")
+# a sentence about the paper's own work: `our method`, `the proposed model`, `It outperforms`
+OWN_WORK_WORDS = re.compile(
+    r"\b(?:our|the proposed) (?:[\w\-]+ ){0,2}?(?:approach|method|framework|model|system|pipeline|algorithm|"
+    r"technique|agent|architecture|network)s?\b|^(?:\w+, )?(?:it|we)\b",
+    re.I,
+)
 BASELINE_NUMBER_GAP = 12  # characters from a baseline's name to a number that is its own
 
 
 def _subject(
-    inside: list[tuple[int, int, Group]], at: int, proposed: str | None, is_count: bool, is_change: bool
+    inside: list[tuple[int, int, Group]],
+    at: int,
+    proposed: str | None,
+    is_count: bool,
+    is_change: bool,
+    speaks_of_own_work: int | None,
 ) -> str | None:
     """Whose number it is. A count (`DotaMathQA with 574K pairs`) belongs to the nearest dataset,
     model or method before it. A score belongs to the paper's own method or model where the
@@ -231,6 +243,15 @@ def _subject(
         return proposed
     before = [g for a, g in named if a < at]
     own = [g for g in before if Role.COMPARES_WITH not in g.roles]
+    # `our method outperforms Flow-GRPO and SD3, achieving 72.4%`: named or not, it is ours, unless
+    # a model or method the paper does not compare with stands after those words
+    if (
+        proposed is not None
+        and speaks_of_own_work is not None
+        and speaks_of_own_work < at
+        and not [a for a, g in named if speaks_of_own_work < a < at and Role.COMPARES_WITH not in g.roles]
+    ):
+        return proposed
     if own:
         return own[-1].key
     return before[-1].key if before else proposed
@@ -686,6 +707,8 @@ class Extractor:
             datasets = datasets_of_numbers(
                 sentence, found, [(a, g.key) for a, _, g in inside if g.type == NodeType.DATASET]
             )
+            own = OWN_WORK_WORDS.search(sentence) if found else None
+            own_words = own.start() if own else None
             for number, dataset in zip(found, datasets, strict=True):
                 # a count of things (`50,176 tokens`) is measured by no metric: it is no score
                 metric = None if number.count else _nearest(metrics, number.start)
@@ -693,7 +716,16 @@ class Extractor:
                     metric = None
                 if metric:
                     metrics_with_numbers.add(metric.key)
-                subject = _subject(inside, number.start, proposed, number.count, number.change)
+                # `(37.2 -> 23.3 in FID)`: the number before an arrow is the baseline's, not ours
+                before_arrow = ARROW_AFTER.match(sentence, number.text_end) is not None
+                subject = _subject(
+                    inside,
+                    number.start,
+                    proposed,
+                    number.count,
+                    number.change,
+                    None if before_arrow else own_words,
+                )
                 if not number.count and subject is not None and groups[subject].type == NodeType.DATASET:
                     # `the best model reaches only 48.45% on it`: a score measured on the dataset
                     dataset, subject = dataset or subject, None
