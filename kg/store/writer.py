@@ -1,5 +1,5 @@
-"""Writing graph.db, the query store: in full from a graph.json, or as an update from the
-previous graph.db and the build's delta.json.
+"""Writing graph.db, the query store: in full from a graph.json, or as an update of the previous
+graph.db, in place, from the build's delta.json.
 
 Elements are read as raw lines (`GraphFile.lines`) and stored as they are; only the few fields
 that questions filter on are parsed out. What a question cannot afford to compute at ask time
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -34,6 +33,8 @@ TABLES, INDEXES = SCHEMA.split("\n-- indexes:", 1)
 INDEXES = "--" + INDEXES
 ENTITY_TYPE_NAMES = tuple(str(t) for t in ENTITY_TYPES)
 BATCH = 20_000
+CACHE_KB = -200_000  # SQLite's page cache: 200 MB
+BUSY_SECONDS = 30.0  # how long an update waits for readers to let it commit
 
 
 def write_store(graph: Path, path: Path) -> None:
@@ -63,15 +64,25 @@ def write_store(graph: Path, path: Path) -> None:
     db.close()
 
 
-def update_store(base: Path, delta: Path, graph: Path, path: Path) -> None:
-    """Write to `path` the store `base` with a build's `delta.json` applied: its nodes replace or
-    join the base's, its edges (all new) are added, and the counts of the nodes they touch and
-    PageRank are computed again. `graph` is the updated graph.json the store answers for."""
+def update_store(path: Path, delta: Path, graph: Path) -> sqlite3.Connection:
+    """Apply a build's `delta.json` to the store at `path`, in place: its nodes replace or join the
+    store's, its edges (all new) are added, and the counts of the nodes they touch and PageRank are
+    computed again. `graph` is the updated graph.json the store will answer for.
+
+    It is all one transaction, left open: the caller commits it (`COMMIT`) when that graph.json
+    goes into place, or closes the connection to roll it back. Until then readers see the store
+    as it was; a process killed before the commit leaves a hot journal, which SQLite rolls back
+    (`kg.store.roll_back`)."""
+    if not path.is_file():
+        raise InputError(path, "no query store to update: rebuild this folder with `kg build`")
     try:
-        shutil.copyfile(base, path)
-    except FileNotFoundError:
-        raise InputError(base, "no query store to update: rebuild this folder with `kg build`") from None
-    db = _connect(path)
+        db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS)
+        db.execute("PRAGMA journal_mode = DELETE")  # the rollback journal: the default, said out loud
+        db.execute("PRAGMA synchronous = FULL")  # the journal is on disk before the store is written
+        db.execute(f"PRAGMA cache_size = {CACHE_KB}")  # room for every changed page: none spill early
+        db.execute("BEGIN IMMEDIATE")  # one writer: a second update waits, then fails clearly
+    except sqlite3.OperationalError as e:
+        raise KgError(f"{path}: cannot update the query store ({e}); is another build writing it?") from None
     try:
         changes = GraphFile(delta)
         node_rows = list(_node_rows(changes, db, Counter(), Counter()))  # counts: computed below
@@ -100,13 +111,13 @@ def update_store(base: Path, delta: Path, graph: Path, path: Path) -> None:
                            WHERE e.target = nodes.id AND p.type = 'Paper')
                WHERE id IN (SELECT id FROM temp.touched)"""
         )
+        db.execute("DROP TABLE temp.touched")
         db.execute("DELETE FROM rank")
-        _finish(db, GraphFile(graph), edge_types, analyze=False)
+        _finish(db, GraphFile(graph), edge_types, analyze=False, commit=False)
     except BaseException:
-        db.close()
-        path.unlink(missing_ok=True)
+        db.close()  # rolls the transaction back
         raise
-    db.close()
+    return db
 
 
 def _connect(path: Path, schema: str = "") -> sqlite3.Connection:
@@ -118,7 +129,7 @@ def _connect(path: Path, schema: str = "") -> sqlite3.Connection:
     # a staged file that is renamed into place when whole: no journal needed to stay consistent
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
-    db.execute("PRAGMA cache_size = -200000")  # 200 MB
+    db.execute(f"PRAGMA cache_size = {CACHE_KB}")
     db.executescript(schema)
     db.execute("BEGIN")
     return db
@@ -136,10 +147,13 @@ def _add_links(db: sqlite3.Connection, after: int) -> None:
     )
 
 
-def _finish(db: sqlite3.Connection, graph: GraphFile, edge_types: Counter[str], analyze: bool) -> None:
+def _finish(
+    db: sqlite3.Connection, graph: GraphFile, edge_types: Counter[str], analyze: bool, commit: bool = True
+) -> None:
     """PageRank, the counts of nodes and edges, the build's id and the store's version; then
-    commit, and with `analyze` give the query planner the tables' statistics (an update keeps
-    those of its base: it changes the tables by a fraction of a percent)."""
+    commit (unless not to `commit`), and with `analyze` give the query planner the tables'
+    statistics (an update keeps those of its base: it changes the tables by a fraction of a
+    percent)."""
     count, last = db.execute("SELECT count(*), max(rowid) FROM nodes").fetchone()
     if count != last:  # rowids are the nodes' places in the PageRank vector: no gaps
         raise KgError(f"query store: node rowids are not 1..{count}; rebuild it with `kg index`")
@@ -164,6 +178,8 @@ def _finish(db: sqlite3.Connection, graph: GraphFile, edge_types: Counter[str], 
             ("counts", json.dumps({"nodes": node_types, "edges": dict(sorted(edge_types.items()))})),
         ],
     )
+    if not commit:
+        return
     db.execute("COMMIT")
     if analyze:
         db.execute("ANALYZE")
