@@ -85,8 +85,9 @@ def update_store(path: Path, delta: Path, graph: Path) -> sqlite3.Connection:
         raise KgError(f"{path}: cannot update the query store ({e}); is another build writing it?") from None
     try:
         changes = GraphFile(delta)
-        node_rows = list(_node_rows(changes, db, Counter(), Counter()))  # counts: computed below
-        touched = [row[0] for row in node_rows]
+        # new nodes come in with no papers and no degree, and nodes the store has keep theirs:
+        # the counts of the delta's edges are added to both below
+        node_rows = list(_node_rows(changes, db, Counter(), Counter()))
         # their names went in with them; the old ones stay right: a node's name and aliases only
         # ever gain forms (kg.resolve), so the forms it had are still among its forms
         db.executemany(
@@ -97,21 +98,20 @@ def update_store(path: Path, delta: Path, graph: Path) -> sqlite3.Connection:
         counts = json.loads(db.execute("SELECT value FROM meta WHERE key = 'counts'").fetchone()[0])
         edge_types = Counter(counts["edges"])  # the delta's edges are all new: they add to these
         last_edge = db.execute("SELECT max(rowid) FROM edges").fetchone()[0] or 0
+        degree: Counter[str] = Counter()
+        paper_links: set[tuple[str, str]] = set()
         db.executemany(
-            "INSERT INTO edges VALUES (?,?,?,?)", _edge_rows(changes, Counter(), set(), edge_types)
+            "INSERT INTO edges VALUES (?,?,?,?)", _edge_rows(changes, degree, paper_links, edge_types)
         )
         _add_links(db, after=last_edge)
-        db.execute("CREATE TEMP TABLE touched (id TEXT PRIMARY KEY)")
-        db.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)", ((n,) for n in touched))
-        db.execute(
-            """UPDATE nodes SET
-                 degree = (SELECT count(*) FROM edges WHERE source = nodes.id)
-                        + (SELECT count(*) FROM edges WHERE target = nodes.id),
-                 papers = (SELECT count(DISTINCT e.source) FROM edges e JOIN nodes p ON p.id = e.source
-                           WHERE e.target = nodes.id AND p.type = 'Paper')
-               WHERE id IN (SELECT id FROM temp.touched)"""
+        # all new, so they add to the counts as they do in a full build (`write_store`): each edge
+        # to both ends' degree, each (paper, node) link once to the node's papers (its papers are
+        # new papers: no link of theirs was counted before)
+        papers = Counter(target for _, target in paper_links)
+        db.executemany(
+            "UPDATE nodes SET degree = degree + ?, papers = papers + ? WHERE id = ?",
+            ((n, papers[node], node) for node, n in sorted(degree.items())),
         )
-        db.execute("DROP TABLE temp.touched")
         db.execute("DELETE FROM rank")
         _finish(db, GraphFile(graph), edge_types, analyze=False, commit=False)
     except BaseException:
