@@ -157,18 +157,19 @@ def _finish(
     count, last = db.execute("SELECT count(*), max(rowid) FROM nodes").fetchone()
     if count != last:  # rowids are the nodes' places in the PageRank vector: no gaps
         raise KgError(f"query store: node rowids are not 1..{count}; rebuild it with `kg index`")
-    pairs = np.array(db.execute("SELECT a - 1, b - 1 FROM links").fetchall(), dtype=np.int64).reshape(-1, 2)
+    # as one string: SQLite joins it in C, where a row at a time costs a Python tuple each
+    text = db.execute("SELECT group_concat(a || ',' || b, ',') FROM links").fetchone()[0] or ""
+    pairs = (np.fromstring(text, dtype=np.int64, sep=",") - 1).reshape(-1, 2)
     rank = pagerank(count, pairs)
-    entities = [
-        r - 1
-        for (r,) in db.execute(
-            f"SELECT rowid FROM nodes INDEXED BY nodes_type_papers WHERE type IN {_marks(ENTITY_TYPE_NAMES)}",
-            ENTITY_TYPE_NAMES,
-        )
-    ]
-    # in rank order: the index on it then grows at one end
-    order = sorted(entities, key=lambda i: rank[i])
-    db.executemany("INSERT INTO rank VALUES (?,?)", ((i + 1, float(rank[i])) for i in order))
+    entity_rows = db.execute(
+        f"SELECT rowid FROM nodes INDEXED BY nodes_type_papers WHERE type IN {_marks(ENTITY_TYPE_NAMES)}",
+        ENTITY_TYPE_NAMES,
+    )
+    entities = np.array([r for (r,) in entity_rows], dtype=np.int64) - 1
+    # in rank order (ties in the order read): the index on it then grows at one end
+    order = entities[np.argsort(rank[entities], kind="stable")]
+    rows = zip((order + 1).tolist(), rank[order].tolist(), strict=True)
+    db.executemany("INSERT INTO rank VALUES (?,?)", rows)
     node_types = dict(db.execute("SELECT type, count(*) FROM nodes GROUP BY type ORDER BY type"))
     db.executemany(
         "INSERT OR REPLACE INTO meta VALUES (?,?)",
