@@ -22,9 +22,12 @@ from typing import Any
 
 from kg.errors import InputError
 from kg.graph.format import BUILD_TOKEN, GRAPH_FILE
+from kg.schema import EdgeType, Role
 
 STORE_FILE = "graph.db"
 STORE_VERSION = 1  # of schema.sql; a store of another version is written anew, never read
+# edges that start at a paper: its roles, its results and its code (a node's `papers` counts them)
+PAPER_EDGES = frozenset({*(str(r) for r in Role), str(EdgeType.REPORTS), str(EdgeType.HAS_CODE)})
 SQLITE_READONLY_ROLLBACK = 776  # a read-only connection met a hot journal
 
 

@@ -24,8 +24,8 @@ from kg.errors import InputError, KgError
 from kg.graph import GraphFile
 from kg.graph import format as fmt
 from kg.ids import norm
-from kg.schema import ENTITY_TYPES, EdgeType, NodeType, Role
-from kg.store import STORE_VERSION
+from kg.schema import ENTITY_TYPES, EdgeType, NodeType
+from kg.store import PAPER_EDGES, STORE_VERSION
 
 SCHEMA = files("kg.store").joinpath("schema.sql").read_text(encoding="utf-8")
 # the schema's tables, then its indexes: rows go in before the indexes are built (faster)
@@ -218,10 +218,6 @@ def _node_rows(
             names.clear()
         yield node_id, node_type, name, month, papers[node_id], degree[node_id], line.decode()
     db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", names)
-
-
-# edges that start at a paper: its roles, its results and its code
-PAPER_EDGES = frozenset({*(str(r) for r in Role), str(EdgeType.REPORTS), str(EdgeType.HAS_CODE)})
 
 
 def _edge_rows(
