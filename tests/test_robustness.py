@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -261,3 +262,52 @@ def test_a_journal_left_by_a_killed_update_never_meets_another_store(tmp_path, m
     assert res.returncode == 0, res.stderr
     assert not journal_of(out / STORE_FILE).exists()
     assert store_beside(out) is not None and store_tables(out / STORE_FILE) == old_tables
+
+
+@pytest.mark.slow
+def test_an_update_killed_at_any_moment_leaves_consistent_outputs(tmp_path):
+    """SIGKILL at random moments of `kg build DAY --update`: each time, the store answers for
+    graph.json or is passed over for it, and --update goes on or says to rebuild."""
+    from kg.store import STORE_FILE, store_beside
+
+    pristine, out = tmp_path / "pristine", tmp_path / "out"
+    build([DATA / "heldout_papers.jsonl"], pristine, BuildOptions())
+    build([DATA / "heldout_papers.jsonl", EXAMPLE_DAY], tmp_path / "full", BuildOptions(exports=NO_EXPORTS))
+    shutil.copytree(pristine, out)
+    command = [sys.executable, "-m", "kg.cli", "build", str(EXAMPLE_DAY), "--out", str(out), "--update"]
+    start = time.perf_counter()
+    subprocess.run([*command[:-2], str(tmp_path / "probe"), "--update"], check=True, capture_output=True)
+    duration = time.perf_counter() - start
+    rng = random.Random(11)
+    for _ in range(8):
+        if (out / "graph.json").read_bytes() != (pristine / "graph.json").read_bytes():
+            shutil.rmtree(out)  # the last update got through: start again from the base
+            shutil.copytree(pristine, out)
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.2, duration))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        top = kg_cli("query", str(out), "top", "--json")
+        assert top.returncode == 0, top.stderr
+        papers = sum(n["type"] == "Paper" for n in json.loads((out / "graph.json").read_bytes())["nodes"])
+        assert papers in (20, 98)
+        store = store_beside(out)
+        if store is not None:  # it answers for graph.json
+            assert store.value("SELECT count(*) FROM nodes WHERE type = 'Paper'") == papers
+            assert store.value("PRAGMA integrity_check") == "ok"
+            store.close()
+        else:
+            assert "no query store (graph.db) of this build" in top.stderr
+        try:
+            previous_state(out)
+        except InputError as e:  # killed between graph.json and state.json
+            assert "does not match graph.json" in str(e) and papers == 98
+    shutil.rmtree(out)
+    shutil.copytree(pristine, out)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(duration / 2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    subprocess.run(command, check=True, capture_output=True)  # and the next update gets through
+    assert store_beside(out) is not None and not list(out.glob(".kg-build.*"))
+    assert store_tables(out / STORE_FILE) == store_tables(tmp_path / "full" / STORE_FILE)
