@@ -37,7 +37,7 @@ from kg.io import move_into_place
 from kg.resolve import Resolver
 from kg.sources import Skipped, read_lazily
 from kg.store import STORE_FILE, Store, forget, store_beside
-from kg.store.writer import update_store, write_store
+from kg.store.writer import commit_update, update_store, write_store
 
 GRAPH, STATE, REPORT, DELTA = "graph.json", "state.json", "report.json", "delta.json"
 HTML_NODES = 2000  # more makes a page no browser lays out in reasonable time
@@ -341,7 +341,7 @@ def _finish(
             forget(out / name)  # a journal of the old file must not meet the new one
         move_into_place(stage / name, out / name)
     if pending is not None:
-        pending.execute("COMMIT")
+        commit_update(pending, out / STORE_FILE)
     for name in [GRAPH, REPORT, STATE]:
         move_into_place(stage / name, out / name)
 

@@ -311,3 +311,24 @@ def test_an_update_killed_at_any_moment_leaves_consistent_outputs(tmp_path):
     subprocess.run(command, check=True, capture_output=True)  # and the next update gets through
     assert store_beside(out) is not None and not list(out.glob(".kg-build.*"))
     assert store_tables(out / STORE_FILE) == store_tables(tmp_path / "full" / STORE_FILE)
+
+
+def test_an_update_kept_from_committing_by_a_reader_changes_neither_store_nor_graph(tmp_path, monkeypatch):
+    import kg.store.writer
+    from kg.errors import KgError
+    from kg.store import STORE_FILE, journal_of, store_beside
+
+    out = tmp_path / "out"
+    build([DATA / "heldout_papers.jsonl"], out, BuildOptions(exports=NO_EXPORTS))
+    before, old_tables = (out / "graph.json").read_bytes(), store_tables(out / STORE_FILE)
+    monkeypatch.setattr(kg.store.writer, "BUSY_SECONDS", 0.2)
+    reader = sqlite3.connect(out / STORE_FILE, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM nodes").fetchone()  # a read transaction: the store may not change
+    with pytest.raises(KgError, match="cannot commit the update of the query store"):
+        build([EXAMPLE_DAY], out, BuildOptions(exports=NO_EXPORTS, update=True))
+    reader.close()
+    assert (out / "graph.json").read_bytes() == before and not journal_of(out / STORE_FILE).exists()
+    assert store_beside(out) is not None and store_tables(out / STORE_FILE) == old_tables
+    build([EXAMPLE_DAY], out, BuildOptions(exports=NO_EXPORTS, update=True))  # once it has let go
+    assert store_beside(out) is not None and store_tables(out / STORE_FILE) != old_tables

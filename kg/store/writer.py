@@ -120,6 +120,19 @@ def update_store(path: Path, delta: Path, graph: Path) -> sqlite3.Connection:
     return db
 
 
+def commit_update(db: sqlite3.Connection, path: Path) -> None:
+    """Commit an `update_store` transaction: it waits up to `BUSY_SECONDS` for readers of the
+    store to let go of it; past that the update is rolled back and the error says why."""
+    try:
+        db.execute("COMMIT")
+    except sqlite3.OperationalError as e:
+        db.close()
+        raise KgError(
+            f"{path}: cannot commit the update of the query store ({e}; something kept reading it for "
+            f"{BUSY_SECONDS:g} s); the store and graph.json are as they were: run the update again"
+        ) from None
+
+
 def _connect(path: Path, schema: str = "") -> sqlite3.Connection:
     """A connection inside one transaction (after `schema` is run: a script commits first)."""
     try:
