@@ -9,10 +9,12 @@ rebuild would give.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import resource
 import shutil
+import sqlite3
 import tempfile
 import time
 import uuid
@@ -34,8 +36,8 @@ from kg.graph.writer import GraphWriter
 from kg.io import move_into_place
 from kg.resolve import Resolver
 from kg.sources import Skipped, read_lazily
-from kg.store import STORE_FILE, Store, store_beside
-from kg.store.writer import update_store, write_store
+from kg.store import STORE_FILE, Store, forget, store_beside
+from kg.store.writer import commit_update, update_store, write_store
 
 GRAPH, STATE, REPORT, DELTA = "graph.json", "state.json", "report.json", "delta.json"
 HTML_NODES = 2000  # more makes a page no browser lays out in reasonable time
@@ -146,6 +148,8 @@ def build(
         report.seconds["load state"] = time.perf_counter() - t0
         t0 = time.perf_counter()
     known_papers = len(resolver.papers)
+    pending: sqlite3.Connection | None = None  # graph.db's update in place, until committed
+    store: Store | None = None  # what graph.html is drawn from
     try:
         out.mkdir(parents=True, exist_ok=True)
         _remove_dead_stages(out)
@@ -202,15 +206,22 @@ def build(
         t = time.perf_counter()
         started(STORE_FILE)
         if update and _current_store(out):
-            update_store(out / STORE_FILE, stage / DELTA, stage / GRAPH, stage / STORE_FILE)
+            # in place, in a transaction committed as graph.json goes into place (`_finish`)
+            pending = update_store(out / STORE_FILE, stage / DELTA, stage / GRAPH)
+            store = Store(out / STORE_FILE, pending)
         else:
             write_store(stage / GRAPH, stage / STORE_FILE)
+            store = Store(stage / STORE_FILE)
         report.seconds[STORE_FILE] = time.perf_counter() - t
         written = [GRAPH, STORE_FILE, *([DELTA] if update else [])]
-        written += _write_exports(stage, options.exports, report.seconds, started)
-        _finish(report, out, stage, written)
+        written += _write_exports(stage, store, options.exports, report.seconds, started)
+        if pending is None:
+            store.close()
+        _finish(report, out, stage, written, pending)
         return report
     finally:
+        if store is not None:  # an update in place is committed by now, or else rolled back here
+            store.close()
         shutil.rmtree(stage, ignore_errors=True)
 
 
@@ -258,7 +269,11 @@ def _current_store(out: Path) -> bool:
 
 
 def _write_exports(
-    stage: Path, exports: frozenset[Export], seconds: dict[str, float], started: Callable[[str], None]
+    stage: Path,
+    store: Store,
+    exports: frozenset[Export],
+    seconds: dict[str, float],
+    started: Callable[[str], None],
 ) -> list[str]:
     """graph.ttl and neo4j/ stream from graph.json; graph.html reads the `HTML_NODES` most
     connected nodes from the query store (it says what it left out). Each exporter is imported
@@ -277,7 +292,7 @@ def _write_exports(
     def html(path: Path) -> None:
         from kg.exporters.html import HtmlView, write_html
 
-        write_html(Store(stage / STORE_FILE), path, HtmlView(max_nodes=HTML_NODES))
+        write_html(store, path, HtmlView(max_nodes=HTML_NODES))
 
     writers: dict[Export, Callable[[Path], None]] = {Export.RDF: rdf, Export.NEO4J: neo4j, Export.HTML: html}
     written = []
@@ -292,15 +307,24 @@ def _write_exports(
     return written
 
 
-def _finish(report: BuildReport, out: Path, stage: Path, written: list[str]) -> None:
-    """Write report.json, then put every output in place, each by one rename.
+def _finish(
+    report: BuildReport, out: Path, stage: Path, written: list[str], pending: sqlite3.Connection | None
+) -> None:
+    """Write report.json, then put every output in place, each by one rename, and commit the
+    update of graph.db made in place (`pending`) just before graph.json goes in.
 
     Exports this build did not write are removed first, so the folder never pairs a new
-    graph.json with an old graph's exports. graph.json follows its exports, and state.json
-    comes last: a build cut off between renames leaves a state that no longer matches
+    graph.json with an old graph's exports. graph.json follows its exports and the store, and
+    state.json comes last. A build cut off before graph.json is in leaves graph.json and
+    state.json as they were; the exports already renamed (and a store already committed) name
+    another build than graph.json, so `kg query` does not use that store (and `--update`
+    writes it anew). Cut off between graph.json and state.json, state.json no longer matches
     graph.json, which `--update` refuses."""
+    staged = [name for name in [*written, STATE] if pending is None or name != STORE_FILE]
     report.outputs = [*written, REPORT, STATE]
-    report.sizes = {name: _size(stage / name) for name in [*written, STATE]}
+    report.sizes = {
+        name: _size(stage / name) if name in staged else _store_size(pending) for name in [*written, STATE]
+    }
     for name in EXPORT_FILES.values():
         if name not in written and (out / name).exists():
             report.removed.append(name)
@@ -309,9 +333,32 @@ def _finish(report: BuildReport, out: Path, stage: Path, written: list[str]) -> 
     for name in (*EXPORT_FILES.values(), DELTA):  # a delta from an earlier update describes another graph
         if name not in written:
             _remove(out / name)
-    exports = [name for name in written if name != GRAPH]
-    for name in [*exports, GRAPH, REPORT, STATE]:
+    moves = [name for name in staged if name not in {GRAPH, STATE}]
+    for name in [*moves, GRAPH, REPORT, STATE]:
+        _set_aside(out / name, stage)
+    for name in moves:
+        if name == STORE_FILE:
+            forget(out / name)  # a journal of the old file must not meet the new one
         move_into_place(stage / name, out / name)
+    if pending is not None:
+        commit_update(pending, out / STORE_FILE)
+    for name in [GRAPH, REPORT, STATE]:
+        move_into_place(stage / name, out / name)
+
+
+def _set_aside(old: Path, stage: Path) -> None:
+    """A second name in the staging folder for an output about to be replaced: its rename then
+    frees nothing (freeing a 600 MB graph.json takes a few tenths of a second), so the renames
+    follow each other within microseconds, and the old file goes with the staging folder."""
+    with contextlib.suppress(OSError):  # not there, a folder, or no hard links here: the rename frees it
+        os.link(old, stage / f".old.{old.name}")
+
+
+def _store_size(pending: sqlite3.Connection | None) -> int:
+    """The size of the store an open transaction writes, once committed."""
+    assert pending is not None
+    pages, page_size = (pending.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "page_size"))
+    return pages * page_size
 
 
 def _size(path: Path) -> int:

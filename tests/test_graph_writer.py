@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.errors import KgError
 from kg.extract import Extractor
 from kg.graph import format as fmt
 from kg.graph import load
@@ -180,3 +181,40 @@ def test_an_acronym_defined_otherwise_by_another_paper_is_another_entity():
     resolver.add_mention(second, motion)
     assert first == "method:sam" and second == "method:sam--spatial-audio-motion"
     assert resolver.node_id(memory) == first  # the same expansion again: the same entity
+
+
+ODD_ID = Paper(id='odd"id\\', title="Quoted", abstract="We fine-tune SDXL on MS COCO.")
+
+
+def test_an_update_copies_the_base_the_same_in_blocks_of_any_size(tmp_path: Path, monkeypatch):
+    """The base's node lines are read a block at a time; lines cut by a block's end, an id that
+    needs escapes and the separator are found whatever the block size."""
+    import kg.graph.writer as graph_writer
+
+    def update(folder: Path, block: int) -> bytes:
+        folder.mkdir()
+        resolver = Resolver()
+        _write(folder / "base.json", [ODD_ID, *PAPERS[:2]], resolver)
+        monkeypatch.setattr(graph_writer, "NODE_BLOCK", block)
+        writer = _write(folder / "graph.json", PAPERS[2:], resolver, base=folder / "base.json")
+        nodes, _ = _elements(folder / "graph.json")
+        assert writer.node_count == len(nodes)
+        return (folder / "graph.json").read_bytes()
+
+    whole = update(tmp_path / "whole", 1 << 22)
+    assert '"paper:odd\\"id\\\\"' in whole.decode()
+    for block in (1, 16, 100, 1000):
+        assert update(tmp_path / str(block), block) == whole, block
+
+
+def test_an_update_refuses_a_base_cut_off_or_not_written_by_kg(tmp_path: Path):
+    base = tmp_path / "base.json"
+    for damage, message in [
+        (lambda text: text[: text.index(fmt.SEPARATOR) - 5], "cut off"),
+        (lambda text: text.replace(b'\n,{"id":', b'\n,{"xx":', 1), "not a graph.json written by"),
+    ]:
+        resolver = Resolver()
+        _write(base, PAPERS[:2], resolver)
+        base.write_bytes(damage(base.read_bytes()))
+        with pytest.raises(KgError, match=message):
+            _write(tmp_path / "graph.json", PAPERS[2:], resolver, base=base)

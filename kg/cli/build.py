@@ -153,7 +153,7 @@ def index(graph: GraphArg) -> None:
     """
     from kg.graph import GraphFile
     from kg.io import atomic_path
-    from kg.store import STORE_FILE
+    from kg.store import STORE_FILE, forget
     from kg.store.writer import write_store
 
     source = GraphFile(graph)
@@ -161,6 +161,7 @@ def index(graph: GraphArg) -> None:
     t = time.perf_counter()
     with atomic_path(target) as staged:
         write_store(source.path, staged)
+        forget(target)  # the journal of an update cut off in the old store must not meet this one
     size = target.stat().st_size
     err.print(
         f"wrote {target} ({human_size(size)}, {time.perf_counter() - t:.1f} s)", markup=False, soft_wrap=True

@@ -21,7 +21,7 @@ from kg.errors import KgError
 from kg.io import atomic_file
 from kg.queries import find_entity
 from kg.schema import ENTITY_TYPES, NodeType, Role
-from kg.store import Store, chunks
+from kg.store import PAPER_EDGES, Store, chunks
 
 STYLE: dict[str, tuple[str, str]] = {
     NodeType.PAPER: ("#9e9e9e", "square"),
@@ -233,14 +233,7 @@ def _tip_from_store(store: Store, node: str) -> tuple[str, list[tuple[str, str]]
     text, count = store.rows("SELECT data, papers FROM nodes WHERE id = ?", (node,))[0]
     data = json.loads(text)
     # ids first, then the JSON of those few: json_extract over a hub's thousands of rows is slow
-    first = [
-        pid
-        for (pid,) in store.rows(
-            """SELECT DISTINCT e.source FROM edges e JOIN nodes p ON p.id = e.source
-               WHERE e.target = ? AND p.type = 'Paper' ORDER BY e.source LIMIT 6""",
-            (node,),
-        )
-    ]
+    first = _first_papers(store, node, TIP_PAPERS)
     papers = [
         store.rows(
             "SELECT id, json_extract(data, '$.title'), json_extract(data, '$.url') FROM nodes WHERE id = ?",
@@ -258,6 +251,27 @@ def _tip_from_store(store: Store, node: str) -> tuple[str, list[tuple[str, str]]
         for r in edges
     ]
     return _tip_text(data, node, count, papers, [(t, s) for t, s in sentences if s])
+
+
+TIP_PAPERS = 6  # papers a tooltip names
+
+
+def _first_papers(store: Store, node: str, limit: int) -> list[str]:
+    """The first `limit` papers (by id) with an edge to `node`: those of the edge types that start
+    at a paper (the edges a node's `papers` counts), asked type by type, so that each walks the
+    index on (target, type, source) in id order and stops at `limit`. Asked at once, the papers
+    of a hub were all read and sorted to keep six (most of a second for a page of the 103k graph)."""
+    types = sorted(PAPER_EDGES)
+    one_type = """SELECT * FROM (SELECT DISTINCT e.source FROM edges e JOIN nodes p ON p.id = e.source
+                  WHERE e.target = ? AND e.type = ? AND p.type = 'Paper' ORDER BY e.source LIMIT ?)"""
+    found = {
+        pid
+        for part in chunks(types, 100)
+        for (pid,) in store.rows(
+            " UNION ALL ".join([one_type] * len(part)), [x for t in part for x in (node, t, limit)]
+        )
+    }
+    return sorted(found)[:limit]
 
 
 def _fold(name: str) -> str:

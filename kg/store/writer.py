@@ -1,5 +1,5 @@
-"""Writing graph.db, the query store: in full from a graph.json, or as an update from the
-previous graph.db and the build's delta.json.
+"""Writing graph.db, the query store: in full from a graph.json, or as an update of the previous
+graph.db, in place, from the build's delta.json.
 
 Elements are read as raw lines (`GraphFile.lines`) and stored as they are; only the few fields
 that questions filter on are parsed out. What a question cannot afford to compute at ask time
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -25,8 +24,8 @@ from kg.errors import InputError, KgError
 from kg.graph import GraphFile
 from kg.graph import format as fmt
 from kg.ids import norm
-from kg.schema import ENTITY_TYPES, EdgeType, NodeType, Role
-from kg.store import STORE_VERSION
+from kg.schema import ENTITY_TYPES, EdgeType, NodeType
+from kg.store import PAPER_EDGES, STORE_VERSION
 
 SCHEMA = files("kg.store").joinpath("schema.sql").read_text(encoding="utf-8")
 # the schema's tables, then its indexes: rows go in before the indexes are built (faster)
@@ -34,6 +33,8 @@ TABLES, INDEXES = SCHEMA.split("\n-- indexes:", 1)
 INDEXES = "--" + INDEXES
 ENTITY_TYPE_NAMES = tuple(str(t) for t in ENTITY_TYPES)
 BATCH = 20_000
+CACHE_KB = -200_000  # SQLite's page cache: 200 MB
+BUSY_SECONDS = 30.0  # how long an update waits for readers to let it commit
 
 
 def write_store(graph: Path, path: Path) -> None:
@@ -63,19 +64,30 @@ def write_store(graph: Path, path: Path) -> None:
     db.close()
 
 
-def update_store(base: Path, delta: Path, graph: Path, path: Path) -> None:
-    """Write to `path` the store `base` with a build's `delta.json` applied: its nodes replace or
-    join the base's, its edges (all new) are added, and the counts of the nodes they touch and
-    PageRank are computed again. `graph` is the updated graph.json the store answers for."""
+def update_store(path: Path, delta: Path, graph: Path) -> sqlite3.Connection:
+    """Apply a build's `delta.json` to the store at `path`, in place: its nodes replace or join the
+    store's, its edges (all new) are added, and the counts of the nodes they touch and PageRank are
+    computed again. `graph` is the updated graph.json the store will answer for.
+
+    It is all one transaction, left open: the caller commits it (`COMMIT`) when that graph.json
+    goes into place, or closes the connection to roll it back. Until then readers see the store
+    as it was; a process killed before the commit leaves a hot journal, which SQLite rolls back
+    (`kg.store.roll_back`)."""
+    if not path.is_file():
+        raise InputError(path, "no query store to update: rebuild this folder with `kg build`")
     try:
-        shutil.copyfile(base, path)
-    except FileNotFoundError:
-        raise InputError(base, "no query store to update: rebuild this folder with `kg build`") from None
-    db = _connect(path)
+        db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS)
+        db.execute("PRAGMA journal_mode = DELETE")  # the rollback journal: the default, said out loud
+        db.execute("PRAGMA synchronous = FULL")  # the journal is on disk before the store is written
+        db.execute(f"PRAGMA cache_size = {CACHE_KB}")  # room for every changed page: none spill early
+        db.execute("BEGIN IMMEDIATE")  # one writer: a second update waits, then fails clearly
+    except sqlite3.OperationalError as e:
+        raise KgError(f"{path}: cannot update the query store ({e}); is another build writing it?") from None
     try:
         changes = GraphFile(delta)
-        node_rows = list(_node_rows(changes, db, Counter(), Counter()))  # counts: computed below
-        touched = [row[0] for row in node_rows]
+        # new nodes come in with no papers and no degree, and nodes the store has keep theirs:
+        # the counts of the delta's edges are added to both below
+        node_rows = list(_node_rows(changes, db, Counter(), Counter()))
         # their names went in with them; the old ones stay right: a node's name and aliases only
         # ever gain forms (kg.resolve), so the forms it had are still among its forms
         db.executemany(
@@ -86,27 +98,39 @@ def update_store(base: Path, delta: Path, graph: Path, path: Path) -> None:
         counts = json.loads(db.execute("SELECT value FROM meta WHERE key = 'counts'").fetchone()[0])
         edge_types = Counter(counts["edges"])  # the delta's edges are all new: they add to these
         last_edge = db.execute("SELECT max(rowid) FROM edges").fetchone()[0] or 0
+        degree: Counter[str] = Counter()
+        paper_links: set[tuple[str, str]] = set()
         db.executemany(
-            "INSERT INTO edges VALUES (?,?,?,?)", _edge_rows(changes, Counter(), set(), edge_types)
+            "INSERT INTO edges VALUES (?,?,?,?)", _edge_rows(changes, degree, paper_links, edge_types)
         )
         _add_links(db, after=last_edge)
-        db.execute("CREATE TEMP TABLE touched (id TEXT PRIMARY KEY)")
-        db.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)", ((n,) for n in touched))
-        db.execute(
-            """UPDATE nodes SET
-                 degree = (SELECT count(*) FROM edges WHERE source = nodes.id)
-                        + (SELECT count(*) FROM edges WHERE target = nodes.id),
-                 papers = (SELECT count(DISTINCT e.source) FROM edges e JOIN nodes p ON p.id = e.source
-                           WHERE e.target = nodes.id AND p.type = 'Paper')
-               WHERE id IN (SELECT id FROM temp.touched)"""
+        # all new, so they add to the counts as they do in a full build (`write_store`): each edge
+        # to both ends' degree, each (paper, node) link once to the node's papers (its papers are
+        # new papers: no link of theirs was counted before)
+        papers = Counter(target for _, target in paper_links)
+        db.executemany(
+            "UPDATE nodes SET degree = degree + ?, papers = papers + ? WHERE id = ?",
+            ((n, papers[node], node) for node, n in sorted(degree.items())),
         )
         db.execute("DELETE FROM rank")
-        _finish(db, GraphFile(graph), edge_types, analyze=False)
+        _finish(db, GraphFile(graph), edge_types, analyze=False, commit=False)
     except BaseException:
-        db.close()
-        path.unlink(missing_ok=True)
+        db.close()  # rolls the transaction back
         raise
-    db.close()
+    return db
+
+
+def commit_update(db: sqlite3.Connection, path: Path) -> None:
+    """Commit an `update_store` transaction: it waits up to `BUSY_SECONDS` for readers of the
+    store to let go of it; past that the update is rolled back and the error says why."""
+    try:
+        db.execute("COMMIT")
+    except sqlite3.OperationalError as e:
+        db.close()
+        raise KgError(
+            f"{path}: cannot commit the update of the query store ({e}; something kept reading it for "
+            f"{BUSY_SECONDS:g} s); the store and graph.json are as they were: run the update again"
+        ) from None
 
 
 def _connect(path: Path, schema: str = "") -> sqlite3.Connection:
@@ -118,7 +142,7 @@ def _connect(path: Path, schema: str = "") -> sqlite3.Connection:
     # a staged file that is renamed into place when whole: no journal needed to stay consistent
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
-    db.execute("PRAGMA cache_size = -200000")  # 200 MB
+    db.execute(f"PRAGMA cache_size = {CACHE_KB}")
     db.executescript(schema)
     db.execute("BEGIN")
     return db
@@ -136,25 +160,29 @@ def _add_links(db: sqlite3.Connection, after: int) -> None:
     )
 
 
-def _finish(db: sqlite3.Connection, graph: GraphFile, edge_types: Counter[str], analyze: bool) -> None:
+def _finish(
+    db: sqlite3.Connection, graph: GraphFile, edge_types: Counter[str], analyze: bool, commit: bool = True
+) -> None:
     """PageRank, the counts of nodes and edges, the build's id and the store's version; then
-    commit, and with `analyze` give the query planner the tables' statistics (an update keeps
-    those of its base: it changes the tables by a fraction of a percent)."""
+    commit (unless not to `commit`), and with `analyze` give the query planner the tables'
+    statistics (an update keeps those of its base: it changes the tables by a fraction of a
+    percent)."""
     count, last = db.execute("SELECT count(*), max(rowid) FROM nodes").fetchone()
     if count != last:  # rowids are the nodes' places in the PageRank vector: no gaps
         raise KgError(f"query store: node rowids are not 1..{count}; rebuild it with `kg index`")
-    pairs = np.array(db.execute("SELECT a - 1, b - 1 FROM links").fetchall(), dtype=np.int64).reshape(-1, 2)
+    # as one string: SQLite joins it in C, where a row at a time costs a Python tuple each
+    text = db.execute("SELECT group_concat(a || ',' || b, ',') FROM links").fetchone()[0] or ""
+    pairs = (np.fromstring(text, dtype=np.int64, sep=",") - 1).reshape(-1, 2)
     rank = pagerank(count, pairs)
-    entities = [
-        r - 1
-        for (r,) in db.execute(
-            f"SELECT rowid FROM nodes INDEXED BY nodes_type_papers WHERE type IN {_marks(ENTITY_TYPE_NAMES)}",
-            ENTITY_TYPE_NAMES,
-        )
-    ]
-    # in rank order: the index on it then grows at one end
-    order = sorted(entities, key=lambda i: rank[i])
-    db.executemany("INSERT INTO rank VALUES (?,?)", ((i + 1, float(rank[i])) for i in order))
+    entity_rows = db.execute(
+        f"SELECT rowid FROM nodes INDEXED BY nodes_type_papers WHERE type IN {_marks(ENTITY_TYPE_NAMES)}",
+        ENTITY_TYPE_NAMES,
+    )
+    entities = np.array([r for (r,) in entity_rows], dtype=np.int64) - 1
+    # in rank order (ties in the order read): the index on it then grows at one end
+    order = entities[np.argsort(rank[entities], kind="stable")]
+    rows = zip((order + 1).tolist(), rank[order].tolist(), strict=True)
+    db.executemany("INSERT INTO rank VALUES (?,?)", rows)
     node_types = dict(db.execute("SELECT type, count(*) FROM nodes GROUP BY type ORDER BY type"))
     db.executemany(
         "INSERT OR REPLACE INTO meta VALUES (?,?)",
@@ -164,6 +192,8 @@ def _finish(db: sqlite3.Connection, graph: GraphFile, edge_types: Counter[str], 
             ("counts", json.dumps({"nodes": node_types, "edges": dict(sorted(edge_types.items()))})),
         ],
     )
+    if not commit:
+        return
     db.execute("COMMIT")
     if analyze:
         db.execute("ANALYZE")
@@ -201,12 +231,6 @@ def _node_rows(
             names.clear()
         yield node_id, node_type, name, month, papers[node_id], degree[node_id], line.decode()
     db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", names)
-
-
-# edges that start at a paper: its roles, its results, its comparisons and its code
-PAPER_EDGES = frozenset(
-    {*(str(r) for r in Role), str(EdgeType.REPORTS), str(EdgeType.STATES), str(EdgeType.HAS_CODE)}
-)
 
 
 def _edge_rows(
