@@ -201,7 +201,7 @@ def _unit_fits(unit: str | None, metric: str) -> bool:
 
 
 SUBJECT_TYPES = (NodeType.MODEL, NodeType.METHOD, NodeType.DATASET)
-ARROW_AFTER = re.compile(r"\s*(?:→|->|\\?rightarrow\b)")
+ARROW_AFTER = re.compile(r"(?<!\s)\s*(?:→|->|\\?rightarrow\b)")  # matched right after a number
 # a sentence about the paper's own work: `our method`, `the proposed model`, `It outperforms`
 OWN_WORK_WORDS = re.compile(
     r"\b(?:our|the proposed) (?:[\w\-]+ ){0,2}?(?:approach|method|framework|model|system|pipeline|algorithm|"

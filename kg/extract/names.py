@@ -26,11 +26,12 @@ PLAIN_TOKEN = (
 # then take the next token that is not plain. `\Z` ends the last search with no token (group 1 None)
 # instead of failing, which would retry from every later position.
 NEXT_UNPLAIN_TOKEN = re.compile(rf"(?:{PLAIN_TOKEN}|[^A-Za-z0-9\u0370-\u03ff]+)*+(?:({TOKEN_PATTERN})|\Z)")
-SIZE = re.compile(r"\d+(?:\.\d+)?[BMK](?:-A\d+(?:\.\d+)?B)?")
+# `(?<!\d)`: a search tries each run of digits once, from its start (the pattern is fullmatched)
+SIZE = re.compile(r"(?<!\d)\d+(?:\.\d+)?[BMK](?:-A\d+(?:\.\d+)?B)?")
 ACRONYM_IN_PARENS = re.compile(r"\(([A-Za-z][A-Za-z0-9\-+.&/]{1,14}?)s?(?:[;,][^)]*)?\)")
 TITLE_PREFIX = re.compile(r"^\s*(\S[^:]{1,39}?)\s*:\s")  # starts at a non-space: no backtracking
 REPORT_TITLE = re.compile(r"^\s*(\S.{1,40}?)\s+(?:Technical Report|Tech Report|System Card|Model Card)\s*$")
-VERSION = re.compile(r"v?\d+(?:\.\d+)+")
+VERSION = re.compile(r"(?<!\d)v?\d+(?:\.\d+)+")  # fullmatched; `(?<!\d)` keeps a search linear
 LETTER_VERSION = re.compile(r"[A-Z]\d+(?:\.\d+)*")  # `R1.5` in `Step-Audio-R1.5`, `V3`
 VERSIONISH = re.compile(r"[A-Za-z]?\d+(?:\.\d+)*[a-z]?")  # `2`, `v2`, `1.5`, `4o`
 # words that may stand inside a capitalized name (`Tanks of Temples` no, `Level of Detail` yes)

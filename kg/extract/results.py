@@ -49,8 +49,9 @@ CHANGE_BEFORE = re.compile(
     re.I,
 )
 CHANGE_AFTER = re.compile(
-    rf"^\s*(?:points?|pp|percentage points?)?\s*(?:[a-z\-]+\s+)?(?:{CHANGE_NOUNS}|higher|lower|better|worse|"
-    r"more|fewer|less|faster|slower|additional|smaller|larger|cheaper)\b",
+    r"^\s*(?:(?:points?|pp|percentage points?)\s+)?(?:[a-z\-]+\s+)?"  # one word between at most
+    rf"(?:{CHANGE_NOUNS}|higher|lower|better|worse|more|fewer|less|faster|slower|additional|smaller|larger|"
+    r"cheaper)\b",
     re.I,
 )
 CHANGE_UNITS = frozenset({"x"})  # `3.2x`: a ratio to something else
