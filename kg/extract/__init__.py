@@ -332,7 +332,9 @@ class Extractor:
             roles = set(group.roles) if Role.PROPOSES in group.roles else set(decided)
             by_type = ROLE_OF_TYPE.get(group.type)
             if by_type is not None and by_type != Role.EVALUATED_ON:  # hardware, metrics, tasks
-                roles = {by_type} | (roles & {Role.PROPOSES})
+                # proposed only where the rules read it so: the model learns the roles of methods,
+                # models and datasets, and says `proposes` of a metric that is only reported
+                roles = {by_type} | (group.roles & {Role.PROPOSES})
             group.roles = roles
 
     def extract(self, paper: Paper) -> PaperExtraction:
