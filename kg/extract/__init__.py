@@ -319,14 +319,14 @@ class Extractor:
         decisions = self.model.decide([features(groups[k], by_key[k], candidates.fields, cues) for k in keys])
         for key, (label, decided) in zip(keys, decisions, strict=True):
             group = groups[key]
-            if label == NONE:
-                del groups[key]
-                continue
             # a type the form itself gives (`GShard 2.9B` is a model, `RTX 4090` hardware) stands
             fixed = next((f.name.type for f in by_key[key] if f.name and f.name.type in FORM_TYPES), None)
+            if label == NONE and not self._kept_by_rule(group, fixed):
+                del groups[key]
+                continue
             if group.entry is not None:
                 fixed = group.entry.type  # the vocabulary's entry: the model only keeps or drops it
-            group.type = fixed or NodeType(label)
+            group.type = fixed or (group.type if label == NONE else NodeType(label))
             # the rules' reading of the paper's own work (title, `we propose`, definitions) is
             # better than the model's: where they say the paper proposes it, that stands
             roles = set(group.roles) if Role.PROPOSES in group.roles else set(decided)
@@ -628,6 +628,17 @@ class Extractor:
                 Span(field=f.field, start=f.start, end=f.end, sentence=sentence, sentence_start=s0)
             )
             group.places.append((f.field, f.start, f.end))
+
+    def _kept_by_rule(self, group: Group, form_type: NodeType | None) -> bool:
+        """Candidates the rules keep whatever the model says: a name whose form gives its type (a
+        sized model, a hardware pattern) or that versions a vocabulary family (`ChatGLM2`), and a
+        generic metric (`accuracy`), which `extract` keeps only where it stands by a number."""
+        if form_type is not None or group.family:
+            return True
+        if group.type != NodeType.METRIC:
+            return False
+        generic = self.patterns.numeric_only_metrics
+        return any(f.lower() in generic for f in [group.name, *group.aliases])
 
     def _numeric_only(self, mention: Mention) -> bool:
         if mention.type != NodeType.METRIC:
