@@ -31,6 +31,7 @@ LOWER = re.compile(r"[a-z]")
 TWO_CAPITALS_APART = re.compile(r"[A-Z].*[A-Z]")
 PLURAL_ACRONYM = re.compile(r"[A-Z]s$")
 ALNUM_WORD = re.compile(r"[a-z0-9]+")
+BARE_SOURCE = "bare_acronym"  # the `source` of an acronym no rule accepts as a name (`SAMM`)
 DATASET_WORD = re.compile(r"\b(?:benchmark|dataset|corpus)\b", re.I)
 
 
@@ -400,14 +401,19 @@ class Extractor:
                         long_form=acronym.long_form,
                     )
                 )
-        tokens = [
-            t
-            for t in self.names.name_tokens(text, starts, title=fname == "title")
-            if not patterns_for_names.bare_acronym(t.surface)
-            or norm(t.surface) in local_keys
-            or is_proposed_object(text[max(0, t.start - 40) : t.start])
-            or NAMED_APPOSITION.match(text, t.end)
-        ]
+        tokens = []
+        for t in self.names.name_tokens(text, starts, title=fname == "title", capitalized=self.phrases):
+            if (
+                not patterns_for_names.bare_acronym(t.surface)
+                or norm(t.surface) in local_keys
+                or is_proposed_object(text[max(0, t.start - 40) : t.start])
+                or NAMED_APPOSITION.match(text, t.end)
+            ):
+                tokens.append(t)
+            elif self.phrases and self._may_name_a_thing(t.surface):
+                # an undefined acronym is more often an abbreviation than a name (`AIGC`), but many
+                # datasets and tools are named by one (`SAMM`): the model decides, told what it is
+                tokens.append(Name(t.start, t.end, t.surface, source=BARE_SOURCE))
         candidates += tokens
         if fname == "abstract":
             # a capitalized phrase that starts with a vocabulary name is that name in context
@@ -452,6 +458,10 @@ class Extractor:
             if p.surface.lower() not in not_names
         ]
         return _fill_gaps(taken, phrases)
+
+    def _may_name_a_thing(self, acronym: str) -> bool:
+        """Not a plural acronym nor one the word lists call generic: those name a class (`LLMs`)."""
+        return not PLURAL_ACRONYM.search(acronym) and not self.names.is_generic(acronym)
 
     def _register_acronym(
         self,
