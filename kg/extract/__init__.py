@@ -210,7 +210,9 @@ def _subject(
     """Whose number it is. A count (`DotaMathQA with 574K pairs`) belongs to the nearest dataset,
     model or method before it. A score belongs to the paper's own method or model where the
     sentence names it (`X beats Y by 5%` is X's), else to the nearest method or model before the
-    number that is not a baseline, else to the paper's own."""
+    number that the paper proposes, else to the paper's own, else to the nearest method or model
+    before it. (Most numbers an abstract reports are the paper's own: a model it only uses,
+    named before the number, is rarely what the number measures.)"""
     if is_count:
         before = [g for a, _, g in inside if a < at and g.type in SUBJECT_TYPES]
         if before:
@@ -222,16 +224,29 @@ def _subject(
     if proposed is not None and any(g.key == proposed for _, g in named):
         return proposed
     before = [g for a, g in named if a < at]
-    own = [g for g in before if Role.COMPARES_WITH not in g.roles]
+    own = [g for g in before if Role.PROPOSES in g.roles]
     if own:
         return own[-1].key
-    return before[-1].key if before else proposed
+    if proposed is not None:
+        return proposed
+    return before[-1].key if before else None
 
 
 def _nearest(metrics: list[tuple[int, Group]], offset: int) -> Group | None:
     if not metrics:
         return None
     return min(metrics, key=lambda m: abs(m[0] - offset))[1]
+
+
+def _dataset(inside: list[tuple[int, int, Group]], at: int) -> str | None:
+    """Where a number was measured: the first dataset after it (`83.2 on InfoVQA and 34.5 on
+    ScreenSpot-Pro`), else the last one before it (`on MMLU, X reaches 71.3`)."""
+    datasets = [(a, g.key) for a, _, g in inside if g.type == NodeType.DATASET]
+    after = [key for a, key in datasets if a > at]
+    if after:
+        return after[0]
+    before = [key for a, key in datasets if a < at]
+    return before[-1] if before else None
 
 
 def _first(inside: list[tuple[int, int, Group]], node_type: NodeType) -> str | None:
@@ -707,7 +722,7 @@ class Extractor:
                         metric=metric.name if metric else None,
                         metric_key=metric.key if metric else None,
                         subject=subject,
-                        dataset=_first(inside, NodeType.DATASET),
+                        dataset=_dataset(inside, number.start),
                         hardware=_first(inside, NodeType.HARDWARE),
                         baseline=next(
                             (
