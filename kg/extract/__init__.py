@@ -32,6 +32,7 @@ LOWER = re.compile(r"[a-z]")
 TWO_CAPITALS_APART = re.compile(r"[A-Z].*[A-Z]")
 PLURAL_ACRONYM = re.compile(r"[A-Z]s$")
 ALNUM_WORD = re.compile(r"[a-z0-9]+")
+BARE_SOURCE = "bare_acronym"  # the `source` of an acronym no rule accepts as a name (`SAMM`)
 DATASET_WORD = re.compile(r"\b(?:benchmark|dataset|corpus)\b", re.I)
 
 
@@ -202,12 +203,6 @@ def _unit_fits(unit: str | None, metric: str) -> bool:
 
 SUBJECT_TYPES = (NodeType.MODEL, NodeType.METHOD, NodeType.DATASET)
 ARROW_AFTER = re.compile(r"(?<!\s)\s*(?:→|->|\\?rightarrow\b)")  # matched right after a number
-# a sentence about the paper's own work: `our method`, `the proposed model`, `It outperforms`
-OWN_WORK_WORDS = re.compile(
-    r"\b(?:our|the proposed) (?:[\w\-]+ ){0,2}?(?:approach|method|framework|model|system|pipeline|algorithm|"
-    r"technique|agent|architecture|network)s?\b|^(?:\w+, )?(?:it|we)\b",
-    re.I,
-)
 BASELINE_NUMBER_GAP = 12  # characters from a baseline's name to a number that is its own
 
 
@@ -217,15 +212,17 @@ def _subject(
     proposed: str | None,
     is_count: bool,
     is_change: bool,
-    speaks_of_own_work: int | None,
+    before_arrow: bool,
 ) -> str | None:
     """Whose number it is. A count (`DotaMathQA with 574K pairs`) belongs to the nearest dataset,
     model or method before it. A score belongs to the paper's own method or model where the
     sentence names it (`X beats Y by 5%` is X's), else to the nearest method or model before the
-    number that is not a baseline, else to the paper's own. A baseline's name right before a level
-    makes it the baseline's (`outperforming StyleGAN-T (13.9)`), not before a change (`GShard, a
-    20x speed-up` is most often the paper's own; on the 520 training papers this gains more than
-    it loses)."""
+    number that the paper proposes, else to the paper's own, else to the nearest method or model
+    before it. (Most numbers an abstract reports are the paper's own: a model it only uses,
+    named before the number, is rarely what the number measures.) A baseline's name right before
+    a level makes it the baseline's (`outperforming StyleGAN-T (13.9)`), not before a change
+    (`GShard, a 20x speed-up` is most often the paper's own); so does an arrow after the number
+    (`37.2 -> 23.3`: the baseline's, then ours)."""
     if is_count:
         before = [g for a, _, g in inside if a < at and g.type in SUBJECT_TYPES]
         if before:
@@ -242,19 +239,15 @@ def _subject(
     if proposed is not None and any(g.key == proposed for _, g in named):
         return proposed
     before = [g for a, g in named if a < at]
-    own = [g for g in before if Role.COMPARES_WITH not in g.roles]
-    # `our method outperforms Flow-GRPO and SD3, achieving 72.4%`: named or not, it is ours, unless
-    # a model or method the paper does not compare with stands after those words
-    if (
-        proposed is not None
-        and speaks_of_own_work is not None
-        and speaks_of_own_work < at
-        and not [a for a, g in named if speaks_of_own_work < a < at and Role.COMPARES_WITH not in g.roles]
-    ):
-        return proposed
+    own = [g for g in before if Role.PROPOSES in g.roles]
     if own:
         return own[-1].key
-    return before[-1].key if before else proposed
+    baselines = [g for g in before if Role.COMPARES_WITH in g.roles]
+    if before_arrow and baselines:
+        return baselines[-1].key
+    if proposed is not None:
+        return proposed
+    return before[-1].key if before else None
 
 
 def _nearest(metrics: list[tuple[int, Group]], offset: int) -> Group | None:
@@ -350,20 +343,22 @@ class Extractor:
         decisions = self.model.decide([features(groups[k], by_key[k], candidates.fields, cues) for k in keys])
         for key, (label, decided) in zip(keys, decisions, strict=True):
             group = groups[key]
-            if label == NONE:
-                del groups[key]
-                continue
             # a type the form itself gives (`GShard 2.9B` is a model, `RTX 4090` hardware) stands
             fixed = next((f.name.type for f in by_key[key] if f.name and f.name.type in FORM_TYPES), None)
+            if label == NONE and not self._kept_by_rule(group, fixed):
+                del groups[key]
+                continue
             if group.entry is not None:
                 fixed = group.entry.type  # the vocabulary's entry: the model only keeps or drops it
-            group.type = fixed or NodeType(label)
+            group.type = fixed or (group.type if label == NONE else NodeType(label))
             # the rules' reading of the paper's own work (title, `we propose`, definitions) is
             # better than the model's: where they say the paper proposes it, that stands
             roles = set(group.roles) if Role.PROPOSES in group.roles else set(decided)
             by_type = ROLE_OF_TYPE.get(group.type)
             if by_type is not None and by_type != Role.EVALUATED_ON:  # hardware, metrics, tasks
-                roles = {by_type} | (roles & {Role.PROPOSES})
+                # proposed only where the rules read it so: the model learns the roles of methods,
+                # models and datasets, and says `proposes` of a metric that is only reported
+                roles = {by_type} | (group.roles & {Role.PROPOSES})
             group.roles = roles
 
     def extract(self, paper: Paper) -> PaperExtraction:
@@ -432,14 +427,19 @@ class Extractor:
                         long_form=acronym.long_form,
                     )
                 )
-        tokens = [
-            t
-            for t in self.names.name_tokens(text, starts, title=fname == "title")
-            if not patterns_for_names.bare_acronym(t.surface)
-            or norm(t.surface) in local_keys
-            or is_proposed_object(text[max(0, t.start - 40) : t.start])
-            or NAMED_APPOSITION.match(text, t.end)
-        ]
+        tokens = []
+        for t in self.names.name_tokens(text, starts, title=fname == "title", capitalized=self.phrases):
+            if (
+                not patterns_for_names.bare_acronym(t.surface)
+                or norm(t.surface) in local_keys
+                or is_proposed_object(text[max(0, t.start - 40) : t.start])
+                or NAMED_APPOSITION.match(text, t.end)
+            ):
+                tokens.append(t)
+            elif self.phrases and self._may_name_a_thing(t.surface):
+                # an undefined acronym is more often an abbreviation than a name (`AIGC`), but many
+                # datasets and tools are named by one (`SAMM`): the model decides, told what it is
+                tokens.append(Name(t.start, t.end, t.surface, source=BARE_SOURCE))
         candidates += tokens
         if fname == "abstract":
             # a capitalized phrase that starts with a vocabulary name is that name in context
@@ -484,6 +484,10 @@ class Extractor:
             if p.surface.lower() not in not_names
         ]
         return _fill_gaps(taken, phrases)
+
+    def _may_name_a_thing(self, acronym: str) -> bool:
+        """Not a plural acronym nor one the word lists call generic: those name a class (`LLMs`)."""
+        return not PLURAL_ACRONYM.search(acronym) and not self.names.is_generic(acronym)
 
     def _register_acronym(
         self,
@@ -661,6 +665,17 @@ class Extractor:
             )
             group.places.append((f.field, f.start, f.end))
 
+    def _kept_by_rule(self, group: Group, form_type: NodeType | None) -> bool:
+        """Candidates the rules keep whatever the model says: a name whose form gives its type (a
+        sized model, a hardware pattern) or that versions a vocabulary family (`ChatGLM2`), and a
+        generic metric (`accuracy`), which `extract` keeps only where it stands by a number."""
+        if form_type is not None or group.family:
+            return True
+        if group.type != NodeType.METRIC:
+            return False
+        generic = self.patterns.numeric_only_metrics
+        return any(f.lower() in generic for f in [group.name, *group.aliases])
+
     def _numeric_only(self, mention: Mention) -> bool:
         if mention.type != NodeType.METRIC:
             return False
@@ -707,8 +722,6 @@ class Extractor:
             datasets = datasets_of_numbers(
                 sentence, found, [(a, g.key) for a, _, g in inside if g.type == NodeType.DATASET]
             )
-            own = OWN_WORK_WORDS.search(sentence) if found else None
-            own_words = own.start() if own else None
             for number, dataset in zip(found, datasets, strict=True):
                 # a count of things (`50,176 tokens`) is measured by no metric: it is no score
                 metric = None if number.count else _nearest(metrics, number.start)
@@ -716,16 +729,8 @@ class Extractor:
                     metric = None
                 if metric:
                     metrics_with_numbers.add(metric.key)
-                # `(37.2 -> 23.3 in FID)`: the number before an arrow is the baseline's, not ours
                 before_arrow = ARROW_AFTER.match(sentence, number.text_end) is not None
-                subject = _subject(
-                    inside,
-                    number.start,
-                    proposed,
-                    number.count,
-                    number.change,
-                    None if before_arrow else own_words,
-                )
+                subject = _subject(inside, number.start, proposed, number.count, number.change, before_arrow)
                 if not number.count and subject is not None and groups[subject].type == NodeType.DATASET:
                     # `the best model reaches only 48.45% on it`: a score measured on the dataset
                     dataset, subject = dataset or subject, None

@@ -74,6 +74,7 @@ CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")  # `diffGrad`, `STARFlow`; not `
 DIGIT = re.compile(r"\d")
 CAPITAL = re.compile(r"[A-Z]")
 CAPITALIZED = re.compile(r"[A-Z][a-z]")
+CAPITALIZED_WORD = "capitalized_word"  # the `source` of a plain capitalized word (`name_tokens`)
 BARE_ACRONYM = re.compile(r"[A-Z]{2,}s?")
 TWO_OR_THREE_CAPITALS = re.compile(r"[A-Z][a-z]?[A-Z]")
 LOWER_THEN_CAPITAL = re.compile(r"[a-z][A-Z]")
@@ -459,10 +460,15 @@ class NameFinder:
             return None
         return Name(m.start(1), m.end(1), m.group(1), type=NodeType.MODEL, proposed=True)
 
-    def name_tokens(self, text: str, sentence_starts: set[int], title: bool = False) -> Iterator[Name]:
+    def name_tokens(
+        self, text: str, sentence_starts: set[int], title: bool = False, capitalized: bool = False
+    ) -> Iterator[Name]:
         """Name-shaped tokens and hyphenated compounds: `Diffusion-DPO`, `Lumina-Next-T2I`.
 
-        In a title every word is capitalized, so there a compound needs a name-shaped part.
+        In a title every word is capitalized, so there a compound needs a name-shaped part. With
+        `capitalized`, also single capitalized words inside a sentence that the field writes in
+        lower case nowhere (`Vlogger`), marked as such: many are names, others proper nouns
+        (`Bayesian`), which only a decision model can tell apart.
         """
         not_names = self.patterns.not_names
         # plain lower-case words are never names: most tokens, and the regex engine skips them
@@ -470,9 +476,11 @@ class NameFinder:
             if m.group(1) is None:
                 break  # the end of the text
             token, shaped = self._token_shape(m.group(1))
-            if shaped is False:
-                continue
             start = m.start(1)
+            if shaped is False:
+                if capitalized and not title and start not in sentence_starts and self._plain_name(token):
+                    yield Name(start, start + len(token), token, source=CAPITALIZED_WORD)
+                continue
             if start and text[start - 1] in "\\_^${":  # LaTeX and formulas: `\sim50`, `x_t`
                 continue
             end = start + len(token)
@@ -507,6 +515,17 @@ class NameFinder:
         if not all(shaped):
             return token, False
         return token, True if any(strong) else None
+
+    def _plain_name(self, token: str) -> bool:
+        """A capitalized word of letters only, not a common word: `Vlogger`, not `Table`."""
+        return (
+            len(token) >= 4
+            and token.isalpha()
+            and bool(CAPITALIZED.match(token))
+            and token[1:].islower()
+            and token.lower() not in self.common_words
+            and token.lower() not in self.patterns.not_names
+        )
 
     def _name_word(self, word: str) -> bool:
         return self._capitalized(word) or self.strong_name(word)
