@@ -550,19 +550,19 @@ class Extractor:
                 votes = group.votes
                 own = self.names.own_type(f.surface, long_form)
                 if own:
-                    votes[own] += 3
+                    votes[own] = votes.get(own, 0) + 3
                 after = self.names.context_type(text[f.end : f.end + 80])
                 if after:
-                    votes[after] += 1
+                    votes[after] = votes.get(after, 0) + 1
                 if f.field == "title" and DATASET_WORD.search(text):
-                    votes[NodeType.DATASET] += 2
+                    votes[NodeType.DATASET] = votes.get(NodeType.DATASET, 0) + 2
             group.aliases[f.surface] = None
             if f.name and f.name.long_form:
                 group.aliases[f.name.long_form] = None
         for group in groups.values():
             if not group.typed and group.votes:
                 best = max(group.votes.values())
-                group.type = next(t for t in TYPE_PRIORITY if group.votes[t] == best)
+                group.type = next(t for t in TYPE_PRIORITY if group.votes.get(t, 0) == best)
         # in a paper that builds a dataset, its other new names with no type of their own are
         # usually its parts (`three subtasks: FinSM, FinRE and FinMR`)
         titled = [f for f in found if f.field == "title" and f.name and f.name.proposed]

@@ -3,7 +3,6 @@ into one candidate per entity (`Group`), which the decisions, roles and results 
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from kg.extract.names import Name
@@ -37,7 +36,7 @@ class Group:
     spans: list[Span] = field(default_factory=list)
     places: list[tuple[str, int, int]] = field(default_factory=list)
     typed: bool = True
-    votes: Counter = field(default_factory=Counter)
+    votes: dict[NodeType, int] = field(default_factory=dict)  # (a Counter costs more to make)
     in_title: bool = False
     family: list[str] = field(default_factory=list)  # vocabulary ids of a new version's family
     first_role: Role | None = None  # the role of the first mention in the abstract
