@@ -14,7 +14,7 @@ from kg.config import DataPaths
 from kg.extract import names as patterns_for_names
 from kg.extract.comparisons import ComparisonReader
 from kg.extract.decisions import NONE, DecisionModel, features
-from kg.extract.grouping import Candidates, Found, Group
+from kg.extract.grouping import Candidates, Found, Group, MentionSpan
 from kg.extract.names import Name, NameFinder
 from kg.extract.patterns import Patterns
 from kg.extract.results import NumberReader
@@ -151,16 +151,30 @@ def _family(surface: str, vocab: Vocabulary) -> Entry | None:
 def _mention(group: Group, vocab: Vocabulary) -> Mention:
     entry = group.entry
     aliases = [a for a in group.aliases if a != group.name]
-    return Mention(
-        type=group.type,
-        name=group.name,
-        key=group.key,
-        aliases=aliases,
-        roles=combine_roles(group.type, group.roles),
-        spans=group.spans,
-        in_vocabulary=entry is not None,
-        broader=vocab.lineage(entry) if entry else group.family,
+    # one validation of plain values, spans included, makes the whole mention: a pydantic
+    # model made apart for each span, then checked again as part of the mention, costs more
+    return Mention.model_validate(
+        {
+            "type": group.type,
+            "name": group.name,
+            "key": group.key,
+            "aliases": aliases,
+            "roles": combine_roles(group.type, group.roles),
+            "spans": [_span_values(s) for s in group.spans],
+            "in_vocabulary": entry is not None,
+            "broader": vocab.lineage(entry) if entry else group.family,
+        }
     )
+
+
+def _span_values(span: MentionSpan) -> dict[str, str | int]:
+    return {
+        "field": span.field,
+        "start": span.start,
+        "end": span.end,
+        "sentence": span.sentence,
+        "sentence_start": span.sentence_start,
+    }
 
 
 UNIT_METRIC_WORDS = {  # a number in seconds is not an FID, and "5x" is not an accuracy
@@ -627,9 +641,7 @@ class Extractor:
             elif group.first_role is None:
                 group.first_role = role
             group.roles.add(role)
-            group.spans.append(
-                Span(field=f.field, start=f.start, end=f.end, sentence=sentence, sentence_start=s0)
-            )
+            group.spans.append(MentionSpan(f.field, f.start, f.end, sentence, s0))
             group.places.append((f.field, f.start, f.end))
 
     def _numeric_only(self, mention: Mention) -> bool:
