@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 
 from kg.config import DataPaths
 from kg.extract import names as patterns_for_names
@@ -88,11 +89,16 @@ def _fill_gaps(taken: list[Found], extra: list[Found]) -> list[Found]:
     """`taken` (names that do not overlap) with the longest of `extra` that overlap none of them."""
     if not extra:
         return taken
-    spans = [(f.start, f.end) for f in taken]
+    # as in `_without_overlaps`: names that do not overlap, sorted by start, are sorted by end too
+    starts = sorted(f.start for f in taken)
+    ends = sorted(f.end for f in taken)
     for f in sorted(extra, key=lambda f: (-(f.end - f.start), f.start)):
-        if all(f.end <= s or e <= f.start for s, e in spans):
-            taken.append(f)
-            spans.append((f.start, f.end))
+        i = bisect_left(starts, f.end)
+        if i and ends[i - 1] > f.start:
+            continue
+        taken.append(f)
+        starts.insert(i, f.start)
+        ends.insert(i, f.end)
     return sorted(taken, key=lambda f: (f.field != "title", f.start))
 
 
@@ -139,9 +145,14 @@ def _settle_proposals(groups: dict[str, Group]) -> None:
 VERSION_TAIL = re.compile(r"[-\s]?(?:v?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)?[BM](?:-[A-Za-z]+)?)$")
 
 
+@lru_cache(maxsize=1 << 14)  # the same names come back in paper after paper
+def _without_version(surface: str) -> str:
+    return VERSION_TAIL.sub("", surface)
+
+
 def _family(surface: str, vocab: Vocabulary) -> Entry | None:
     """The vocabulary family of a versioned or sized name it does not list: `ChatGLM2`."""
-    base = VERSION_TAIL.sub("", surface)
+    base = _without_version(surface)
     if base == surface or len(norm(base)) < 3:
         return None
     entry = vocab.lookup(base)
