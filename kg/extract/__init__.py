@@ -18,7 +18,7 @@ from kg.extract.decisions import NONE, DecisionModel, features
 from kg.extract.grouping import Candidates, Found, Group, MentionSpan
 from kg.extract.names import Name, NameFinder
 from kg.extract.patterns import Patterns
-from kg.extract.results import NumberReader
+from kg.extract.results import ANY_DIGIT, NumberReader
 from kg.extract.roles import RoleCues, combine_roles, is_named_apposition, is_proposed_object
 from kg.extract.text import new_key, norm, sentences
 from kg.extract.vocabulary import Entry, Vocabulary, build_vocabulary, read_common_words
@@ -683,8 +683,12 @@ class Extractor:
             (g.key for g in groups.values() if Role.PROPOSES in g.roles and g.type in SUBJECT_TYPES), None
         )
         for s0, s1 in spans:
-            sentence = abstract[s0:s1]
             lo, hi = bisect_left(place_starts, s0), bisect_left(place_starts, s1)
+            if not ANY_DIGIT.search(abstract, s0, s1):
+                # no number (most sentences): of the rest below, only the metrics it names count
+                metrics_anywhere.update(g.key for _, _, g in places[lo:hi] if g.type == NodeType.METRIC)
+                continue
+            sentence = abstract[s0:s1]
             inside = [(a - s0, b - s0, g) for a, b, g in places[lo:hi]]
             blocked = [(a, b) for a, b, g in inside if g.type != NodeType.METRIC]
             found = self.numbers.numbers(
