@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 
 from kg.config import DataPaths
 from kg.extract import names as patterns_for_names
 from kg.extract.comparisons import ComparisonReader
 from kg.extract.decisions import NONE, DecisionModel, features
-from kg.extract.grouping import Candidates, Found, Group
+from kg.extract.grouping import Candidates, Found, Group, MentionSpan
 from kg.extract.names import Name, NameFinder
 from kg.extract.patterns import Patterns
-from kg.extract.results import NumberReader, datasets_of_numbers
+from kg.extract.results import ANY_DIGIT, NumberReader, datasets_of_numbers
 from kg.extract.roles import RoleCues, combine_roles, is_named_apposition, is_proposed_object
 from kg.extract.text import new_key, norm, sentences
 from kg.extract.vocabulary import Entry, Vocabulary, build_vocabulary, read_common_words
@@ -89,11 +90,16 @@ def _fill_gaps(taken: list[Found], extra: list[Found]) -> list[Found]:
     """`taken` (names that do not overlap) with the longest of `extra` that overlap none of them."""
     if not extra:
         return taken
-    spans = [(f.start, f.end) for f in taken]
+    # as in `_without_overlaps`: names that do not overlap, sorted by start, are sorted by end too
+    starts = sorted(f.start for f in taken)
+    ends = sorted(f.end for f in taken)
     for f in sorted(extra, key=lambda f: (-(f.end - f.start), f.start)):
-        if all(f.end <= s or e <= f.start for s, e in spans):
-            taken.append(f)
-            spans.append((f.start, f.end))
+        i = bisect_left(starts, f.end)
+        if i and ends[i - 1] > f.start:
+            continue
+        taken.append(f)
+        starts.insert(i, f.start)
+        ends.insert(i, f.end)
     return sorted(taken, key=lambda f: (f.field != "title", f.start))
 
 
@@ -140,9 +146,14 @@ def _settle_proposals(groups: dict[str, Group]) -> None:
 VERSION_TAIL = re.compile(r"[-\s]?(?:v?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)?[BM](?:-[A-Za-z]+)?)$")
 
 
+@lru_cache(maxsize=1 << 14)  # the same names come back in paper after paper
+def _without_version(surface: str) -> str:
+    return VERSION_TAIL.sub("", surface)
+
+
 def _family(surface: str, vocab: Vocabulary) -> Entry | None:
     """The vocabulary family of a versioned or sized name it does not list: `ChatGLM2`."""
-    base = VERSION_TAIL.sub("", surface)
+    base = _without_version(surface)
     if base == surface or len(norm(base)) < 3:
         return None
     entry = vocab.lookup(base)
@@ -152,16 +163,30 @@ def _family(surface: str, vocab: Vocabulary) -> Entry | None:
 def _mention(group: Group, vocab: Vocabulary) -> Mention:
     entry = group.entry
     aliases = [a for a in group.aliases if a != group.name]
-    return Mention(
-        type=group.type,
-        name=group.name,
-        key=group.key,
-        aliases=aliases,
-        roles=combine_roles(group.type, group.roles),
-        spans=group.spans,
-        in_vocabulary=entry is not None,
-        broader=vocab.lineage(entry) if entry else group.family,
+    # one validation of plain values, spans included, makes the whole mention: a pydantic
+    # model made apart for each span, then checked again as part of the mention, costs more
+    return Mention.model_validate(
+        {
+            "type": group.type,
+            "name": group.name,
+            "key": group.key,
+            "aliases": aliases,
+            "roles": combine_roles(group.type, group.roles),
+            "spans": [_span_values(s) for s in group.spans],
+            "in_vocabulary": entry is not None,
+            "broader": vocab.lineage(entry) if entry else group.family,
+        }
     )
+
+
+def _span_values(span: MentionSpan) -> dict[str, str | int]:
+    return {
+        "field": span.field,
+        "start": span.start,
+        "end": span.end,
+        "sentence": span.sentence,
+        "sentence_start": span.sentence_start,
+    }
 
 
 UNIT_METRIC_WORDS = {  # a number in seconds is not an FID, and "5x" is not an accuracy
@@ -583,19 +608,19 @@ class Extractor:
                 votes = group.votes
                 own = self.names.own_type(f.surface, long_form)
                 if own:
-                    votes[own] += 3
+                    votes[own] = votes.get(own, 0) + 3
                 after = self.names.context_type(text[f.end : f.end + 80])
                 if after:
-                    votes[after] += 1
+                    votes[after] = votes.get(after, 0) + 1
                 if f.field == "title" and DATASET_WORD.search(text):
-                    votes[NodeType.DATASET] += 2
+                    votes[NodeType.DATASET] = votes.get(NodeType.DATASET, 0) + 2
             group.aliases[f.surface] = None
             if f.name and f.name.long_form:
                 group.aliases[f.name.long_form] = None
         for group in groups.values():
             if not group.typed and group.votes:
                 best = max(group.votes.values())
-                group.type = next(t for t in TYPE_PRIORITY if group.votes[t] == best)
+                group.type = next(t for t in TYPE_PRIORITY if group.votes.get(t, 0) == best)
         # in a paper that builds a dataset, its other new names with no type of their own are
         # usually its parts (`three subtasks: FinSM, FinRE and FinMR`)
         titled = [f for f in found if f.field == "title" and f.name and f.name.proposed]
@@ -660,9 +685,7 @@ class Extractor:
             elif group.first_role is None:
                 group.first_role = role
             group.roles.add(role)
-            group.spans.append(
-                Span(field=f.field, start=f.start, end=f.end, sentence=sentence, sentence_start=s0)
-            )
+            group.spans.append(MentionSpan(f.field, f.start, f.end, sentence, s0))
             group.places.append((f.field, f.start, f.end))
 
     def _kept_by_rule(self, group: Group, form_type: NodeType | None) -> bool:
@@ -704,8 +727,12 @@ class Extractor:
             (g.key for g in groups.values() if Role.PROPOSES in g.roles and g.type in SUBJECT_TYPES), None
         )
         for s0, s1 in spans:
-            sentence = abstract[s0:s1]
             lo, hi = bisect_left(place_starts, s0), bisect_left(place_starts, s1)
+            if not ANY_DIGIT.search(abstract, s0, s1):
+                # no number (most sentences): of the rest below, only the metrics it names count
+                metrics_anywhere.update(g.key for _, _, g in places[lo:hi] if g.type == NodeType.METRIC)
+                continue
+            sentence = abstract[s0:s1]
             inside = [(a - s0, b - s0, g) for a, b, g in places[lo:hi]]
             blocked = [(a, b) for a, b, g in inside if g.type != NodeType.METRIC]
             found = self.numbers.numbers(

@@ -20,6 +20,7 @@ less than a false one, since `kg query compared-with` answers from these alone.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -60,8 +61,13 @@ class Place:
 
 
 def _cue_pattern(cues: Iterable[str]) -> re.Pattern[str]:
-    # `(?!\w)` rather than `\b`: a cue may end in a dot (`vs.`)
-    return re.compile(rf"\b(?:{word_tree(cues)})(?!\w)", re.I)
+    # `(?!\w)` rather than `\b`: a cue may end in a dot (`vs.`). The lookahead names the possible
+    # first letters: the regex engine then rejects most places at once (see roles._alternation).
+    cues = list(cues)
+    if not all(cues):  # an empty cue: nothing to look ahead for
+        return re.compile(rf"\b(?:{word_tree(cues)})(?!\w)", re.I)
+    first_letters = "".join(sorted({re.escape(c[0]) for c in cues}))
+    return re.compile(rf"\b(?=[{first_letters}])(?:{word_tree(cues)})(?!\w)", re.I)
 
 
 class ComparisonReader:
@@ -84,13 +90,16 @@ class ComparisonReader:
         if not places:
             return []
         own = next((g for *_, g in places if Role.PROPOSES in g.roles and g.type in COMPARED_TYPES), None)
+        place_starts = [a for a, _, _ in places]
         claims: list[ComparisonClaim] = []
         seen: set[tuple[str, str, str | None]] = set()
         for s0, s1 in spans:
             sentence = abstract[s0:s1]
             if not self.any_cue.search(sentence):  # most sentences compare nothing
                 continue
-            inside = [Place(a - s0, b - s0, g) for a, b, g in places if s0 <= a and b <= s1]
+            # the places that start in the sentence (`places` is sorted), of those the ones that end in it
+            lo, hi = bisect_left(place_starts, s0), bisect_right(place_starts, s1)
+            inside = [Place(a - s0, b - s0, g) for a, b, g in places[lo:hi] if b <= s1]
             compared = [p for p in inside if p.group.type in COMPARED_TYPES]
             if len(compared) < 1:
                 continue

@@ -3,12 +3,11 @@ into one candidate per entity (`Group`), which the decisions, roles and results 
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from kg.extract.names import Name
 from kg.extract.vocabulary import Entry
-from kg.schema import NodeType, Paper, Role, Span
+from kg.schema import NodeType, Paper, Role
 
 
 @dataclass(slots=True)
@@ -27,6 +26,19 @@ class Found:
 
 
 @dataclass(slots=True)
+class MentionSpan:
+    """Where one mention of a candidate stands, with the fields of `Span`. Every candidate has
+    them; the pydantic `Span`s, which cost more to make, are made only for the mentions that
+    extraction keeps (see `kg.extract._mention`)."""
+
+    field: str
+    start: int
+    end: int
+    sentence: str
+    sentence_start: int
+
+
+@dataclass(slots=True)
 class Group:
     key: str
     type: NodeType
@@ -34,10 +46,10 @@ class Group:
     entry: Entry | None
     aliases: dict[str, None] = field(default_factory=dict)
     roles: set[Role] = field(default_factory=set)
-    spans: list[Span] = field(default_factory=list)
+    spans: list[MentionSpan] = field(default_factory=list)
     places: list[tuple[str, int, int]] = field(default_factory=list)
     typed: bool = True
-    votes: Counter = field(default_factory=Counter)
+    votes: dict[NodeType, int] = field(default_factory=dict)  # (a Counter costs more to make)
     in_title: bool = False
     family: list[str] = field(default_factory=list)  # vocabulary ids of a new version's family
     first_role: Role | None = None  # the role of the first mention in the abstract

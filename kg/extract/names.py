@@ -619,6 +619,7 @@ class NameFinder:
             heads = self.lowercase_phrase_head.finditer(text.lower())
         else:
             heads = self.phrase_head.finditer(text)
+        reversed_text = None  # made at the first head, for `_previous_word`
         for m in heads:
             start = m.start()
             while start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
@@ -629,14 +630,16 @@ class NameFinder:
             if not _phrase_case(head, title):
                 continue
             head_start = start
+            if reversed_text is None:
+                reversed_text = text[::-1]
             for _ in range(4):  # the words before, one space apart, while they may be part of it
-                before = PREVIOUS_WORD.search(text, max(0, start - 40), start)
+                before = _previous_word(text, reversed_text, start)
                 if before is None:
                     break
-                token = before.group(1)
+                word_start, token = before
                 if token.lower() in stop or not _phrase_case(token, title) or token.endswith("ly"):
                     break
-                start = before.start(1)
+                start = word_start
             if start == head_start and "-" not in head:
                 continue  # one plain word is too vague to name a thing
             node_type = self._head_type(head.lower())
@@ -661,8 +664,28 @@ def _head_word(heads: Iterable[str]) -> str:
     return rf"(?<![A-Za-z0-9])(?=[{first_letters}])(?:{word_tree(heads)})s?(?![A-Za-z0-9\-])"
 
 
-# a word right before a place: its letters, then the one space up to the place
-PREVIOUS_WORD = re.compile(r"(?<![A-Za-z0-9\-])([A-Za-z0-9][A-Za-z0-9\-]*) \Z")
+# the characters of a word (see `_previous_word`), read backwards from its last one
+WORD_CHARS = re.compile(r"[A-Za-z0-9\-]*")
+PREVIOUS_WORD_REACH = 40  # a word before a place and its space take this many characters at most
+
+
+def _previous_word(text: str, reversed_text: str, place: int) -> tuple[int, str] | None:
+    """The word right before `place` in `text`, one space apart, and where it starts: letters,
+    digits and hyphens, first a letter or digit, the whole run of such characters, and within
+    `PREVIOUS_WORD_REACH` characters of the place.
+
+    The word ends at the space, so only its start is to be found: one anchored match in the
+    reversed text gives it, where a forward search would try each place of the reach in turn.
+    """
+    if place < 2 or text[place - 1] != " ":
+        return None
+    last = len(text) - place + 1  # the word's last character, in `reversed_text`
+    length = WORD_CHARS.match(reversed_text, last).end() - last  # type: ignore[union-attr]
+    start = place - 1 - length
+    first = text[start]
+    if not length or place - start > PREVIOUS_WORD_REACH or not (first.isascii() and first.isalnum()):
+        return None
+    return start, text[start : place - 1]
 
 
 def _phrase_case(token: str, title: bool) -> bool:
