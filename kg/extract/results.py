@@ -5,10 +5,13 @@ named with them in the sentence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
+from kg.extract.grouping import Group
 from kg.extract.patterns import Patterns
 from kg.extract.text import word_tree
+from kg.schema import NodeType, ResultClaim, Role, Span
 
 # (Each pattern that scans whole sentences starts with its first digit, outside any alternation:
 # the regex engine then skips to the next digit at once instead of trying each place.)
@@ -199,3 +202,183 @@ def datasets_of_numbers(
         before = [key for at, key in datasets if at < numbers[i].start]
         out[i] = after or (before[-1] if before else first)
     return out
+
+
+UNIT_METRIC_WORDS = {  # a number in seconds is not an FID, and "5x" is not an accuracy
+    "time": ("s", "ms", "min", "h", "days", "GPU days", "GPU hours"),
+    "memory": ("GB", "MB", "TB", "KB"),
+    "ratio": ("x",),
+}
+METRIC_WORDS = {
+    "time": ("time", "latency", "cost", "speed", "runtime", "budget", "second", "hour", "day"),
+    "memory": ("memory", "size", "footprint", "vram", "storage"),
+    "ratio": (
+        "speed",
+        "fast",
+        "cost",
+        "memory",
+        "size",
+        "throughput",
+        "efficien",
+        "comput",
+        "latency",
+        "time",
+        "flop",
+        "reduction",
+        "saving",
+        "compression",
+        "token",
+        "parameter",
+        "cheap",
+    ),
+}
+
+
+def _unit_fits(unit: str | None, metric: str) -> bool:
+    for family, units in UNIT_METRIC_WORDS.items():
+        if unit in units:
+            return any(word in metric.lower() for word in METRIC_WORDS[family])
+    return True
+
+
+SUBJECT_TYPES = (NodeType.MODEL, NodeType.METHOD, NodeType.DATASET)
+ARROW_AFTER = re.compile(r"(?<!\s)\s*(?:→|->|\\?rightarrow\b)")  # matched right after a number
+BASELINE_NUMBER_GAP = 12  # characters from a baseline's name to a number that is its own
+
+
+def _subject(
+    inside: list[tuple[int, int, Group]],
+    at: int,
+    proposed: str | None,
+    is_count: bool,
+    is_change: bool,
+    before_arrow: bool,
+) -> str | None:
+    """Whose number it is. A count (`DotaMathQA with 574K pairs`) belongs to the nearest dataset,
+    model or method before it. A score belongs to the paper's own method or model where the
+    sentence names it (`X beats Y by 5%` is X's), else to the nearest method or model before the
+    number that the paper proposes, else to the paper's own, else to the nearest method or model
+    before it. (Most numbers an abstract reports are the paper's own: a model it only uses,
+    named before the number, is rarely what the number measures.) A baseline's name right before
+    a level makes it the baseline's (`outperforming StyleGAN-T (13.9)`), not before a change
+    (`GShard, a 20x speed-up` is most often the paper's own); so does an arrow after the number
+    (`37.2 -> 23.3`: the baseline's, then ours)."""
+    if is_count:
+        before = [g for a, _, g in inside if a < at and g.type in SUBJECT_TYPES]
+        if before:
+            return before[-1].key
+    named = [(a, g) for a, _, g in inside if g.type in (NodeType.MODEL, NodeType.METHOD)]
+    close = [(b, g) for a, b, g in inside if b <= at and g.type in (NodeType.MODEL, NodeType.METHOD)]
+    if (
+        close
+        and not is_change
+        and at - close[-1][0] <= BASELINE_NUMBER_GAP
+        and Role.COMPARES_WITH in close[-1][1].roles
+    ):
+        return close[-1][1].key  # `... outperforming StyleGAN-T (13.9)`: the baseline's own number
+    if proposed is not None and any(g.key == proposed for _, g in named):
+        return proposed
+    before = [g for a, g in named if a < at]
+    own = [g for g in before if Role.PROPOSES in g.roles]
+    if own:
+        return own[-1].key
+    baselines = [g for g in before if Role.COMPARES_WITH in g.roles]
+    if before_arrow and baselines:
+        return baselines[-1].key
+    if proposed is not None:
+        return proposed
+    return before[-1].key if before else None
+
+
+def _nearest(metrics: list[tuple[int, Group]], offset: int) -> Group | None:
+    if not metrics:
+        return None
+    return min(metrics, key=lambda m: abs(m[0] - offset))[1]
+
+
+def _first(inside: list[tuple[int, int, Group]], node_type: NodeType) -> str | None:
+    return next((g.key for _, _, g in inside if g.type == node_type), None)
+
+
+def read_results(
+    reader: NumberReader, abstract: str, spans: list[tuple[int, int]], groups: dict[str, Group]
+) -> tuple[list[ResultClaim], set[str], set[str]]:
+    """Numbers reported in the abstract, tied to the entities of their sentence; also the metrics
+    that stand next to a number, and those that only ever stand as a number's unit."""
+    places = sorted(
+        ((start, end, g) for g in groups.values() for fname, start, end in g.places if fname == "abstract"),
+        key=lambda p: p[0],
+    )
+    place_starts = [p[0] for p in places]
+    claims: list[ResultClaim] = []
+    metrics_with_numbers: set[str] = set()
+    metrics_anywhere: set[str] = set()
+    proposed = next(
+        (g.key for g in groups.values() if Role.PROPOSES in g.roles and g.type in SUBJECT_TYPES), None
+    )
+    for s0, s1 in spans:
+        lo, hi = bisect_left(place_starts, s0), bisect_left(place_starts, s1)
+        if not ANY_DIGIT.search(abstract, s0, s1):
+            # no number (most sentences): of the rest below, only the metrics it names count
+            metrics_anywhere.update(g.key for _, _, g in places[lo:hi] if g.type == NodeType.METRIC)
+            continue
+        sentence = abstract[s0:s1]
+        inside = [(a - s0, b - s0, g) for a, b, g in places[lo:hi]]
+        blocked = [(a, b) for a, b, g in inside if g.type != NodeType.METRIC]
+        found = reader.numbers(
+            sentence, blocked, metric_context=any(g.type == NodeType.METRIC for *_, g in inside)
+        )
+        # `4,039 tokens per second`: a unit, not a metric the paper reports
+        units = [(n.end, n.text_end) for n in found]
+        metrics = [
+            (a, g)
+            for a, b, g in inside
+            if g.type == NodeType.METRIC and not any(u0 <= a and b <= u1 for u0, u1 in units)
+        ]
+        metrics_anywhere.update(g.key for _, g in metrics)
+        datasets = datasets_of_numbers(
+            sentence, found, [(a, g.key) for a, _, g in inside if g.type == NodeType.DATASET]
+        )
+        for number, dataset in zip(found, datasets, strict=True):
+            # a count of things (`50,176 tokens`) is measured by no metric: it is no score
+            metric = None if number.count else _nearest(metrics, number.start)
+            if metric is not None and not _unit_fits(number.unit, metric.name):
+                metric = None
+            if metric:
+                metrics_with_numbers.add(metric.key)
+            before_arrow = ARROW_AFTER.match(sentence, number.text_end) is not None
+            subject = _subject(inside, number.start, proposed, number.count, number.change, before_arrow)
+            if not number.count and subject is not None and groups[subject].type == NodeType.DATASET:
+                # `the best model reaches only 48.45% on it`: a score measured on the dataset
+                dataset, subject = dataset or subject, None
+            claims.append(
+                ResultClaim(
+                    value=number.value,
+                    unit=number.unit,
+                    change=number.change,
+                    metric=metric.name if metric else None,
+                    metric_key=metric.key if metric else None,
+                    subject=subject,
+                    dataset=dataset,
+                    hardware=_first(inside, NodeType.HARDWARE),
+                    baseline=next(
+                        (g.key for _, _, g in inside if Role.COMPARES_WITH in g.roles and g.key != subject),
+                        None,
+                    ),
+                    text=sentence[number.text_start : number.text_end],
+                    span=Span(
+                        start=s0 + number.text_start,
+                        end=s0 + number.text_end,
+                        sentence=sentence,
+                        sentence_start=s0,
+                    ),
+                )
+            )
+    only_units = {
+        g.key
+        for g in groups.values()
+        if g.type == NodeType.METRIC
+        and g.key not in metrics_anywhere
+        and all(fname == "abstract" for fname, *_ in g.places)
+    }
+    return claims, metrics_with_numbers, only_units
