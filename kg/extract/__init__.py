@@ -1,163 +1,34 @@
-"""Extraction: one paper in, its mentions, roles, results and code links out.
+"""Extraction: one paper in, its mentions, roles, results, comparisons and code links out.
 
-`Extractor.extract` is a pure function of the paper and the extractor's data files (vocabulary,
-patterns), so a corpus is a map over papers that any pool of workers can run, each worker with an
-extractor of its own.
+The stages, one module each:
+- `candidates`: the vocabulary and the name patterns propose candidate entities, with the rules'
+  type and the roles their sentences' cue words give (`names`, `vocabulary`, `roles`, `grouping`);
+- `decisions`: the learned model keeps, drops or retypes each candidate and decides its roles;
+- `results`: the numbers of each sentence, with whose score they are, on which dataset;
+- `comparisons`: the sentences that compare two named things.
+
+`Extractor` owns the data they read (vocabulary, patterns, model) and runs them in that order.
+`Extractor.extract` is a pure function of the paper and the extractor's data files, so a corpus is
+a map over papers that any pool of workers can run, each worker with an extractor of its own.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from functools import lru_cache
 
 from kg.config import DataPaths
-from kg.extract import names as patterns_for_names
+from kg.extract.candidates import CandidateFinder
 from kg.extract.comparisons import ComparisonReader
 from kg.extract.decisions import NONE, DecisionModel, features
-from kg.extract.grouping import Candidates, Found, Group, MentionSpan
-from kg.extract.names import Name, NameFinder
+from kg.extract.grouping import Candidates, Group, MentionSpan
+from kg.extract.names import NameFinder
 from kg.extract.patterns import Patterns
 from kg.extract.results import NumberReader, read_results
-from kg.extract.roles import RoleCues, combine_roles, is_named_apposition, is_proposed_object
-from kg.extract.text import new_key, norm, sentences
-from kg.extract.vocabulary import Entry, Vocabulary, build_vocabulary, read_common_words
+from kg.extract.roles import RoleCues, combine_roles
+from kg.extract.vocabulary import Vocabulary, build_vocabulary, read_common_words
 from kg.schema import ROLE_OF_TYPE, Mention, NodeType, Paper, PaperExtraction, Role
 
 URL = re.compile(r"https?://[^\s<>\"'{}|\\^`\]]+")
-OUR = re.compile(r"\bour\s+$", re.I)
-CLASS_WORD = "class"  # marks the forms of an acronym that names a class of things
-NAMED_APPOSITION = re.compile(r",\s+an?\s")  # `MUSE, a novel agent framework`
-FOLLOWING_HEAD = re.compile(r"\)?\s*([a-z]+)")  # `(JLCM) method`
-LOWER = re.compile(r"[a-z]")
-TWO_CAPITALS_APART = re.compile(r"[A-Z].*[A-Z]")
-PLURAL_ACRONYM = re.compile(r"[A-Z]s$")
-ALNUM_WORD = re.compile(r"[a-z0-9]+")
-BARE_SOURCE = "bare_acronym"  # the `source` of an acronym no rule accepts as a name (`SAMM`)
-DATASET_WORD = re.compile(r"\b(?:benchmark|dataset|corpus)\b", re.I)
-
-
-TYPE_PRIORITY = (NodeType.DATASET, NodeType.METHOD, NodeType.MODEL, NodeType.TASK)
-
-
-def _is_class_word(surface: str, local_keys: dict[str, tuple[str, Entry | None, Name]]) -> bool:
-    key = norm(surface)
-    return any(local_keys.get(k, ("",))[0] == CLASS_WORD for k in (key, key.rstrip("s")))
-
-
-def strong_name_mixed(short: str) -> bool:
-    """Mixed case in an acronym (`CoLM`, `ReNO`) is a coined name, not an abbreviation."""
-    return bool(LOWER.search(short) and TWO_CAPITALS_APART.search(short))
-
-
-def _plural(acronym: Name) -> bool:
-    return acronym.plural or bool(PLURAL_ACRONYM.search(acronym.surface))
-
-
-def _similar(a: str, b: str) -> bool:
-    """Most words shared: `Stochastic Gradient Decent` ~ `Stochastic Gradient Descent`."""
-    wa, wb = set(ALNUM_WORD.findall(a.lower())), set(ALNUM_WORD.findall(b.lower()))
-    return len(wa) > 1 and len(wa & wb) * 2 >= max(len(wa), len(wb))
-
-
-def _without_overlaps(hits: list[Found], pattern_found: list[Found]) -> list[Found]:
-    """Keep the longest of overlapping names; a vocabulary hit wins a tie."""
-    ranked = sorted(
-        [(h, 1) for h in hits] + [(p, 0) for p in pattern_found],
-        key=lambda item: (-(item[0].end - item[0].start), -item[1], item[0].start),
-    )
-    taken: list[Found] = []
-    # the taken names do not overlap, so sorted by start they are sorted by end too: a name overlaps
-    # one of them only if it overlaps the last one that starts before it ends
-    taken_starts: list[int] = []
-    taken_ends: list[int] = []
-    for f, _ in ranked:
-        i = bisect_left(taken_starts, f.end)
-        if i and taken_ends[i - 1] > f.start:
-            continue
-        taken.append(f)
-        taken_starts.insert(i, f.start)
-        taken_ends.insert(i, f.end)
-    # a title's own name that the vocabulary knows keeps the mark of being the paper's own
-    own = {(p.field, p.start, p.end): p.name for p in pattern_found if p.name and p.name.proposed}
-    for t in taken:
-        if t.name is None and (t.field, t.start, t.end) in own:
-            t.name = own[(t.field, t.start, t.end)]
-    return sorted(taken, key=lambda f: (f.field != "title", f.start))
-
-
-def _fill_gaps(taken: list[Found], extra: list[Found]) -> list[Found]:
-    """`taken` (names that do not overlap) with the longest of `extra` that overlap none of them."""
-    if not extra:
-        return taken
-    # as in `_without_overlaps`: names that do not overlap, sorted by start, are sorted by end too
-    starts = sorted(f.start for f in taken)
-    ends = sorted(f.end for f in taken)
-    for f in sorted(extra, key=lambda f: (-(f.end - f.start), f.start)):
-        i = bisect_left(starts, f.end)
-        if i and ends[i - 1] > f.start:
-            continue
-        taken.append(f)
-        starts.insert(i, f.start)
-        ends.insert(i, f.end)
-    return sorted(taken, key=lambda f: (f.field != "title", f.start))
-
-
-def _marks_own_work(
-    group: Group,
-    f: Found,
-    before: str,
-    proposal: bool,
-    defined: bool,
-    named_here: bool,
-    title_key: str,
-    role: Role,
-) -> bool:
-    """Whether a mention the cues did not mark as proposed still names the paper's own work."""
-    if group.entry is None:
-        # an acronym spelled out here and known nowhere else is most likely the paper's own
-        return named_here and role == Role.USES
-    return bool(
-        (f.name and f.name.proposed)
-        or (title_key.startswith(norm(f.surface)) and proposal and is_proposed_object(before))
-        # a vocabulary dataset this paper introduces and spells out: `we introduce X (X-Bench)`
-        or (group.type == NodeType.DATASET and defined and is_proposed_object(before))
-        # a known name given to what the paper proposes: `discovers an optimizer, Lion`
-        or is_named_apposition(before)
-    )
-
-
-def _settle_proposals(groups: dict[str, Group]) -> None:
-    """A name first met as background (`methods such as X`) is not the paper's own."""
-    for group in groups.values():
-        if (
-            Role.PROPOSES in group.roles
-            and not group.in_title
-            and group.first_role
-            not in (
-                None,
-                Role.PROPOSES,
-            )
-        ):
-            group.roles.discard(Role.PROPOSES)
-            group.roles.add(group.first_role)
-
-
-VERSION_TAIL = re.compile(r"[-\s]?(?:v?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)?[BM](?:-[A-Za-z]+)?)$")
-
-
-@lru_cache(maxsize=1 << 14)  # the same names come back in paper after paper
-def _without_version(surface: str) -> str:
-    return VERSION_TAIL.sub("", surface)
-
-
-def _family(surface: str, vocab: Vocabulary) -> Entry | None:
-    """The vocabulary family of a versioned or sized name it does not list: `ChatGLM2`."""
-    base = _without_version(surface)
-    if base == surface or len(norm(base)) < 3:
-        return None
-    entry = vocab.lookup(base)
-    return entry if entry is not None and entry.type == NodeType.MODEL else None
 
 
 def _mention(group: Group, vocab: Vocabulary) -> Mention:
@@ -221,8 +92,9 @@ class Extractor:
         self.model = model
         # lowercase phrases are candidates only where a model decides on them (or learns to)
         self.phrases = model is not None if phrases is None else phrases
-        self.names = NameFinder(patterns, common_words)
-        self.roles = RoleCues(patterns)
+        self.finder = CandidateFinder(
+            vocabulary, patterns, NameFinder(patterns, common_words), RoleCues(patterns), self.phrases
+        )
         self.numbers = NumberReader(patterns)
         self.comparisons = ComparisonReader(patterns.comparison_cues)
 
@@ -248,18 +120,8 @@ class Extractor:
 
     def candidates(self, paper: Paper) -> Candidates:
         """What the rules propose for a paper: names, grouped into candidate entities with a type
-        and roles."""
-        vocab = self.vocabulary
-        fields = {"title": paper.title, "abstract": paper.abstract}
-        sentence_spans = {f: sentences(t) for f, t in fields.items()}
-        found: list[Found] = []
-        local_keys: dict[str, tuple[str, Entry | None, Name]] = {}  # acronym forms -> their entity
-        for fname, text in fields.items():
-            found += self._find_names(fname, text, sentence_spans[fname], vocab, local_keys, paper.abstract)
-        groups = self._group(found, local_keys, vocab, fields)
-        self._assign_roles(groups, found, fields, sentence_spans)
-        _settle_proposals(groups)
-        return Candidates(paper, fields, sentence_spans, found, groups)
+        and roles (`kg.extract.candidates`)."""
+        return self.finder.candidates(paper)
 
     def decide(self, candidates: Candidates) -> None:
         """The model's word on each candidate: dropped, or given its type and roles."""
@@ -312,287 +174,6 @@ class Extractor:
             ),
             code_urls=_code_urls(paper),
         )
-
-    def _find_names(
-        self,
-        fname: str,
-        text: str,
-        spans: list[tuple[int, int]],
-        vocab: Vocabulary,
-        local_keys: dict[str, tuple[str, Entry | None, Name]],
-        abstract: str = "",
-    ) -> list[Found]:
-        starts = {s for s, _ in spans}
-        # URLs are not names: blank them out, keeping every offset
-        if "http" in text:
-            text = URL.sub(lambda m: " " * len(m.group(0)), text)
-        hits = [Found(fname, h.start, h.end, h.surface, h.entry) for h in vocab.find(text)]
-        if self.phrases:  # the model decides on generic names too
-            for h in hits:
-                h.generic = self.names.is_generic(h.surface)
-        else:
-            hits = [h for h in hits if not self.names.is_generic(h.surface)]
-        candidates: list[Name] = []
-        if fname == "title":
-            for own in (
-                self.names.title_prefix(text),
-                self.names.title_report(text),
-                self.names.title_lead(text, abstract),
-            ):
-                if own:
-                    candidates.append(own)
-        definitions = [
-            *self.names.acronym_definitions(text),
-            *self.names.reverse_acronym_definitions(text),
-        ]
-        for acronym in definitions:
-            if self._register_acronym(acronym, vocab, local_keys, text[acronym.end : acronym.end + 40]):
-                candidates.append(acronym)
-                if acronym.long_form is None or acronym.long_start is None:
-                    continue
-                candidates.append(
-                    Name(
-                        acronym.long_start,
-                        acronym.long_start + len(acronym.long_form),
-                        acronym.long_form,
-                        long_form=acronym.long_form,
-                    )
-                )
-        tokens = []
-        for t in self.names.name_tokens(text, starts, title=fname == "title", capitalized=self.phrases):
-            if (
-                not patterns_for_names.bare_acronym(t.surface)
-                or norm(t.surface) in local_keys
-                or is_proposed_object(text[max(0, t.start - 40) : t.start])
-                or NAMED_APPOSITION.match(text, t.end)
-            ):
-                tokens.append(t)
-            elif self.phrases and self._may_name_a_thing(t.surface):
-                # an undefined acronym is more often an abbreviation than a name (`AIGC`), but many
-                # datasets and tools are named by one (`SAMM`): the model decides, told what it is
-                tokens.append(Name(t.start, t.end, t.surface, source=BARE_SOURCE))
-        candidates += tokens
-        if fname == "abstract":
-            # a capitalized phrase that starts with a vocabulary name is that name in context
-            # (`Stable Diffusion v1`); one that ends with it is a more specific name
-            # (`Guidance Distillation`)
-            candidates += [
-                c
-                for c in self.names.capitalized_phrases(text, starts)
-                if not any(h.start <= c.start < h.end for h in hits)
-            ]
-        candidates += patterns_for_names.sized_names(text, [*tokens, *hits])
-        candidates += patterns_for_names.hardware_names(text)
-        if fname == "abstract":
-            candidates += self.names.described_proposals(text)
-            candidates += self.names.headed_datasets(text)
-
-        pattern_found = []
-        not_names, not_entities = self.patterns.not_names, self.patterns.not_entities
-        for c in candidates:
-            lowered = c.surface.lower()
-            if lowered in not_names:
-                continue
-            generic = (
-                self.names.is_generic(c.surface)
-                or lowered in not_entities
-                or lowered.rstrip("s") in not_entities
-                or _is_class_word(c.surface, local_keys)
-            )
-            if generic and not self.phrases:
-                continue
-            entry = vocab.lookup(c.surface)
-            if c.long_form:
-                local = local_keys.get(norm(c.surface))
-                entry = local[1] if local else entry
-            pattern_found.append(Found(fname, c.start, c.end, c.surface, entry, name=c, generic=generic))
-        taken = _without_overlaps(hits, pattern_found)
-        if not self.phrases:
-            return taken
-        phrases = [
-            Found(fname, p.start, p.end, p.surface, None, name=p, generic=self.names.is_generic(p.surface))
-            for p in self.names.headed_phrases(text, title=fname == "title")
-            if p.surface.lower() not in not_names
-        ]
-        return _fill_gaps(taken, phrases)
-
-    def _may_name_a_thing(self, acronym: str) -> bool:
-        """Not a plural acronym nor one the word lists call generic: those name a class (`LLMs`)."""
-        return not PLURAL_ACRONYM.search(acronym) and not self.names.is_generic(acronym)
-
-    def _register_acronym(
-        self,
-        acronym: Name,
-        vocab: Vocabulary,
-        local_keys: dict[str, tuple[str, Entry | None, Name]],
-        text_after: str = "",
-    ) -> bool:
-        """An acronym and its expansion are one entity; the expansion decides which."""
-        assert acronym.long_form is not None
-        if self.names.is_generic(acronym.long_form) or self.names.is_generic(acronym.surface):
-            return False
-        not_entities = self.patterns.not_entities
-        if acronym.surface.lower().rstrip("s") in not_entities or acronym.surface.lower() in not_entities:
-            return False
-        entry = vocab.lookup(acronym.long_form)
-        if entry is None:
-            short_entry = vocab.lookup(acronym.surface)
-            # an acronym the paper defines means what the paper defines: it is the vocabulary's only
-            # if the expansion agrees with one the vocabulary lists (`State-Adaptive Memory (SAM)` is
-            # not Segment Anything), or, for an entry that lists none, if the entry is unambiguous
-            expansions = [f for f in short_entry.forms if " " in f.strip()] if short_entry else []
-            agrees = short_entry is not None and (
-                any(_similar(acronym.long_form, f) for f in expansions)
-                or (not expansions and not short_entry.ambiguous)
-            )
-            entry = short_entry if agrees else None
-        if entry is None and not self._names_a_thing(acronym, text_after):
-            return False
-        if entry is None and (_plural(acronym) or _is_class_word(acronym.surface, local_keys)):
-            # `multimodal foundation models (MFMs)` names a class of things, not one thing
-            for form in (acronym.surface, acronym.surface.rstrip("s"), acronym.long_form):
-                local_keys.setdefault(norm(form), (CLASS_WORD, None, acronym))
-            return False
-        key = entry.id if entry else new_key(acronym.long_form)
-        for form in (acronym.surface, acronym.long_form):
-            local_keys.setdefault(norm(form), (key, entry, acronym))
-        return True
-
-    def _names_a_thing(self, acronym: Name, text_after: str) -> bool:
-        """`Multi-Matrix Factorization Attention (MFA)` or `... mappings (JLCM) method` name a thing;
-        `magnetic resonance imaging (MRI)` names a concept of another field."""
-        long_form = acronym.long_form or ""
-        if sum(w[:1].isupper() for w in long_form.split()) >= 2 or strong_name_mixed(acronym.surface):
-            return True
-        p = self.patterns
-        heads = p.method_heads | p.model_heads | p.dataset_heads
-        last = long_form.lower().split()[-1] if long_form else ""
-        following = FOLLOWING_HEAD.match(text_after)
-        return last in heads or bool(following and following.group(1) in heads)
-
-    def _group(
-        self,
-        found: list[Found],
-        local_keys: dict[str, tuple[str, Entry | None, Name]],
-        vocab: Vocabulary,
-        fields: dict[str, str],
-    ) -> dict[str, Group]:
-        groups: dict[str, Group] = {}
-        for f in found:
-            local = local_keys.get(norm(f.surface))
-            if local and local[0] == CLASS_WORD:
-                local = None
-            entry = f.entry
-            if local:
-                key, entry, acronym = local
-                f.name = f.name or acronym
-                if f.name.long_form is None:
-                    f.name.long_form = acronym.long_form
-            elif entry is not None:
-                key = entry.id
-            else:
-                key = new_key(f.surface)
-            f.key, f.entry = key, entry
-            node_type: NodeType | None
-            if entry is not None:
-                node_type, name = entry.type, entry.name
-            else:
-                node_type = f.name.type if f.name and f.name.type else None
-                name = local[2].surface if local else f.surface
-            family = None if entry is not None or local else _family(f.surface, vocab)
-            if family is not None:
-                node_type = family.type  # `ChatGLM2` is a version of the model family `ChatGLM`
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = Group(key, node_type or NodeType.METHOD, name, entry)
-                group.typed = node_type is not None
-                if family is not None:
-                    group.family = [family.id, *vocab.lineage(family)]
-            if not group.typed:
-                text = fields[f.field]
-                long_form = f.name.long_form if f.name else None
-                votes = group.votes
-                own = self.names.own_type(f.surface, long_form)
-                if own:
-                    votes[own] = votes.get(own, 0) + 3
-                after = self.names.context_type(text[f.end : f.end + 80])
-                if after:
-                    votes[after] = votes.get(after, 0) + 1
-                if f.field == "title" and DATASET_WORD.search(text):
-                    votes[NodeType.DATASET] = votes.get(NodeType.DATASET, 0) + 2
-            group.aliases[f.surface] = None
-            if f.name and f.name.long_form:
-                group.aliases[f.name.long_form] = None
-        for group in groups.values():
-            if not group.typed and group.votes:
-                best = max(group.votes.values())
-                group.type = next(t for t in TYPE_PRIORITY if group.votes.get(t, 0) == best)
-        # in a paper that builds a dataset, its other new names with no type of their own are
-        # usually its parts (`three subtasks: FinSM, FinRE and FinMR`)
-        titled = [f for f in found if f.field == "title" and f.name and f.name.proposed]
-        if titled and groups[titled[0].key].type == NodeType.DATASET:
-            for group in groups.values():
-                if not group.typed and not group.votes:
-                    group.type = NodeType.DATASET
-        for f in found:
-            f.type = groups[f.key].type
-        return groups
-
-    def _assign_roles(
-        self,
-        groups: dict[str, Group],
-        found: list[Found],
-        fields: dict[str, str],
-        sentence_spans: dict[str, list[tuple[int, int]]],
-    ) -> None:
-        proposed_bases: set[str] = set()
-        title_key = norm(fields["title"])
-        sentence_starts = {name: [a for a, _ in spans] for name, spans in sentence_spans.items()}
-        sentence_texts: dict[tuple[str, int, int], str] = {}  # one string for all names of a sentence
-        for f in found:
-            group = groups[f.key]
-            text = fields[f.field]
-            spans = sentence_spans[f.field]
-            i = bisect_right(sentence_starts[f.field], f.start) - 1
-            s0, s1 = spans[i] if i >= 0 and f.start < spans[i][1] else (0, len(text))
-            place = (f.field, s0, s1)
-            sentence = sentence_texts.get(place)
-            if sentence is None:
-                sentence = sentence_texts[place] = text[s0:s1]
-            is_new = group.entry is None
-            before = text[s0 : f.start]
-            # whether the sentence proposes the name matters only for a new name, or for a known one
-            # that opens the title (see `role_of_mention` and `_marks_own_work`): the cue search is
-            # the costly part, so it is left out for the others
-            proposal = False
-            if is_new or title_key.startswith(norm(f.surface)):
-                proposal = bool(
-                    (f.name and f.name.proposed)
-                    or (is_new and OUR.search(text[max(0, f.start - 8) : f.start]))
-                    or (f.name and f.name.size_of and norm(f.name.size_of) in proposed_bases)
-                    # the cue must come before the name: `we propose X`, not `X ... which we build on`
-                    or self.roles.is_proposal_sentence(text[s0 : f.end])
-                )
-            defined = bool(f.name and f.name.long_form)
-            # `Multi-Matrix Factorization Attention (MFA)` names a thing; a lowercase expansion
-            # (`artificial intelligence-generated content (AIGC)`) usually names a concept
-            long_form = f.name.long_form if f.name and f.name.long_form else ""
-            named_here = defined and sum(w[:1].isupper() for w in long_form.split()) >= 2
-            if is_new and not proposal and is_proposed_object(before):
-                proposal = True
-            role = self.roles.role_of_mention(group.type, sentence, f.start - s0, is_new, proposal)
-            if _marks_own_work(group, f, before, proposal, defined, named_here, title_key, role):
-                role = Role.PROPOSES
-            if role == Role.PROPOSES:
-                proposed_bases.add(norm(group.name))
-                proposed_bases.update(norm(a) for a in group.aliases)
-            if f.field == "title":
-                group.in_title = True
-            elif group.first_role is None:
-                group.first_role = role
-            group.roles.add(role)
-            group.spans.append(MentionSpan(f.field, f.start, f.end, sentence, s0))
-            group.places.append((f.field, f.start, f.end))
 
     def _kept_by_rule(self, group: Group, form_type: NodeType | None) -> bool:
         """Candidates the rules keep whatever the model says: a name whose form gives its type (a
