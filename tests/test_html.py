@@ -98,7 +98,8 @@ def check_labels(page, zooms: tuple[float, ...] = (1, 2.5, 6)) -> list[tuple[int
     drawn = []
     for zoom in zooms:
         page.evaluate(
-            "s => { network.moveTo({scale: s, animation: false}); network.redraw(); }", fitted * zoom
+            "s => { network.moveTo({scale: s, animation: false}); kgCapLabels(); network.redraw(); }",
+            fitted * zoom,
         )
         page.wait_for_timeout(100)
         count, in_view, pairs = page.evaluate(OVERLAPS)

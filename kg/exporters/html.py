@@ -75,7 +75,9 @@ OPTIONS = {
 STYLE_SHEET = """
 html, body { height: 100%; margin: 0; }
 body { display: flex; flex-direction: column; overflow: hidden; font: 14px sans-serif; }
-#kg-toolbar { flex: none; padding: 4px 8px; border-bottom: 1px solid #ddd; line-height: 1.6; }
+#kg-toolbar { flex: none; padding: 3px 8px; border-bottom: 1px solid #ddd; font-size: 13px;
+  line-height: 1.7; }
+#kg-toolbar input[type=date] { font-size: 12px; padding: 0; }
 #kg-toolbar .kg-note { color: #555; font-size: 12px; }
 body > .card { flex: 1 1 auto; min-height: 0; position: relative; width: 100%; }
 #mynetwork.card-body { width: 100%; height: 100%; border: 0; float: none; }
@@ -97,6 +99,7 @@ body > .card { flex: 1 1 auto; min-height: 0; position: relative; width: 100%; }
 #kg-panel table { border-collapse: collapse; font-size: 12px; width: 100%; }
 #kg-panel td { border-top: 1px solid #eee; padding: 2px 4px; vertical-align: top; }
 """
+FULL_DATE = re.compile(r"\d{4}-\d\d-\d\d$")
 NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z\u0370-\u03ff]+")
 REMOTE_TAGS = re.compile(r"<(link|script)\b[^>]*https?://[^>]*>(\s*</script>)?", re.S)
 SCRIPT = (Path(__file__).with_name("html_page.js")).read_text(encoding="utf-8")
@@ -328,6 +331,23 @@ def _render(h: nx.MultiDiGraph, panel: dict, notes: list[str], path: Path, title
         f.write(page)
 
 
+def _date_range(h: nx.MultiDiGraph) -> str:
+    """Two date boxes that limit the papers shown, when the papers' dates are known."""
+    dates = sorted(
+        d
+        for _, data in h.nodes(data=True)
+        if data.get("type") == NodeType.PAPER and FULL_DATE.match(d := paper_date(data))
+    )
+    if len(set(dates)) < 2:
+        return ""
+    low, high = dates[0], dates[-1]
+    return (
+        f'<label title="show the papers of these dates">papers <input type="date" id="kg-from" min="{low}"'
+        f' max="{high}" value="{low}">–<input type="date" id="kg-to" min="{low}" max="{high}" value="{high}">'
+        "</label> · "
+    )
+
+
 def _toolbar(title: str, types: list[str], notes: list[str], h: nx.MultiDiGraph) -> str:
     import html
 
@@ -341,8 +361,8 @@ def _toolbar(title: str, types: list[str], notes: list[str], h: nx.MultiDiGraph)
     return (
         '<div id="kg-toolbar">'
         f"<b>{html.escape(title)}</b> · {h.number_of_nodes():,} nodes, {h.number_of_edges():,} links · "
-        '<input id="kg-search" type="search" placeholder="find a node…" size="24"> '
-        f'<span id="kg-legend">{boxes}</span> · '
+        '<input id="kg-search" type="search" placeholder="find a node…" size="20"> '
+        f'<span id="kg-legend">{boxes}</span> · {_date_range(h)}'
         '<label title="let the nodes move under forces (slow on big graphs)">'
         '<input type="checkbox" id="kg-physics"> physics</label>'
         f"{note}</div>"

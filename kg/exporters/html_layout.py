@@ -9,7 +9,7 @@ few cheap passes push apart nodes that landed on one another.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
 import networkx as nx
 import numpy as np
@@ -52,7 +52,7 @@ def layout(h: nx.Graph, seed: int = 7) -> dict[Hashable, tuple[float, float]]:
     spacing = _spacing(np.array([pos[n] for n in core]))
     _place_rest(u, order, pos, spacing)
     xy = np.array([pos[n] for n in order])
-    xy = _separate(xy, spacing * 0.6)
+    xy = _separate(xy, _spacing(xy) * 0.6)
     xy -= (xy.max(axis=0) + xy.min(axis=0)) / 2
     extent = np.maximum(np.abs(xy).max(axis=0), 1e-9)
     half = np.array(world_size(len(order)))
@@ -70,7 +70,9 @@ def _force_layout(u: nx.Graph, nodes: list, seed: int, iterations: int = ITERATI
     a = np.zeros((n, n), dtype=np.float32)
     for x, y in u.subgraph(nodes).edges():
         a[index[x], index[y]] = a[index[y], index[x]] = 1
-    mass = a.sum(axis=1) + 1
+    # a node's mass is its degree in the whole view, not among the nodes laid out here: a hub
+    # whose many leaves are placed around it later keeps room for them
+    mass = np.array([u.degree(v) + 1 for v in nodes], dtype=np.float32)
     masses = np.outer(mass, mass)
     rng = np.random.default_rng(seed)
     xy = (rng.uniform(-1, 1, (n, 2)) * math.sqrt(n) * 10).astype(np.float32)
@@ -104,8 +106,10 @@ GOLDEN = math.pi * (3 - math.sqrt(5))
 def _place_rest(u: nx.Graph, order: list, pos: dict, spacing: float) -> None:
     """Put each node the force layout left out beside the placed nodes it links to: at their
     centre, on a sunflower spiral around it so that siblings do not stack (most connected first,
-    breadth first from the core); nodes with no placed neighbour go on a spiral around the rest."""
+    breadth first from the core). A part of the graph that does not touch the core starts from
+    its most connected node, on a spiral around the rest."""
     crowd: dict[tuple[float, float], int] = {}
+    rank = {n: i for i, n in enumerate(order)}
 
     def put(node: Hashable, centre: np.ndarray) -> None:
         key = (round(float(centre[0]), 4), round(float(centre[1]), 4))
@@ -114,20 +118,26 @@ def _place_rest(u: nx.Graph, order: list, pos: dict, spacing: float) -> None:
         r = spacing * 0.9 * math.sqrt(i + 1)
         pos[node] = centre + r * np.array([math.cos(i * GOLDEN), math.sin(i * GOLDEN)])
 
-    rank = {n: i for i, n in enumerate(order)}
-    frontier = sorted({v for n in pos for v in u[n] if v not in pos}, key=rank.__getitem__)
-    while frontier:
-        for node in frontier:
-            placed = [pos[v] for v in u[node] if v in pos]
-            put(node, np.mean(placed, axis=0))
-        frontier = sorted({v for n in frontier for v in u[n] if v not in pos}, key=rank.__getitem__)
-    rest = [n for n in order if n not in pos]
-    if rest:
-        xy = np.array(list(pos.values()))
-        radius = float(np.abs(xy).max()) + spacing * 4
-        for i, node in enumerate(rest):
-            r = radius + spacing * math.sqrt(i + 1)
-            pos[node] = r * np.array([math.cos(i * GOLDEN), math.sin(i * GOLDEN)])
+    def spread(seeds: Iterable[Hashable]) -> None:
+        frontier = sorted({v for n in seeds for v in u[n] if v not in pos}, key=rank.__getitem__)
+        while frontier:
+            for node in frontier:
+                put(node, np.mean([pos[v] for v in u[node] if v in pos], axis=0))
+            frontier = sorted({v for n in frontier for v in u[n] if v not in pos}, key=rank.__getitem__)
+
+    spread(list(pos))
+    if len(pos) == len(order):
+        return
+    # the parts apart from the core: in rows under it (a ring around it would take most of the
+    # screen and shrink the picture of the core)
+    xy = np.array(list(pos.values()))
+    (left, _), (right, bottom) = xy.min(axis=0), xy.max(axis=0)
+    across, down = spacing * 3, spacing * 1.5
+    columns = max(1, int((right - left) / across))
+    for i, node in enumerate(n for n in order if n not in pos):
+        row, column = divmod(i, columns)
+        pos[node] = np.array([left + column * across, bottom + across + down * row])
+        spread([node])
 
 
 def _separate(xy: np.ndarray, gap: float, rounds: int = 4) -> np.ndarray:

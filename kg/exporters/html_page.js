@@ -192,13 +192,16 @@
     if (nodes.get(id).hidden) { nodes.update({ id: id, hidden: false }); }
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), focusScale(id)), animation: false });
+    capLabels();
     show(id);
   }
-  // zoom in far enough that the node's label (if it has one) can be read
+  // zoom in far enough that the node's label (if it has one) can be read, and at least four
+  // times the fitted zoom, where a node's neighbours stand apart
+  var fitted = null;
   function focusScale(id) {
     var n = nodes.get(id);
     var size = (n.font && n.font.size) || n.size || 10;
-    return Math.min(4, 14 / size);
+    return Math.min(4, Math.max(14 / size, 4 * fitted));
   }
   window.kgGo = go;
   network.on("click", function (params) {
@@ -208,11 +211,38 @@
   // --- open still: the positions are fixed, so the first picture is the final one -------------
   window.kgStable = false;
   network.fit({ animation: false });
+  fitted = network.getScale();
   network.once("afterDrawing", function () {
     window.kgStable = true;
     setTimeout(load, 0);
   });
   network.redraw();
+
+  // Labels are sized in canvas units (so that two labels that do not overlap at one zoom overlap
+  // at none); zoomed far in, the biggest would fill the screen, so their size on screen is capped
+  // at LABEL_CAP pixels. Shrinking a label cannot make it overlap another.
+  var LABEL_CAP = 22;
+  var labelled = nodes.get({ filter: function (n) { return n.label !== undefined; } });
+  var fontSize = {};
+  labelled.forEach(function (n) { fontSize[n.id] = n.font.size; });
+  var capped = {};
+  function capLabels() {
+    var scale = network.getScale(), changes = [];
+    labelled.forEach(function (n) {
+      var size = Math.min(fontSize[n.id], LABEL_CAP / scale);
+      if (size !== (capped[n.id] || fontSize[n.id])) {
+        capped[n.id] = size;
+        changes.push({ id: n.id, font: { size: size } });
+      }
+    });
+    if (changes.length) { nodes.update(changes); }
+  }
+  var capTimer = null;
+  network.on("zoom", function () {
+    clearTimeout(capTimer);
+    capTimer = setTimeout(capLabels, 80);
+  });
+  window.kgCapLabels = capLabels;
 
   var physics = document.getElementById("kg-physics");
   physics.addEventListener("change", function () {
@@ -245,15 +275,26 @@
     }
   });
 
-  // --- type filter ----------------------------------------------------------------------------
+  // --- type and date filters ----------------------------------------------------------------
+  // a paper shows when its type is ticked and its date (where known) is within the range; the
+  // entities stay (they are what the papers are about)
   var boxes = document.querySelectorAll("input.kg-type");
-  boxes.forEach(function (box) {
-    box.addEventListener("change", function () {
-      var shown = {};
-      boxes.forEach(function (b) { shown[b.value] = b.checked; });
-      nodes.update(nodes.get().map(function (n) {
-        return { id: n.id, hidden: shown[n.kind] === false };
-      }));
+  var from = document.getElementById("kg-from"), to = document.getElementById("kg-to");
+  function applyFilters() {
+    var shown = {};
+    boxes.forEach(function (b) { shown[b.value] = b.checked; });
+    var lo = from ? from.value : "", hi = to ? to.value : "";
+    var changes = [];
+    nodes.get().forEach(function (n) {
+      var hidden = shown[n.kind] === false;
+      if (!hidden && n.kind === "Paper" && /^\d{4}-\d\d-\d\d$/.test(n.date || "")) {
+        hidden = (lo && n.date < lo) || (hi && n.date > hi) ? true : false;
+      }
+      if (hidden !== (n.hidden === true)) { changes.push({ id: n.id, hidden: hidden }); }
     });
-  });
+    if (changes.length) { nodes.update(changes); }
+  }
+  boxes.forEach(function (box) { box.addEventListener("change", applyFilters); });
+  if (from) { from.addEventListener("change", applyFilters); }
+  if (to) { to.addEventListener("change", applyFilters); }
 })();
