@@ -311,6 +311,8 @@ def _render(h: nx.MultiDiGraph, panel: dict, notes: list[str], path: Path, title
         net.edges.append(edge)
     options = json.loads(json.dumps(OPTIONS))
     options["edges"]["width"] = round(0.8 / scale, 2)  # under a pixel at the fitted zoom
+    if h.number_of_edges() > 2000:  # many edges: fainter, so that nodes and labels stand out
+        options["edges"]["color"] = {"opacity": 0.25}
     if h.number_of_nodes() > 3000:
         # thousands of edges: no arrows, and only the nodes are redrawn while the view moves
         options["edges"]["arrows"]["to"]["enabled"] = False
@@ -357,13 +359,14 @@ def _toolbar(title: str, types: list[str], notes: list[str], h: nx.MultiDiGraph)
         for t in types
         if t in STYLE
     )
-    note = "".join(f"<div class='kg-note'>{html.escape(n)}</div>" for n in notes)
+    note = " · ".join(f"<span class='kg-note'>{html.escape(n)}</span>" for n in notes)
+    # two lines on a laptop screen: what is shown and how to find in it, then how to limit it
     return (
-        '<div id="kg-toolbar">'
+        '<div id="kg-toolbar"><div>'
         f"<b>{html.escape(title)}</b> · {h.number_of_nodes():,} nodes, {h.number_of_edges():,} links · "
         '<input id="kg-search" type="search" placeholder="find a node…" size="20"> '
-        f'<span id="kg-legend">{boxes}</span> · {_date_range(h)}'
+        f'<span id="kg-legend">{boxes}</span></div><div>{_date_range(h)}'
         '<label title="let the nodes move under forces (slow on big graphs)">'
         '<input type="checkbox" id="kg-physics"> physics</label>'
-        f"{note}</div>"
+        f"{' · ' + note if note else ''}</div></div>"
     )

@@ -21,8 +21,8 @@ SCREEN = (1280.0, 680.0)  # the canvas of a laptop screen below the toolbar, in 
 # label font sizes in screen pixels at the fitted zoom, largest first; a label shows once its size
 # on screen reaches DRAW_THRESHOLD (vis-network's scaling.label.drawThreshold), so the first three
 # show at the fitted zoom and each further step needs about 1.4 times more zoom
-LADDER = (18.0, 14.0, 10.0, 7.0, 5.0, 3.5, 2.5, 1.8, 1.3, 0.9, 0.65, 0.45)
-DRAW_THRESHOLD = 9
+LADDER = (18.0, 14.0, 11.0, 6.5, 5.0, 3.5, 2.5, 1.8, 1.3, 0.9, 0.65, 0.45)
+DRAW_THRESHOLD = 8
 GRAVITY = 0.15
 CHAR_WIDTH = 0.62  # average glyph width of vis-network's sans-serif label font, per font size
 LINE_HEIGHT = 1.3
