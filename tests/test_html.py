@@ -117,17 +117,19 @@ def panel_papers(page) -> list[str]:
     )
 
 
-def click_node(page, node: str) -> None:
-    """Click a node where it is drawn (after moving the view to it)."""
+def click_node(page, node: str) -> str:
+    """Click a node where it is drawn (after moving the view to it); return the node the click
+    hit (where nodes overlap, vis-network gives the one drawn on top)."""
     page.evaluate("id => network.focus(id, {scale: 2, animation: false})", node)
-    x, y = page.evaluate(
+    x, y, hit = page.evaluate(
         "id => { const p = network.canvasToDOM(network.getPositions([id])[id]);"
         " const r = document.querySelector('#mynetwork canvas').getBoundingClientRect();"
-        " return [r.left + p.x, r.top + p.y]; }",
+        " return [r.left + p.x, r.top + p.y, network.getNodeAt(p)]; }",
         node,
     )
     page.mouse.click(x, y)
-    page.wait_for_function("id => window.kgShown === id", arg=node, timeout=5_000)
+    page.wait_for_function("id => window.kgShown === id", arg=hit, timeout=5_000)
+    return hit
 
 
 def test_example_day_page(browser, example_build):
@@ -148,7 +150,7 @@ def test_example_day_page(browser, example_build):
 
     # a click on a node opens its panel: the papers that name it, with their sentences
     page.click("#kg-panel .kg-close")
-    click_node(page, "model:sdxl")
+    assert click_node(page, "model:sdxl") == "model:sdxl"
     papers = {
         u
         for u, _, k in g.in_edges("model:sdxl", keys=True)
@@ -258,11 +260,19 @@ def test_hf_corpus_view_of_10000_nodes(browser, hf_build, tmp_path):
     top = max((n for n, d in h.nodes(data=True) if d["type"] == "Dataset"), key=lambda n: (h.degree(n), n))
     check_page(page, h, str(h.nodes[top]["name"]), top)
     page.click("#kg-panel .kg-close")
-    click_node(page, top)
-    assert page.inner_text("#kg-panel h2") == h.nodes[top]["name"]
-    assert page.evaluate("document.querySelectorAll('#kg-panel table tr').length") > 0  # its leaderboard
+    # the panel of the node a click hits lists its papers (at most 20 of them)
+    hit = click_node(page, top)
+    assert page.inner_text("#kg-panel h2") == (h.nodes[hit].get("title") or h.nodes[hit]["name"])
     listed = panel_papers(page)
-    assert 0 < len(listed) <= 20
+    if h.nodes[hit]["type"] != "Paper":
+        papers = store.rows(
+            "SELECT json_extract(p.data, '$.title') FROM edges e JOIN nodes p ON p.id = e.source"
+            " WHERE e.target = ? AND p.type = 'Paper'",
+            (hit,),
+        )
+        assert 0 < len(listed) <= 20 and set(listed) <= {t for (t,) in papers}
+    page.evaluate("id => kgGo(id)", top)  # the most connected dataset: its results as a leaderboard
+    assert page.evaluate("document.querySelectorAll('#kg-panel table tr').length") > 0
     page.screenshot(path=str(ARTIFACTS / "hf_10000_panel_1280x800.png"))
     assert errors == [] and requests == []
     size = path.stat().st_size / 1e6

@@ -277,7 +277,7 @@ def _render(h: nx.MultiDiGraph, panel: dict, notes: list[str], path: Path, title
     counts = {node: detail.get("c", 0) for node, detail in panel["d"].items()}
     # the node and edge lists pyvis writes into the page, built here: its add_node and add_edge
     # look each id up in a list, which is quadratic in the size of the view
-    for node in order:
+    for node in reversed(order):  # vis-network draws (and hit-tests) later nodes on top: hubs last
         data = h.nodes[node]
         kind = str(data.get("type"))
         color, shape = STYLE.get(kind, ("#cccccc", "dot"))
