@@ -195,13 +195,14 @@
     capLabels();
     show(id);
   }
-  // zoom in far enough that the node's label (if it has one) can be read, and at least four
-  // times the fitted zoom, where a node's neighbours stand apart
+  // zoom in to four times the fitted zoom, where a node's neighbours stand apart, or more if
+  // its label needs it to be read; never past eight times (nodes are sized for the fitted zoom,
+  // and grow with it)
   var fitted = null;
   function focusScale(id) {
     var n = nodes.get(id);
     var size = (n.font && n.font.size) || n.size || 10;
-    return Math.min(4, Math.max(14 / size, 4 * fitted));
+    return Math.min(8 * fitted, Math.max(14 / size, 4 * fitted));
   }
   window.kgGo = go;
   network.on("click", function (params) {
