@@ -304,6 +304,8 @@ def _render(h: nx.MultiDiGraph, panel: dict, notes: list[str], path: Path, title
     for u, v, data in h.edges(data=True):
         kind = str(data.get("type", ""))
         edge = {"from": u, "to": v, "title": kind, "color": EDGE_COLOR.get(kind, "#bbbbbb")}
+        if kind == "CO_OCCURS":  # a shared paper has no direction
+            edge["arrows"] = {"to": {"enabled": False}}
         if "weight" in data:
             edge.update(
                 title=f"{kind} ×{data['weight']}", width=round(min(9, data["weight"]) * 0.8 / scale, 2)
