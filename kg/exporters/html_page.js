@@ -69,11 +69,11 @@
     q.appendChild(document.createTextNode("”"));
     return q;
   }
-  function paperLine(pid) {
+  function paperLine(pid, withoutTitle) {
     var p = papers[pid] || [pid, "", ""];
     var line = el("div");
-    line.appendChild(nodeLink(pid, p[0]));
-    if (p[2]) { line.appendChild(el("span", " · " + p[2], "kg-date")); }
+    if (!withoutTitle) { line.appendChild(nodeLink(pid, p[0])); }
+    if (p[2]) { line.appendChild(el("span", (withoutTitle ? "" : " · ") + p[2], "kg-date")); }
     var url = safeUrl(p[1]);
     if (url) {
       line.appendChild(document.createTextNode(" "));
@@ -137,7 +137,7 @@
     var kind = el("div", n.kind, "kg-kind");
     panel.appendChild(kind);
     if (n.kind === "Paper") {
-      panel.appendChild(paperLine(id));
+      panel.appendChild(paperLine(id, true));  // the heading shows the title
       var byRole = {};
       d.r.forEach(function (link) { (byRole[link[1]] = byRole[link[1]] || []).push(link); });
       Object.keys(ROLE_TITLE).forEach(function (role) {
@@ -195,14 +195,15 @@
     capLabels();
     show(id);
   }
-  // zoom in to four times the fitted zoom, where a node's neighbours stand apart, or more if
-  // its label needs it to be read; never past eight times (nodes are sized for the fitted zoom,
-  // and grow with it)
+  // zoom in until a node's neighbours stand apart (1.5 times the fitted zoom for a few hundred
+  // nodes, 4 times for 10,000), or more if its label needs it to be read; never past twice that
+  // (nodes are sized for the fitted zoom, and grow with it)
   var fitted = null;
+  var spread = Math.min(4, Math.max(1.5, Math.sqrt(nodes.length) / 25));
   function focusScale(id) {
     var n = nodes.get(id);
     var size = (n.font && n.font.size) || n.size || 10;
-    return Math.min(8 * fitted, Math.max(14 / size, 4 * fitted));
+    return Math.min(2 * spread * fitted, Math.max(14 / size, spread * fitted));
   }
   window.kgGo = go;
   network.on("click", function (params) {
