@@ -21,7 +21,7 @@ import rdflib
 from conftest import DATA, hostile_graph
 
 from kg.build import ALL_EXPORTS, BuildOptions, build
-from kg.exporters.html import DEFAULT_TYPES
+from kg.exporters.html import DEFAULT_TYPES, short_label
 from kg.exporters.neo4j import ARRAY_DELIMITER, NODE_FIELDS, split_script, write_neo4j
 from kg.exporters.rdf import FORMATS, parse_rdf, read_rdf, serialize
 from kg.graph import load
@@ -333,6 +333,12 @@ def browser():
         b.close()
 
 
+# elements in the page's panel that are not of those it builds for text and links
+PANEL_MARKUP = (
+    "document.querySelectorAll('#kg-panel :not(div, a, span, h2, h3, mark, button, table, tr, td)').length"
+)
+
+
 @pytest.mark.slow
 def test_html_page_shows_every_string_and_runs_nothing(hostile_build, browser):
     g, _, out = hostile_build
@@ -352,14 +358,20 @@ def test_html_page_shows_every_string_and_runs_nothing(hostile_build, browser):
     g = g.subgraph([n for n, d in g.nodes(data=True) if d["type"] in DEFAULT_TYPES])
     assert page.evaluate("nodes.length") == g.number_of_nodes()
     assert page.evaluate("edges.length") == g.number_of_edges()
-    shown = page.evaluate("nodes.get().map(n => [n.id, n.label, n.title.firstChild.textContent])")
-    assert {n: (label, tip) for n, label, tip in shown} == {
-        n: (d["name"] if len(d["name"]) <= 40 else d["name"][:37] + "...", d["name"])
-        for n, d in g.nodes(data=True)
-    }
-    for name in HOSTILE_ENTITIES.values():  # search by the exact name finds the node
+    # every node carries its name; those with room for a label on the canvas carry a short one
+    shown = page.evaluate("nodes.get().map(n => [n.id, n.label === undefined ? null : n.label, n.name])")
+    assert {n: name for n, _, name in shown} == {n: d["name"] for n, d in g.nodes(data=True)}
+    assert all(label in (None, short_label(g.nodes[n], n)) for n, label, _ in shown)
+    assert any(label for _, label, _ in shown)
+    for name in HOSTILE_ENTITIES.values():  # search by the exact name finds the node, and its panel
         page.fill("#kg-search", name)
-        assert page.evaluate("window.kgFound") == entity_id(g, name), name
+        node = entity_id(g, name)
+        assert page.evaluate("window.kgFound") == node, name
+        assert page.text_content("#kg-panel h2") == name  # the panel shows the name as text
+    for node in g:  # every panel (papers, entities) holds text and links only
+        page.evaluate("id => kgGo(id)", node)
+        assert page.evaluate(PANEL_MARKUP) == 0, node
+    page.click("#kg-panel .kg-close")  # the panel covers the right of the network
     page.evaluate("network.fit({animation: false})")
     for node in g:  # hover every node: its tooltip shows its name, as text
         x, y = page.evaluate(
@@ -374,6 +386,9 @@ def test_html_page_shows_every_string_and_runs_nothing(hostile_build, browser):
             " return tip && tip.style.visibility !== 'hidden' && tip.firstChild === nodes.get(id).title; }",
             arg=node,
             timeout=5_000,
+        )
+        assert (
+            page.evaluate("id => nodes.get(id).title.firstChild.textContent", node) == g.nodes[node]["name"]
         )
         tip_markup = "document.querySelector('div.vis-tooltip').querySelectorAll(':not(div, a, br)').length"
         assert page.evaluate(tip_markup) == 0, node

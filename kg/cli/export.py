@@ -102,9 +102,12 @@ def html_page(
 ) -> None:
     """Write an interactive HTML page of the graph that opens offline (file://, no network).
 
-    Colour and shape per node type with a legend, size by degree, tooltips with aliases, papers
-    and evidence, edges coloured by role, a search box and a type filter. For big graphs use
-    --focus, --types, --min-degree, --max-nodes or --no-papers.
+    The layout is computed here, so the page opens still (physics can be turned on); the most
+    connected nodes are labelled, more as you zoom in, and labels never overlap. A click on a
+    node opens a panel with its papers by role (arXiv links, dates, evidence sentences), family
+    and versions, and results. Colour and shape per node type with a legend that filters, a
+    date range for papers, and a search box. For big graphs use --focus, --types, --min-degree,
+    --max-nodes or --no-papers.
     """
     from kg.exporters.html import HtmlView, write_html
     from kg.graph import load

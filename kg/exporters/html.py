@@ -1,13 +1,17 @@
 """An interactive HTML page of the graph (pyvis / vis-network), self-contained so it opens offline.
 
-Strings from papers never become markup: labels are drawn on a canvas, and tooltips are built in
-the browser with `innerText` from plain-text fields; the data sits in the page as JSON that
-Jinja's `tojson` escapes.
+The layout and the labels to show are computed here (`html_layout`), so the page opens still and
+its labels do not overlap; a click on a node opens a side panel (`html_panel`) with its papers,
+evidence and results. Strings from papers never become markup: labels are drawn on a canvas,
+tooltips and the panel are built in the browser from text nodes; the data sits in the page as
+JSON with '<', '>' and '&' escaped (Jinja's `tojson` for the nodes, `_json_for_script` for the
+panel).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from itertools import combinations
@@ -18,10 +22,12 @@ from pydantic import BaseModel, Field
 from pyvis.network import Network
 
 from kg.errors import KgError
+from kg.exporters.html_layout import DRAW_THRESHOLD, choose_labels, fitted_scale, layout, ranked
+from kg.exporters.html_panel import panel_data, paper_date, store_context
 from kg.io import atomic_file
 from kg.queries import find_entity
 from kg.schema import ENTITY_TYPES, NodeType, Role
-from kg.store import PAPER_EDGES, Store, chunks
+from kg.store import Store, chunks
 
 STYLE: dict[str, tuple[str, str]] = {
     NodeType.PAPER: ("#9e9e9e", "square"),
@@ -47,21 +53,53 @@ EDGE_COLOR: dict[str, str] = {
 }
 DEFAULT_TYPES = (NodeType.PAPER, *(str(t) for t in ENTITY_TYPES))
 OPTIONS = {
+    # the layout is computed when the page is written (html_layout): the page opens still, and
+    # physics is off until the user turns it on
     "layout": {"improvedLayout": False},
-    "interaction": {"hover": True, "tooltipDelay": 150},
-    "physics": {"solver": "barnesHut", "stabilization": {"enabled": True, "iterations": 300}},
-    "edges": {"smooth": False, "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}},
+    "physics": {"enabled": False, "solver": "barnesHut", "stabilization": {"enabled": False}},
+    "interaction": {"hover": True, "tooltipDelay": 300},
+    "edges": {
+        "smooth": False,
+        "color": {"opacity": 0.45},
+        "arrows": {"to": {"enabled": True, "scaleFactor": 0.3}},
+    },
     "nodes": {
-        "font": {"size": 16, "strokeWidth": 3, "strokeColor": "#ffffff"},
-        # labels grow with the node and vanish below a readable size when zoomed out, so a big
-        # graph shows the names of its hubs rather than a hairball of text
-        "scaling": {
-            "min": 8,
-            "max": 44,
-            "label": {"enabled": True, "min": 12, "max": 30, "drawThreshold": 9, "maxVisible": 30},
-        },
+        "borderWidth": 1,
+        "font": {"face": "sans-serif", "strokeWidth": 4, "strokeColor": "#ffffff"},
+        # each label has its own size (choose_labels); vis-network draws it once it reaches
+        # DRAW_THRESHOLD pixels on screen and caps it at maxVisible when zoomed far in
+        "scaling": {"label": {"enabled": False, "drawThreshold": DRAW_THRESHOLD, "maxVisible": 22}},
     },
 }
+# the page fills the window: the toolbar on top, the network below it, the panel over its right side
+STYLE_SHEET = """
+html, body { height: 100%; margin: 0; }
+body { display: flex; flex-direction: column; overflow: hidden; font: 14px sans-serif; }
+#kg-toolbar { flex: none; padding: 3px 8px; border-bottom: 1px solid #ddd; font-size: 13px;
+  line-height: 1.7; }
+#kg-toolbar input[type=date] { font-size: 12px; padding: 0; }
+#kg-toolbar .kg-note { color: #555; font-size: 12px; }
+body > .card { flex: 1 1 auto; min-height: 0; position: relative; width: 100%; }
+#mynetwork.card-body { width: 100%; height: 100%; border: 0; float: none; }
+#loadingBar, body > center { display: none !important; }
+#kg-panel { position: absolute; top: 0; right: 0; bottom: 0; width: 380px; max-width: 45%;
+  overflow: auto; box-sizing: border-box; padding: 8px 12px; background: rgba(255,255,255,0.97);
+  border-left: 1px solid #ccc; box-shadow: -2px 0 6px rgba(0,0,0,0.08); }
+#kg-panel[hidden] { display: none; }
+#kg-panel h2 { font-size: 16px; margin: 4px 24px 2px 0; word-wrap: break-word; }
+#kg-panel h3 { font-size: 13px; margin: 12px 0 4px; color: #444; text-transform: lowercase; }
+#kg-panel .kg-close { position: absolute; top: 6px; right: 8px; border: 0; background: none;
+  font-size: 18px; cursor: pointer; }
+#kg-panel .kg-kind { color: #666; font-size: 12px; }
+#kg-panel .kg-item { margin: 4px 0 8px; font-size: 13px; }
+#kg-panel .kg-quote { color: #333; font-size: 12px; margin: 2px 0 0 8px; }
+#kg-panel .kg-quote mark { background: #fff2a8; }
+#kg-panel .kg-date { color: #777; font-size: 12px; }
+#kg-panel a.kg-go { color: #1a5fb4; cursor: pointer; text-decoration: underline dotted; }
+#kg-panel table { border-collapse: collapse; font-size: 12px; width: 100%; }
+#kg-panel td { border-top: 1px solid #eee; padding: 2px 4px; vertical-align: top; }
+"""
+FULL_DATE = re.compile(r"\d{4}-\d\d-\d\d$")
 NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z\u0370-\u03ff]+")
 REMOTE_TAGS = re.compile(r"<(link|script)\b[^>]*https?://[^>]*>(\s*</script>)?", re.S)
 SCRIPT = (Path(__file__).with_name("html_page.js")).read_text(encoding="utf-8")
@@ -129,41 +167,6 @@ def cooccurrence(g: nx.MultiDiGraph, types: set[str]) -> nx.MultiDiGraph:
     return out
 
 
-def _tip(g: nx.MultiDiGraph, node: str) -> tuple[str, list[tuple[str, str]]]:
-    """A node's tooltip as plain text, and (text, url) links to open (`_tip_text`)."""
-    papers = sorted({u for u, _ in g.in_edges(node) if g.nodes[u].get("type") == NodeType.PAPER})
-    sentences = [
-        (str(e.get("type")), ev["sentence"])
-        for _, _, e in list(g.in_edges(node, data=True))[:3]
-        for ev in (e.get("evidence") or [])[:1]
-        if ev.get("sentence")
-    ]
-    listed = [(p, g.nodes[p].get("title"), g.nodes[p].get("url")) for p in papers[:6]]
-    return _tip_text(g.nodes[node], node, len(papers), listed, sentences)
-
-
-def _tip_text(
-    data: dict,
-    node: str,
-    paper_count: int,
-    papers: list[tuple[str, str | None, str | None]],
-    sentences: list[tuple[str, str]],
-) -> tuple[str, list[tuple[str, str]]]:
-    """A tooltip: name, type, aliases, how many papers name it and the first of them (as links,
-    with the paper's own page for a paper or a repository), and a few sentences of evidence."""
-    lines = [str(data.get("name", node)), str(data.get("type"))]
-    if data.get("aliases"):
-        lines.append("also: " + ", ".join(map(str, data["aliases"][:8])))
-    links = []
-    if data.get("type") in (NodeType.PAPER, NodeType.REPOSITORY) and data.get("url"):
-        links.append((str(data["url"]), str(data["url"])))
-    if paper_count:
-        lines.append(f"{paper_count} paper(s)")
-        links += [(str(title or pid)[:90], url or "") for pid, title, url in papers]
-    lines += [f"{edge_type}: “{sentence[:240]}”" for edge_type, sentence in sentences]
-    return "\n".join(lines), links
-
-
 def write_html(
     g: nx.MultiDiGraph | Store,
     path: Path,
@@ -175,11 +178,12 @@ def write_html(
     view = view or HtmlView()
     if isinstance(g, Store):
         h, notes = select_from_store(g, view)
-        tips = {node: _tip_from_store(g, node) for node in h}
+        ctx, counts = store_context(g, h)
+        panel = panel_data(ctx, list(h), counts)
     else:
         h, notes = select_view(g, view)
-        tips = {node: _tip(g if node in g else h, node) for node in h}
-    _render(h, tips, notes, path, title)
+        panel = panel_data(g, list(h))
+    _render(h, panel, notes, path, title)
 
 
 def select_from_store(store: Store, view: HtmlView) -> tuple[nx.MultiDiGraph, list[str]]:
@@ -228,98 +232,124 @@ def select_from_store(store: Store, view: HtmlView) -> tuple[nx.MultiDiGraph, li
     return h, notes
 
 
-def _tip_from_store(store: Store, node: str) -> tuple[str, list[tuple[str, str]]]:
-    """`_tip`, asked of the query store."""
-    text, count = store.rows("SELECT data, papers FROM nodes WHERE id = ?", (node,))[0]
-    data = json.loads(text)
-    # ids first, then the JSON of those few: json_extract over a hub's thousands of rows is slow
-    first = _first_papers(store, node, TIP_PAPERS)
-    papers = [
-        store.rows(
-            "SELECT id, json_extract(data, '$.title'), json_extract(data, '$.url') FROM nodes WHERE id = ?",
-            (pid,),
-        )[0]
-        for pid in first
-    ]
-    edges = [
-        r for (r,) in store.rows("SELECT rowid FROM edges WHERE target = ? ORDER BY rowid LIMIT 3", (node,))
-    ]
-    sentences = [
-        store.rows(
-            "SELECT type, json_extract(data, '$.evidence[0].sentence') FROM edges WHERE rowid = ?", (r,)
-        )[0]
-        for r in edges
-    ]
-    return _tip_text(data, node, count, papers, [(t, s) for t, s in sentences if s])
-
-
-TIP_PAPERS = 6  # papers a tooltip names
-
-
-def _first_papers(store: Store, node: str, limit: int) -> list[str]:
-    """The first `limit` papers (by id) with an edge to `node`: those of the edge types that start
-    at a paper (the edges a node's `papers` counts), asked type by type, so that each walks the
-    index on (target, type, source) in id order and stops at `limit`. Asked at once, the papers
-    of a hub were all read and sorted to keep six (most of a second for a page of the 103k graph)."""
-    types = sorted(PAPER_EDGES)
-    one_type = """SELECT * FROM (SELECT DISTINCT e.source FROM edges e JOIN nodes p ON p.id = e.source
-                  WHERE e.target = ? AND e.type = ? AND p.type = 'Paper' ORDER BY e.source LIMIT ?)"""
-    found = {
-        pid
-        for part in chunks(types, 100)
-        for (pid,) in store.rows(
-            " UNION ALL ".join([one_type] * len(part)), [x for t in part for x in (node, t, limit)]
-        )
-    }
-    return sorted(found)[:limit]
-
-
 def _fold(name: str) -> str:
     """A name as the page's search box folds it (`fold` in html_page.js): lowercase letters and
     digits only, so "llama 3", "Llama-3" and "LLaMA3" meet."""
     return NOT_ALPHANUMERIC.sub("", name.lower())
 
 
-def _render(
-    h: nx.MultiDiGraph,
-    tips: dict[str, tuple[str, list[tuple[str, str]]]],
-    notes: list[str],
-    path: Path,
-    title: str,
-) -> None:
-    net = Network(height="860px", width="100%", directed=True, cdn_resources="in_line", notebook=False)
+def short_label(data: dict, node: str) -> str:
+    """The label drawn on the canvas: a name of at most 40 characters; for a paper, the words of
+    its title before a colon ("InstaFlow: One Step is ...") or its first words (the full title is
+    in the tooltip and the panel)."""
+    name = " ".join(str(data.get("name", node)).split())
+    if data.get("type") == NodeType.PAPER:
+        head = name.split(": ", 1)[0]
+        if len(head) <= 28:
+            return head
+        cut = name[:26].rsplit(" ", 1)[0] if " " in name[:26] else name[:26]
+        return cut + "…"
+    return name if len(name) <= 40 else name[:37] + "..."
+
+
+def _json_for_script(data: object) -> str:
+    """JSON to sit in a <script type="application/json">: no '<', '>' or '&' (what Jinja's
+    tojson does), so no string from a paper can close the element or open a comment."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _render(h: nx.MultiDiGraph, panel: dict, notes: list[str], path: Path, title: str) -> None:
+    pos = layout(h)
+    scale = fitted_scale(pos)
+    order = ranked(h)
     degree = dict(h.degree())
+    top = max(degree.values(), default=1) or 1
+    labels = {node: short_label(data, node) for node, data in h.nodes(data=True)}
+    sizes = {}
     for node, data in h.nodes(data=True):
+        share = math.sqrt(degree.get(node, 0) / top)
+        # size on screen at the fitted zoom: hubs stand out, papers stay small squares
+        px = 2.0 + 5 * share if data.get("type") == NodeType.PAPER else 3.0 + 13 * share
+        sizes[node] = round(px / scale, 1)
+    fonts = choose_labels(order, pos, sizes, labels, scale)
+    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", notebook=False)
+    counts = {node: detail.get("c", 0) for node, detail in panel["d"].items()}
+    # the node and edge lists pyvis writes into the page, built here: its add_node and add_edge
+    # look each id up in a list, which is quadratic in the size of the view
+    for node in reversed(order):  # vis-network draws (and hit-tests) later nodes on top: hubs last
+        data = h.nodes[node]
         kind = str(data.get("type"))
         color, shape = STYLE.get(kind, ("#cccccc", "dot"))
-        label = str(data.get("name", node))
-        if len(label) > 40:
-            label = label[:37] + "..."
-        tip, links = tips[node]
         forms = [str(data.get("name", node)), *map(str, data.get("aliases") or [])]
-        net.add_node(
-            node,
-            label=label,
-            names="|".join(_fold(f) for f in forms),  # what the search box matches
-            tip=tip,
-            links=links,
-            color=color,
-            shape=shape,
-            kind=kind,
-            value=degree.get(node, 0) + (0 if kind == NodeType.PAPER else 2),
-        )
+        item: dict[str, object] = {
+            "id": node,
+            "name": str(data.get("name", node)),
+            "names": "|".join(sorted({_fold(f) for f in forms})),  # what the search box matches
+            "kind": kind,
+            "color": color,
+            "shape": shape,
+            "size": sizes[node],
+            "x": pos[node][0],
+            "y": pos[node][1],
+        }
+        if kind == NodeType.PAPER:
+            item["date"] = paper_date(data)
+        elif counts.get(node):
+            item["papers"] = counts[node]
+        if node in fonts:  # no label: vis-network draws none (the name is in the tooltip)
+            item.update(label=labels[node], font={"size": fonts[node]})
+        net.nodes.append(item)
+        net.node_ids.append(node)
     for u, v, data in h.edges(data=True):
         kind = str(data.get("type", ""))
-        width = 1 + min(8, data.get("weight", 1) - 1)
-        label = f"{kind} ×{data['weight']}" if "weight" in data else kind
-        net.add_edge(u, v, title=label, kind=kind, color=EDGE_COLOR.get(kind, "#bbbbbb"), width=width)
-    net.set_options(json.dumps(OPTIONS))
+        edge = {"from": u, "to": v, "title": kind, "color": EDGE_COLOR.get(kind, "#bbbbbb")}
+        if kind == "CO_OCCURS":  # a shared paper has no direction
+            edge["arrows"] = {"to": {"enabled": False}}
+        if "weight" in data:
+            edge.update(
+                title=f"{kind} ×{data['weight']}", width=round(min(9, data["weight"]) * 0.8 / scale, 2)
+            )
+        net.edges.append(edge)
+    options = json.loads(json.dumps(OPTIONS))
+    options["edges"]["width"] = round(0.8 / scale, 2)  # under a pixel at the fitted zoom
+    if h.number_of_edges() > 2000:  # many edges: fainter, so that nodes and labels stand out
+        options["edges"]["color"] = {"opacity": 0.25}
+    if h.number_of_nodes() > 3000:
+        # thousands of edges: no arrows, and only the nodes are redrawn while the view moves
+        options["edges"]["arrows"]["to"]["enabled"] = False
+        options["interaction"].update(hideEdgesOnDrag=True, hideEdgesOnZoom=True)
+    net.set_options(json.dumps(options))
     page = REMOTE_TAGS.sub("", net.generate_html())
     present = sorted({str(d.get("type")) for _, d in h.nodes(data=True)}, key=[*STYLE].index)
+    page = page.replace("</head>", f"<style>{STYLE_SHEET}</style>\n</head>", 1)
     page = page.replace("<body>", "<body>\n" + _toolbar(title, present, notes, h), 1)
-    page = page.replace("</body>", f"<script>\n{SCRIPT}\n</script>\n</body>", 1)
+    page = page.replace(
+        '<div id="mynetwork" class="card-body"></div>',
+        '<div id="mynetwork" class="card-body"></div><div id="kg-panel" hidden></div>',
+        1,
+    )
+    data = f'<script type="application/json" id="kg-data">{_json_for_script(panel)}</script>'
+    page = page.replace("</body>", f"{data}\n<script>\n{SCRIPT}\n</script>\n</body>", 1)
     with atomic_file(path) as f:
         f.write(page)
+
+
+def _date_range(h: nx.MultiDiGraph) -> str:
+    """Two date boxes that limit the papers shown, when the papers' dates are known."""
+    dates = sorted(
+        d
+        for _, data in h.nodes(data=True)
+        if data.get("type") == NodeType.PAPER and FULL_DATE.match(d := paper_date(data))
+    )
+    if len(set(dates)) < 2:
+        return ""
+    low, high = dates[0], dates[-1]
+    return (
+        f'<label title="show the papers of these dates">papers <input type="date" id="kg-from" min="{low}"'
+        f' max="{high}" value="{low}">–<input type="date" id="kg-to" min="{low}" max="{high}" value="{high}">'
+        "</label> · "
+    )
 
 
 def _toolbar(title: str, types: list[str], notes: list[str], h: nx.MultiDiGraph) -> str:
@@ -331,10 +361,14 @@ def _toolbar(title: str, types: list[str], notes: list[str], h: nx.MultiDiGraph)
         for t in types
         if t in STYLE
     )
-    note = "".join(f"<div class='kg-note'>{html.escape(n)}</div>" for n in notes)
+    note = " · ".join(f"<span class='kg-note'>{html.escape(n)}</span>" for n in notes)
+    # two lines on a laptop screen: what is shown and how to find in it, then how to limit it
     return (
-        '<div id="kg-toolbar" style="font:14px sans-serif;padding:6px">'
+        '<div id="kg-toolbar"><div>'
         f"<b>{html.escape(title)}</b> · {h.number_of_nodes():,} nodes, {h.number_of_edges():,} links · "
-        '<input id="kg-search" type="search" placeholder="find a node…" size="28"> '
-        f'<span id="kg-legend">{boxes}</span>{note}</div>'
+        '<input id="kg-search" type="search" placeholder="find a node…" size="20"> '
+        f'<span id="kg-legend">{boxes}</span></div><div>{_date_range(h)}'
+        '<label title="let the nodes move under forces (slow on big graphs)">'
+        '<input type="checkbox" id="kg-physics"> physics</label>'
+        f"{' · ' + note if note else ''}</div></div>"
     )
