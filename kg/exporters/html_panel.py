@@ -228,16 +228,22 @@ def panel_data(g: nx.MultiDiGraph, nodes: Iterable[str], paper_counts: dict[str,
     return panel.data()
 
 
+# the fields of a node the panel reads, extracted by SQLite (no Python JSON parse of whole rows)
+PANEL_FIELDS = ("title", "url", "published", "listing_date", "text", "value", "metric")
+
+
 def _load_nodes(store: Store, ctx: nx.MultiDiGraph) -> None:
-    """Read the data of the nodes that edges brought in (without abstracts: the panel shows none)."""
+    """Read what the panel shows of the nodes that edges brought in."""
+    fields = ", ".join(f"json_extract(data, '$.{f}')" for f in ("aliases", *PANEL_FIELDS))
     for chunk in chunks(sorted(n for n, d in ctx.nodes(data=True) if "type" not in d), 400):
         marks = ",".join("?" * len(chunk))
-        for node_id, data in store.rows(
-            f"SELECT id, json_remove(data, '$.abstract') FROM nodes WHERE id IN ({marks})", chunk
+        for node_id, kind, name, aliases, *values in store.rows(
+            f"SELECT id, type, name, {fields} FROM nodes WHERE id IN ({marks})",
+            chunk,
         ):
-            node = json.loads(data)
-            node.pop("id", None)
-            ctx.add_node(node_id, **node)
+            node = {f: v for f, v in zip(PANEL_FIELDS, values, strict=True) if v is not None}
+            node["aliases"] = json.loads(aliases) if aliases and aliases != "[]" else []
+            ctx.add_node(node_id, type=kind, name=name, **node)
 
 
 # an edge as the panel needs it: the evidence of roles only (parsing JSON is most of the cost)
