@@ -155,7 +155,7 @@ class Panel:
         if data.get("type") in (NodeType.DATASET, NodeType.METRIC):
             via = EdgeType.DATASET if data.get("type") == NodeType.DATASET else EdgeType.METRIC
             results = sorted({u for u, _, k in g.in_edges(node, keys=True) if k == via})
-            rows = [self.result(r) for r in results[: MAX_RESULTS * 3]]
+            rows = [self.result(r) for r in results[:MAX_RESULTS]]
             rows = [r for r in rows if r]
             # a leaderboard: by metric (or dataset), the highest value first
             rows.sort(key=lambda r: (str(r["m"] if via == EdgeType.DATASET else r["d"]), -(r["x"] or 0)))
@@ -290,7 +290,7 @@ def store_context(store: Store, h: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, di
         if kind in (NodeType.DATASET, NodeType.METRIC):
             via = str(EdgeType.DATASET if kind == NodeType.DATASET else EdgeType.METRIC)
             found = store.rows(
-                "SELECT source FROM edges WHERE target = ? AND type = ? LIMIT ?", (node, via, MAX_RESULTS * 3)
+                "SELECT source FROM edges WHERE target = ? AND type = ? LIMIT ?", (node, via, MAX_RESULTS)
             )
             results += [r for (r,) in found]
     for part in (rowids[i : i + 400] for i in range(0, len(rowids), 400)):
