@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,20 @@ def hostile_graph(text: str, **paper: object):
         evidence=[{"field": "abstract", "start": 0, "end": 1, "mention": text, "sentence": text}],
     )
     return g
+
+
+def store_tables(path) -> dict[str, list]:
+    """The tables of a query store, sorted, the build token left out: what two builds compare."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    tables = {
+        "meta": sorted(db.execute("SELECT * FROM meta WHERE key != 'build'")),
+        "nodes": sorted(db.execute("SELECT id, type, name, month, papers, degree, data FROM nodes")),
+        "names": sorted(db.execute("SELECT * FROM names")),
+        "edges": sorted(db.execute("SELECT source, target, type, data FROM edges")),
+        "rank": sorted(
+            (n, round(r, 9))
+            for n, r in db.execute("SELECT id, pagerank FROM rank JOIN nodes ON nodes.rowid = node")
+        ),
+    }
+    db.close()
+    return tables

@@ -13,7 +13,7 @@ import sys
 import time
 
 import pytest
-from conftest import DATA, EXAMPLE_DAY, SHARED
+from conftest import DATA, EXAMPLE_DAY, SHARED, store_tables
 
 from kg.build import NO_EXPORTS, BuildOptions, build
 from kg.build import _previous_state as previous_state
@@ -167,22 +167,6 @@ b._finish, b.move_into_place = finish, move
 b.build([Path(sys.argv[2])], Path(sys.argv[3]), b.BuildOptions(update=True))
 """
 KILL_POINTS = ["before the commit", "before graph.json", "before state.json"]
-
-
-def store_tables(path) -> dict[str, list]:
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    tables = {
-        "meta": sorted(db.execute("SELECT * FROM meta WHERE key != 'build'")),
-        "nodes": sorted(db.execute("SELECT id, type, name, month, papers, degree, data FROM nodes")),
-        "names": sorted(db.execute("SELECT * FROM names")),
-        "edges": sorted(db.execute("SELECT source, target, type, data FROM edges")),
-        "rank": sorted(
-            (n, round(r, 9))
-            for n, r in db.execute("SELECT id, pagerank FROM rank JOIN nodes ON nodes.rowid = node")
-        ),
-    }
-    db.close()
-    return tables
 
 
 def kg_cli(*args: str) -> subprocess.CompletedProcess:

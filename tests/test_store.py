@@ -6,14 +6,13 @@ from __future__ import annotations
 import itertools
 import random
 import shutil
-import sqlite3
 import subprocess
 import sys
 
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import DATA, EXAMPLE_DAY, SHARED
+from conftest import DATA, EXAMPLE_DAY, SHARED, store_tables
 
 from kg import queries as graph_queries
 from kg.build import NO_EXPORTS, BuildOptions, build
@@ -95,20 +94,8 @@ def test_an_update_gives_the_store_of_a_full_build(tmp_path):
     build([DATA / "heldout_papers.jsonl"], tmp_path / "inc", BuildOptions(exports=NO_EXPORTS))
     build([EXAMPLE_DAY], tmp_path / "inc", BuildOptions(exports=NO_EXPORTS, update=True))
 
-    def tables(out):
-        db = sqlite3.connect(out / STORE_FILE)
-        return {
-            "nodes": sorted(db.execute("SELECT id, type, name, month, papers, degree, data FROM nodes")),
-            "names": sorted(db.execute("SELECT * FROM names")),
-            "edges": sorted(db.execute("SELECT source, target, type, data FROM edges")),
-            "rank": sorted(
-                (n, round(r, 9))
-                for n, r in db.execute("SELECT id, pagerank FROM rank JOIN nodes ON nodes.rowid = node")
-            ),
-        }
-
-    full, inc = tables(tmp_path / "full"), tables(tmp_path / "inc")
-    for table in full:
+    full, inc = store_tables(tmp_path / "full" / STORE_FILE), store_tables(tmp_path / "inc" / STORE_FILE)
+    for table in ("nodes", "names", "edges", "rank"):
         assert full[table] == inc[table], table
     assert assert_same_answers(tmp_path / "inc", entities=40, papers=10) > 200
 

@@ -20,7 +20,7 @@ from kg.config import DataPaths
 from kg.extract.candidates import CandidateFinder
 from kg.extract.comparisons import ComparisonReader
 from kg.extract.decisions import NONE, DecisionModel, features
-from kg.extract.grouping import Candidates, Group, MentionSpan
+from kg.extract.grouping import Candidates, Group, MentionSpan, abstract_places
 from kg.extract.names import NameFinder
 from kg.extract.patterns import Patterns
 from kg.extract.results import NumberReader, read_results
@@ -159,8 +159,9 @@ class Extractor:
         self.decide(candidates)
         groups, sentence_spans = candidates.groups, candidates.sentence_spans
         mentions = [_mention(g, vocab) for g in groups.values()]
+        places = abstract_places(groups.values())
         results, kept, only_units = read_results(
-            self.numbers, paper.abstract, sentence_spans["abstract"], groups
+            self.numbers, paper.abstract, sentence_spans["abstract"], groups, places
         )
         mentions = [
             m for m in mentions if (m.key in kept or not self._numeric_only(m)) and m.key not in only_units
@@ -169,9 +170,7 @@ class Extractor:
             paper=paper,
             mentions=mentions,
             results=results,
-            comparisons=self.comparisons.comparisons(
-                paper.abstract, sentence_spans["abstract"], groups.values()
-            ),
+            comparisons=self.comparisons.comparisons(paper.abstract, sentence_spans["abstract"], places),
             code_urls=_code_urls(paper),
         )
 

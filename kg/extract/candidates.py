@@ -57,6 +57,18 @@ def _similar(a: str, b: str) -> bool:
     return len(wa) > 1 and len(wa & wb) * 2 >= max(len(wa), len(wb))
 
 
+def _take_if_free(f: Found, taken: list[Found], starts: list[int], ends: list[int]) -> None:
+    """Take `f` unless it overlaps a taken name. The taken names do not overlap, so sorted by start
+    (`starts`) they are sorted by end too (`ends`): `f` overlaps one of them only if it overlaps the
+    last one that starts before it ends."""
+    i = bisect_left(starts, f.end)
+    if i and ends[i - 1] > f.start:
+        return
+    taken.append(f)
+    starts.insert(i, f.start)
+    ends.insert(i, f.end)
+
+
 def _without_overlaps(hits: list[Found], pattern_found: list[Found]) -> list[Found]:
     """Keep the longest of overlapping names; a vocabulary hit wins a tie."""
     ranked = sorted(
@@ -64,17 +76,10 @@ def _without_overlaps(hits: list[Found], pattern_found: list[Found]) -> list[Fou
         key=lambda item: (-(item[0].end - item[0].start), -item[1], item[0].start),
     )
     taken: list[Found] = []
-    # the taken names do not overlap, so sorted by start they are sorted by end too: a name overlaps
-    # one of them only if it overlaps the last one that starts before it ends
     taken_starts: list[int] = []
     taken_ends: list[int] = []
     for f, _ in ranked:
-        i = bisect_left(taken_starts, f.end)
-        if i and taken_ends[i - 1] > f.start:
-            continue
-        taken.append(f)
-        taken_starts.insert(i, f.start)
-        taken_ends.insert(i, f.end)
+        _take_if_free(f, taken, taken_starts, taken_ends)
     # a title's own name that the vocabulary knows keeps the mark of being the paper's own
     own = {(p.field, p.start, p.end): p.name for p in pattern_found if p.name and p.name.proposed}
     for t in taken:
@@ -87,16 +92,10 @@ def _fill_gaps(taken: list[Found], extra: list[Found]) -> list[Found]:
     """`taken` (names that do not overlap) with the longest of `extra` that overlap none of them."""
     if not extra:
         return taken
-    # as in `_without_overlaps`: names that do not overlap, sorted by start, are sorted by end too
     starts = sorted(f.start for f in taken)
     ends = sorted(f.end for f in taken)
     for f in sorted(extra, key=lambda f: (-(f.end - f.start), f.start)):
-        i = bisect_left(starts, f.end)
-        if i and ends[i - 1] > f.start:
-            continue
-        taken.append(f)
-        starts.insert(i, f.start)
-        ends.insert(i, f.end)
+        _take_if_free(f, taken, starts, ends)
     return sorted(taken, key=lambda f: (f.field != "title", f.start))
 
 

@@ -81,12 +81,10 @@ class ComparisonReader:
         self.any_cue = _cue_pattern(cues.forward | cues.close | cues.reversed | cues.leading)
 
     def comparisons(
-        self, abstract: str, spans: list[tuple[int, int]], groups: Iterable[Group]
+        self, abstract: str, spans: list[tuple[int, int]], places: list[tuple[int, int, Group]]
     ) -> list[ComparisonClaim]:
-        """The comparisons the abstract's sentences state, once per challenger, baseline and dataset."""
-        places = sorted(
-            (start, end, g) for g in groups for fname, start, end in g.places if fname == "abstract"
-        )
+        """The comparisons the abstract's sentences state, once per challenger, baseline and dataset
+        (`places`: where each candidate stands, `abstract_places`)."""
         if not places:
             return []
         own = next((g for *_, g in places if Role.PROPOSES in g.roles and g.type in COMPARED_TYPES), None)
@@ -101,7 +99,7 @@ class ComparisonReader:
             lo, hi = bisect_left(place_starts, s0), bisect_right(place_starts, s1)
             inside = [Place(a - s0, b - s0, g) for a, b, g in places[lo:hi] if b <= s1]
             compared = [p for p in inside if p.group.type in COMPARED_TYPES]
-            if len(compared) < 1:
+            if not compared:
                 continue
             dataset = next((p.group.key for p in inside if p.group.type == NodeType.DATASET), None)
             for challenger, baseline, text_start, text_end in self._pairs(sentence, compared, own):

@@ -3,6 +3,7 @@ into one candidate per entity (`Group`), which the decisions, roles and results 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kg.extract.names import Name
@@ -73,3 +74,11 @@ class Candidates:
             if f.key in by_key:
                 by_key[f.key].append(f)
         return by_key
+
+
+def abstract_places(groups: Iterable[Group]) -> list[tuple[int, int, Group]]:
+    """Where each candidate stands in the abstract, in order: what results and comparisons read."""
+    return sorted(
+        ((start, end, g) for g in groups for field_name, start, end in g.places if field_name == "abstract"),
+        key=lambda place: place[0],
+    )

@@ -301,14 +301,15 @@ def _first(inside: list[tuple[int, int, Group]], node_type: NodeType) -> str | N
 
 
 def read_results(
-    reader: NumberReader, abstract: str, spans: list[tuple[int, int]], groups: dict[str, Group]
+    reader: NumberReader,
+    abstract: str,
+    spans: list[tuple[int, int]],
+    groups: dict[str, Group],
+    places: list[tuple[int, int, Group]],
 ) -> tuple[list[ResultClaim], set[str], set[str]]:
-    """Numbers reported in the abstract, tied to the entities of their sentence; also the metrics
-    that stand next to a number, and those that only ever stand as a number's unit."""
-    places = sorted(
-        ((start, end, g) for g in groups.values() for fname, start, end in g.places if fname == "abstract"),
-        key=lambda p: p[0],
-    )
+    """Numbers reported in the abstract, tied to the entities of their sentence (`places`: where
+    each stands, `abstract_places`); also the metrics that stand next to a number, and those that
+    only ever stand as a number's unit."""
     place_starts = [p[0] for p in places]
     claims: list[ResultClaim] = []
     metrics_with_numbers: set[str] = set()
