@@ -193,3 +193,26 @@ def test_each_score_gets_its_own_dataset():
     measured = {r.value: names.get(r.dataset or "") for r in ex.results}
     assert measured[71.2] == "MMLU" and measured[80.5] == "GSM8K" and measured[62.0] == "HumanEval"
     assert measured[3.1] == "ARC-Challenge" and measured[2.4] == "HellaSwag"
+
+
+def test_a_version_or_variant_tail_is_part_of_the_name():
+    text = (
+        "We compare Opus 4.6 with WavLM-large and MobileNetV3 Large on CASME II and HMMT 2026, "
+        "and GPT-4 is 2.5 times slower."
+    )
+    # the candidates a decision model sees (undefined acronyms and capitalized words among them)
+    candidates = EXTRACTOR.with_model(None, phrases=True).candidates(Paper(id="x", title="A", abstract=text))
+    names = {g.name for g in candidates.groups.values()}
+    assert {"Opus 4.6", "WavLM-large", "MobileNetV3 Large", "CASME II", "HMMT 2026"} <= names
+    assert not [n for n in names if "2.5" in n]  # a number before a unit is no version
+    m = by_name(extract(text))["WavLM-large"]
+    assert m.type.value == "Model" and m.broader[0] == "model:wavlm"  # a variant of a listed model
+
+
+def test_a_common_word_is_not_a_name_spelled_with_separators():
+    # `tokens` is a word, not `token/s`; `Multiple` is not MultiPL-E; `UNet` is still U-Net
+    text = "Multiple visual tokens are merged. A UNet decodes 50 tokens/s."
+    candidates = EXTRACTOR.with_model(None, phrases=True).candidates(Paper(id="x", title="A", abstract=text))
+    groups = {g.name: g for g in candidates.groups.values()}
+    assert "MultiPL-E" not in groups and "U-Net" in groups
+    assert [text[s.start : s.end] for s in groups["tokens per second"].spans] == ["tokens/s"]

@@ -4,7 +4,8 @@
 
 BATCH_DIR holds `batch_NN.jsonl` (the first reading of every sampled paper) and
 `batch_double.jsonl` (a second, independent reading of 25 training papers). Each line is checked
-against the sample (same id and title, in order); the split comes from `training/data/sample.jsonl`.
+against the sample (same id and title, in order); the split comes from `training/data/sample.jsonl`
+and the later rounds' `sample_N.jsonl` (all training papers), which follow it in the files written.
 Writes `training/data/{train,blind,second_reader}.jsonl` and their inputs
 (`train_input.jsonl`, `blind_input.jsonl`: records `kg build` reads).
 """
@@ -18,11 +19,18 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 
 
+def _round_of(sample_file: Path) -> int:
+    """1 for sample.jsonl, N for sample_N.jsonl."""
+    return int(sample_file.stem.partition("_")[2] or 1)
+
+
 def main() -> None:
     batches = Path(sys.argv[1])
-    sample = {
-        p["id"]: p for p in map(json.loads, (DATA / "sample.jsonl").read_text(encoding="utf-8").splitlines())
-    }
+    sample = {}
+    for path in sorted(DATA.glob("sample*.jsonl"), key=_round_of):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            paper = json.loads(line)
+            sample[paper["id"]] = paper | {"order": (_round_of(path), paper["index"])}
     gold: dict[str, dict] = {}
     for path in sorted(batches.glob("batch_[0-9][0-9].jsonl")):
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -34,7 +42,7 @@ def main() -> None:
     second = [
         json.loads(line) for line in (batches / "batch_double.jsonl").read_text(encoding="utf-8").splitlines()
     ]
-    order = sorted(gold, key=lambda pid: sample[pid]["index"])
+    order = sorted(gold, key=lambda pid: sample[pid]["order"])
     for split in ("train", "blind"):
         chosen = [pid for pid in order if sample[pid]["split"] == split]
         with open(DATA / f"{split}.jsonl", "w", encoding="utf-8") as out:

@@ -8,6 +8,10 @@ Abstracts under 300 characters are skipped, as for the shared train set.
 
 The first `--blind` papers of the shuffled sample (half from each corpus) form the blind set: only
 ever scored, never read.
+
+A later round draws more training papers with its own seed, leaving out every paper drawn before:
+
+    python training/sample_papers.py --round 2 --per-corpus 120 --blind 0 --out training/data/sample_2.jsonl
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ def _title_key(title: str) -> str:
     return " ".join(title.lower().split())
 
 
-def _excluded(shared: Path, repo: Path) -> tuple[set[str], set[str]]:
+def _excluded(shared: Path, repo: Path, rounds_before: int) -> tuple[set[str], set[str]]:
     ids: set[str] = set()
     titles: set[str] = set()
     for line in (shared / "gold" / "reserved.tsv").read_text(encoding="utf-8").splitlines():
@@ -36,6 +40,7 @@ def _excluded(shared: Path, repo: Path) -> tuple[set[str], set[str]]:
         titles.add(_title_key(title))
     gold_files = [shared / "gold" / "train.jsonl", shared / "gold" / "dev.jsonl"]
     gold_files += sorted((repo / "tests" / "data").glob("heldout_*.jsonl"))
+    gold_files += [_sample_file(repo, r) for r in range(1, rounds_before + 1)]
     for path in gold_files:
         for line in path.read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
@@ -45,6 +50,11 @@ def _excluded(shared: Path, repo: Path) -> tuple[set[str], set[str]]:
             if title:
                 titles.add(_title_key(title))
     return ids, titles
+
+
+def _sample_file(repo: Path, round_number: int) -> Path:
+    name = "sample.jsonl" if round_number == 1 else f"sample_{round_number}.jsonl"
+    return repo / "training" / "data" / name
 
 
 def _records(path: Path):
@@ -69,10 +79,11 @@ def main() -> None:
     parser.add_argument("--per-corpus", type=int, default=220)
     parser.add_argument("--blind", type=int, default=120)
     parser.add_argument("--out", type=Path, default=Path("training/data/sample.jsonl"))
+    parser.add_argument("--round", type=int, default=1, help="a later round leaves out the earlier samples")
     args = parser.parse_args()
     repo = Path(__file__).resolve().parent.parent
-    ids, titles = _excluded(args.shared, repo)
-    rng = random.Random(SEED)
+    ids, titles = _excluded(args.shared, repo, rounds_before=args.round - 1)
+    rng = random.Random(SEED + args.round - 1)
     corpora = {
         "hf_daily_papers": args.shared / "corpora" / "hf_daily_papers.jsonl",
         "arxiv_daily_cs": args.shared / "corpora" / "arxiv_daily_cs.jsonl.gz",
@@ -94,7 +105,8 @@ def main() -> None:
     with args.out.open("w", encoding="utf-8") as out:
         for index, paper in enumerate(sample):
             split = "blind" if index < args.blind else "train"
-            out.write(json.dumps({"index": index, "split": split} | paper, ensure_ascii=False) + "\n")
+            record = {"index": index, "split": split, "round": args.round} | paper
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
     print(f"wrote {len(sample)} papers to {args.out} ({args.blind} blind)")
 
 

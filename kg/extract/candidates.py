@@ -88,10 +88,34 @@ def _without_overlaps(hits: list[Found], pattern_found: list[Found]) -> list[Fou
     return sorted(taken, key=lambda f: (f.field != "title", f.start))
 
 
+def _bare_method_word(f: Found) -> bool:
+    return (
+        f.entry is not None
+        and f.entry.type == NodeType.METHOD
+        and not f.generic
+        and f.surface.islower()
+        and " " not in f.surface
+    )
+
+
 def _fill_gaps(taken: list[Found], extra: list[Found]) -> list[Found]:
-    """`taken` (names that do not overlap) with the longest of `extra` that overlap none of them."""
+    """`taken` (names that do not overlap) with the longest of `extra` that overlap none of them.
+
+    A method the vocabulary names by one lowercase word is the head of a longer phrase that ends
+    with it and overlaps nothing else: the phrase takes its place (`weight-only quantization`, not
+    `quantization`). Generic names stay (`reinforcement learning` in `multi-turn reinforcement
+    learning`: annotators name the paradigm), and so do metrics (`end-to-end speedup`)."""
     if not extra:
         return taken
+    generic_ends = {(f.field, f.end): f for f in taken if _bare_method_word(f)}
+    if generic_ends:
+        for phrase in extra:
+            head = generic_ends.get((phrase.field, phrase.end))
+            if head is None or phrase.start >= head.start:
+                continue
+            if all(t is head or t.end <= phrase.start or t.start >= phrase.end for t in taken):
+                taken = [t for t in taken if t is not head]
+                del generic_ends[(phrase.field, phrase.end)]
     starts = sorted(f.start for f in taken)
     ends = sorted(f.end for f in taken)
     for f in sorted(extra, key=lambda f: (-(f.end - f.start), f.start)):
@@ -147,8 +171,13 @@ def _without_version(surface: str) -> str:
     return VERSION_TAIL.sub("", surface)
 
 
-def _family(surface: str, vocab: Vocabulary) -> Entry | None:
-    """The vocabulary family of a versioned or sized name it does not list: `ChatGLM2`."""
+def _family(surface: str, vocab: Vocabulary, name: Name | None = None) -> Entry | None:
+    """The vocabulary family of a versioned or sized name it does not list (`ChatGLM2`), or of a
+    variant of a model or dataset it lists (`WavLM-large`)."""
+    if name is not None and name.variant_of:
+        entry = vocab.lookup(name.variant_of)
+        if entry is not None and entry.type in (NodeType.MODEL, NodeType.DATASET):
+            return entry
     base = _without_version(surface)
     if base == surface or len(norm(base)) < 3:
         return None
@@ -195,7 +224,11 @@ class CandidateFinder:
         # URLs are not names: blank them out, keeping every offset
         if "http" in text:
             text = URL.sub(lambda m: " " * len(m.group(0)), text)
-        hits = [Found(fname, h.start, h.end, h.surface, h.entry) for h in vocab.find(text)]
+        hits = [
+            Found(fname, h.start, h.end, h.surface, h.entry)
+            for h in vocab.find(text)
+            if not self._common_word_spelled_apart(h.surface, h.entry)
+        ]
         if self.phrases:  # the model decides on generic names too
             for h in hits:
                 h.generic = self.names.is_generic(h.surface)
@@ -250,6 +283,7 @@ class CandidateFinder:
                 for c in self.names.capitalized_phrases(text, starts)
                 if not any(h.start <= c.start < h.end for h in hits)
             ]
+        candidates += patterns_for_names.variant_names(text, [*candidates, *hits], self.names.variant_tail)
         candidates += patterns_for_names.sized_names(text, [*tokens, *hits])
         candidates += patterns_for_names.hardware_names(text)
         if fname == "abstract":
@@ -284,6 +318,17 @@ class CandidateFinder:
             if p.surface.lower() not in not_names
         ]
         return _fill_gaps(taken, phrases)
+
+    def _common_word_spelled_apart(self, surface: str, entry: Entry) -> bool:
+        """A common word that matches a name only as that name spelled with separators is the word:
+        `tokens` is not `token/s`, nor `Multiple` MultiPL-E (`UNet` stays U-Net)."""
+        if not surface.isalpha():
+            return False
+        word = surface.lower()
+        if word not in self.names.common_words and word.rstrip("s") not in self.names.common_words:
+            return False
+        key = norm(surface)
+        return not any(f.replace(" ", "").isalpha() for f in entry.forms if norm(f) in (key, key[:-1]))
 
     def _may_name_a_thing(self, acronym: str) -> bool:
         """Not a plural acronym nor one the word lists call generic: those name a class (`LLMs`)."""
@@ -368,7 +413,7 @@ class CandidateFinder:
             else:
                 node_type = f.name.type if f.name and f.name.type else None
                 name = local[2].surface if local else f.surface
-            family = None if entry is not None or local else _family(f.surface, vocab)
+            family = None if entry is not None or local else _family(f.surface, vocab, f.name)
             if family is not None:
                 node_type = family.type  # `ChatGLM2` is a version of the model family `ChatGLM`
             group = groups.get(key)

@@ -75,6 +75,7 @@ DIGIT = re.compile(r"\d")
 CAPITAL = re.compile(r"[A-Z]")
 CAPITALIZED = re.compile(r"[A-Z][a-z]")
 CAPITALIZED_WORD = "capitalized_word"  # the `source` of a plain capitalized word (`name_tokens`)
+VARIANT_SOURCE = "variant"  # the `source` of a name with a version or variant tail (`variant_names`)
 BARE_ACRONYM = re.compile(r"[A-Z]{2,}s?")
 TWO_OR_THREE_CAPITALS = re.compile(r"[A-Z][a-z]?[A-Z]")
 LOWER_THEN_CAPITAL = re.compile(r"[a-z][A-Z]")
@@ -114,6 +115,7 @@ class Name:
     long_start: int | None = None
     proposed: bool = False
     size_of: str | None = None  # the base name of a sized model: `DeepSeekMoE` of `DeepSeekMoE 16B`
+    variant_of: str | None = None  # the base name of a variant: `WavLM` of `WavLM-large`
     plural: bool = False  # `(MFMs)`: the acronym names a class of things
     source: str = ""  # the pattern that found it, where the decisions want to know
 
@@ -234,6 +236,37 @@ def sized_names(text: str, names: Iterable[Placed]) -> Iterator[Name]:
             )
 
 
+# What goes on a name as part of it, after a space or a hyphen: a dotted or `v` version (`Opus 4.6`,
+# `LLaVA-UHD v4`), a year (`HMMT 2026`, `COCO 2017`), a Roman numeral from II (`CASME II`); plain
+# integers are left out (`BERT 3 times`). Variant words come from `name_variant_words`.
+VERSION_PIECE = r"(?:[vV]?\d+\.\d+(?:\.\d+)?|[vV]\d+|(?:19|20)\d\d|II|III|IV|VI|VII|VIII|IX)"
+VARIANT_REACH = 40  # the characters after a name where its tail is looked for
+
+
+def variant_tail(variant_words: Iterable[str]) -> re.Pattern[str]:
+    """The tail a name may have: versions and variant words, capitalized after a space, in any case
+    after a hyphen, as many as follow (`Qwen3-8B-Instruct-2507`), each a whole token."""
+    words = sorted(variant_words, key=lambda w: (-len(w), w))
+    capitalized = "|".join(alternative for w in words for alternative in (w.capitalize(), w.upper()))
+    any_case = "|".join(words)
+    piece = rf"(?: (?:{VERSION_PIECE}|{capitalized})|-(?:{VERSION_PIECE}|(?i:{any_case})))"
+    # a number before a unit is a quantity, not a version: `GPT-4 2.5 times faster`
+    quantity = r"(?!\s?(?:%|×|x\b|times\b|fold\b|points?\b|pp\b|percent\b))"
+    return re.compile(rf"(?:{piece}(?![A-Za-z0-9]|-[A-Za-z0-9]))+{quantity}")
+
+
+def variant_names(text: str, names: Iterable[Placed], tail: re.Pattern[str]) -> Iterator[Name]:
+    """`Claude Opus 4.6`, `MobileNetV3 Large`, `WavLM-large`: a name that goes on with a version or a
+    variant word is a name of its own (a variant is a different thing), marked with its base."""
+    for name in names:
+        if not text.startswith((" ", "-"), name.end):
+            continue  # every tail starts with a space or a hyphen
+        m = tail.match(text, name.end, name.end + VARIANT_REACH)
+        if m:
+            surface = text[name.start : m.end()]
+            yield Name(name.start, m.end(), surface, source=VARIANT_SOURCE, variant_of=name.surface)
+
+
 def hardware_names(text: str) -> Iterator[Name]:
     if not (
         any(hint in text for hint in HARDWARE_HINTS)
@@ -269,6 +302,7 @@ class NameFinder:
     """
 
     def __init__(self, patterns: Patterns, common_words: frozenset[str]) -> None:
+        self.variant_tail = variant_tail(patterns.name_variant_words)
         self.patterns = patterns
         self.common_words = common_words
         # head word -> the type of the names it ends; the first list that has a word wins
@@ -509,7 +543,11 @@ class NameFinder:
             return token, False
         strong = [self.strong_name(p) or bool(LETTER_VERSION.fullmatch(p)) for p in parts]
         shaped = [
-            s or self._capitalized(p) or bool(VERSIONISH.fullmatch(p)) or bool(SIZE.fullmatch(p))
+            s
+            or self._capitalized(p)
+            or bool(VERSIONISH.fullmatch(p))
+            or bool(SIZE.fullmatch(p))
+            or bool(ROMAN_NUMERAL.fullmatch(p))  # `MIMIC-IV`
             for s, p in zip(strong, parts, strict=True)
         ]
         if not all(shaped):
@@ -637,7 +675,8 @@ class NameFinder:
                 if before is None:
                     break
                 word_start, token = before
-                if token.lower() in stop or not _phrase_case(token, title) or token.endswith("ly"):
+                adverb = token.endswith("ly") and "-" not in token  # `weight-only` is no adverb
+                if token.lower() in stop or not _phrase_case(token, title) or adverb:
                     break
                 start = word_start
             if start == head_start and "-" not in head:

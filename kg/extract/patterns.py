@@ -37,6 +37,7 @@ class Patterns(BaseModel):
     generic_terms: frozenset[str]
     not_names: frozenset[str]
     name_tail_words: frozenset[str]
+    name_variant_words: frozenset[str]  # `Large` in `MobileNetV3 Large`: part of the name
     dataset_heads: frozenset[str]
     model_heads: frozenset[str]
     method_heads: frozenset[str]
