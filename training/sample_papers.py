@@ -105,7 +105,9 @@ def main() -> None:
     with args.out.open("w", encoding="utf-8") as out:
         for index, paper in enumerate(sample):
             split = "blind" if index < args.blind else "train"
-            record = {"index": index, "split": split, "round": args.round} | paper
+            # round 1's file was written before rounds existed: it stays byte for byte the same
+            later_round = {"round": args.round} if args.round > 1 else {}
+            record = {"index": index, "split": split} | later_round | paper
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     print(f"wrote {len(sample)} papers to {args.out} ({args.blind} blind)")
 
