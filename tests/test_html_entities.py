@@ -3,11 +3,12 @@ from a networkx graph and from the query store, and the default above BIG_GRAPH_
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from kg.exporters import html_entities
 from kg.exporters.html import HtmlView, select_from_store, select_view, write_html
-from kg.exporters.html_entities import CO_OCCURS, strongest_links
+from kg.exporters.html_entities import CO_OCCURS, count_pairs, strongest_links
 from kg.schema import ENTITY_TYPES
 from kg.store import Store
 
@@ -16,15 +17,24 @@ def edges(h) -> list[tuple]:
     return sorted((u, v, k, d.get("weight")) for u, v, k, d in h.edges(keys=True, data=True))
 
 
-def test_strongest_links_keep_each_ends_best():
-    # a hub named in 100 papers shares 10 with each of a, b, c; a and b share 5 of their 10
-    papers = {"hub": 100, "a": 10, "b": 10, "c": 10, "d": 10}
-    pairs = [("a", "hub", 10), ("b", "hub", 10), ("c", "hub", 10), ("a", "b", 5), ("c", "d", 1)]
+def test_pairs_count_shared_papers_and_links_keep_each_ends_best():
+    # 0 = a hub named in 100 papers; 1, 2, 3, 4 = a, b, c, d, named in 10 each
+    links = [(p, 0) for p in range(100)] + [(p, 1) for p in range(10)] + [(p, 2) for p in range(5, 15)]
+    links += [(p, 3) for p in range(20, 30)] + [(29, 4)] + [(200 + p, 4) for p in range(9)]
+    a, b, w = count_pairs(np.array([p for p, _ in links]), np.array([n for _, n in links]), 5)
+    shared = list(zip(a.tolist(), b.tolist(), w.tolist(), strict=True))
+    assert shared == [(0, 1, 10), (0, 2, 10), (0, 3, 10), (0, 4, 1), (1, 2, 5), (3, 4, 1)]
+    papers = np.array([100, 10, 10, 10, 10], dtype=float)
     # a's and b's best link is each other (5 of 10 papers), not the hub they share more with
     # (10 of its 100); the hub keeps its first; c's best is the hub, d's is c
-    kept = [("a", "hub", 10), ("c", "hub", 10), ("a", "b", 5), ("c", "d", 1)]
-    assert strongest_links(pairs, papers, keep=1) == kept
-    assert strongest_links(pairs, papers, keep=3) == pairs
+    kept = strongest_links(a, b, w.astype(float), papers, keep=1)
+    assert [pair for pair, k in zip(shared, kept, strict=True) if k] == [
+        (0, 1, 10),
+        (0, 3, 10),
+        (1, 2, 5),
+        (3, 4, 1),
+    ]
+    assert strongest_links(a, b, w.astype(float), papers, keep=3).all()
 
 
 def test_entity_view_is_the_same_from_the_graph_and_from_the_store(example_build):

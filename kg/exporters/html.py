@@ -22,9 +22,16 @@ from pyvis.network import Network
 
 from kg.errors import KgError
 from kg.exporters import html_entities as entities
-from kg.exporters.html_entities import BIG_GRAPH_PAPERS, CO_OCCURS, ENTITY_BUDGET, shows_papers
+from kg.exporters.html_entities import (
+    BIG_GRAPH_PAPERS,
+    CO_OCCURS,
+    ENTITY_BUDGET,
+    FOCUS_PAPERS,
+    entity_centred,
+    shows_papers,
+)
 from kg.exporters.html_layout import DRAW_THRESHOLD, choose_labels, fitted_scale, layout, ranked
-from kg.exporters.html_panel import panel_data, paper_date, store_context
+from kg.exporters.html_panel import MAX_PAPERS, panel_data, paper_date, store_context
 from kg.io import atomic_file
 from kg.queries import find_entity
 from kg.schema import ENTITY_TYPES, NodeType, Role
@@ -167,11 +174,12 @@ def write_html(
     view = view or HtmlView()
     if isinstance(g, Store):
         h, notes = select_from_store(g, view)
-        ctx, counts = store_context(g, h)
-        panel = panel_data(ctx, list(h), counts)
+        listed = FOCUS_PAPERS if entity_centred(h) else MAX_PAPERS
+        ctx, counts = store_context(g, h, listed)
+        panel = panel_data(ctx, list(h), counts, listed)
     else:
         h, notes = select_view(g, view)
-        panel = panel_data(g, list(h))
+        panel = panel_data(g, list(h), max_papers=FOCUS_PAPERS if entity_centred(h) else MAX_PAPERS)
     _render(h, panel, notes, path, title)
 
 
@@ -261,7 +269,7 @@ def _render(h: nx.MultiDiGraph, panel: dict, notes: list[str], path: Path, title
     counts = {node: detail.get("c", 0) for node, detail in panel["d"].items()}
     # entity-centred (papers folded into CO_OCCURS links): an entity's weight is its papers, and
     # the page brings them back when it is focused; otherwise its links in the view
-    folded = any(k == CO_OCCURS for _, _, k in h.edges(keys=True))
+    folded = entity_centred(h)
     degree = counts if folded else dict(h.degree())
     order = sorted(h, key=lambda n: (-degree.get(n, 0), str(n))) if folded else ranked(h)
     top = max(degree.values(), default=1) or 1
