@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT, SHARED, hostile_graph
 
 from kg.exporters.html import STYLE, HtmlView, select_from_store, select_view, short_label, write_html
+from kg.exporters.html_entities import FOCUS_PAPERS
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -285,7 +286,7 @@ def test_hf_corpus_view_of_10000_nodes(browser, hf_build, tmp_path):
         )
     }
     brought = page.evaluate("window.kgBrought")
-    assert 0 < len(brought) == min(20, len(named)) and set(brought) <= named
+    assert 0 < len(brought) == min(FOCUS_PAPERS, len(named)) and set(brought) <= named
     assert sorted(panel_papers(page)) == sorted(
         page.evaluate("ids => ids.map(id => nodes.get(id).name)", brought)
     )
@@ -298,7 +299,7 @@ def test_hf_corpus_view_of_10000_nodes(browser, hf_build, tmp_path):
         (
             n
             for n, d in h.nodes(data=True)
-            if 3 <= store.value("SELECT papers FROM nodes WHERE id = ?", (n,)) <= 20
+            if 3 <= store.value("SELECT papers FROM nodes WHERE id = ?", (n,)) <= FOCUS_PAPERS
         ),
         key=lambda n: (-h.degree(n), n),
     )
@@ -311,7 +312,7 @@ def test_hf_corpus_view_of_10000_nodes(browser, hf_build, tmp_path):
     }
     assert set(page.evaluate("window.kgBrought")) == named
     assert page.evaluate("ids => ids.filter(id => nodes.get(id) !== null).length", brought) == len(
-        set(brought) - named
+        set(brought) & named
     )
     # a click on a paper it brought opens the paper's panel and keeps the papers
     paper = sorted(named)[0]
