@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT, SHARED, hostile_graph
 
 from kg.exporters.html import STYLE, HtmlView, select_from_store, select_view, short_label, write_html
+from kg.exporters.html_entities import FOCUS_PAPERS
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -221,7 +222,7 @@ def test_hf_corpus_view_of_2000_nodes(browser, hf_build, tmp_path):
     from kg.graph import load
 
     g = load(hf_build / "graph.json")
-    view = HtmlView(max_nodes=2000)
+    view = HtmlView(max_nodes=2000, papers=True)  # the paper view (the default is entity-centred)
     h, notes = select_view(g, view)
     assert 1900 <= h.number_of_nodes() <= 2000 and "left out" in notes[-1]
     path = tmp_path / "hf.html"
@@ -239,7 +240,8 @@ def test_hf_corpus_view_of_2000_nodes(browser, hf_build, tmp_path):
 
 
 def test_hf_corpus_view_of_10000_nodes(browser, hf_build, tmp_path):
-    """The page `kg build` writes from graph.db, with a 10,000-node view."""
+    """The page `kg build` writes from graph.db, with 10,000 nodes: entity-centred (the corpus has
+    more than BIG_GRAPH_PAPERS papers); focusing an entity brings its papers back."""
     from kg.store import Store
 
     store = Store(hf_build / "graph.db")
@@ -247,36 +249,87 @@ def test_hf_corpus_view_of_10000_nodes(browser, hf_build, tmp_path):
     start = time.perf_counter()
     write_html(store, path, HtmlView(max_nodes=10_000))
     written = time.perf_counter() - start
-    h, _ = select_from_store(store, HtmlView(max_nodes=10_000))
-    assert h.number_of_nodes() > 9000
+    h, notes = select_from_store(store, HtmlView(max_nodes=10_000))
+    assert h.number_of_nodes() > 8000
     ARTIFACTS.mkdir(exist_ok=True)
     wide, *_ = open_page(browser, path, size=(1920, 1080))
     wide.screenshot(path=str(ARTIFACTS / "hf_10000_1920x1080.png"))
     wide.close()
     page, errors, requests, seconds = open_page(browser, path)
     page.screenshot(path=str(ARTIFACTS / "hf_10000_1280x800.png"))
+    # entity-centred: no paper, every link a co-occurrence that says in how many papers
+    assert page.evaluate("nodes.get({filter: n => n.kind === 'Paper'}).length") == 0
+    titles = page.evaluate("[...new Set(edges.get().map(e => e.title.replace(/[0-9,]+/, 'N')))]")
+    assert sorted(titles) in (
+        ["co-occurring in N paper", "co-occurring in N papers"],
+        ["co-occurring in N papers"],
+    )
+    u, v, w = max(h.edges(data="weight"), key=lambda e: (e[2], e[0], e[1]))
+    title = page.evaluate("([u, v]) => edges.get({filter: e => e.from === u && e.to === v})[0].title", [u, v])
+    assert title == f"co-occurring in {w:,} papers"
+    # the note says what is shown and what is left out
+    toolbar = page.inner_text("#kg-toolbar")
+    papers = store.value("SELECT count(*) FROM nodes WHERE type = 'Paper'")
+    assert notes[0] in toolbar and f"{papers:,} papers left out" in toolbar and "entities only" in toolbar
     drawn = check_labels(page)
     assert drawn[0][0] >= 10
     top = max((n for n, d in h.nodes(data=True) if d["type"] == "Dataset"), key=lambda n: (h.degree(n), n))
     check_page(page, h, str(h.nodes[top]["name"]), top)
-    page.click("#kg-panel .kg-close")
-    # the panel of the node a click hits lists its papers (at most 20 of them)
+    page.evaluate("kgUnfocus()")
+    # a click on an entity focuses it: the papers its panel lists come back as paper nodes linked to it
     hit = click_node(page, top)
-    assert page.inner_text("#kg-panel h2") == (h.nodes[hit].get("title") or h.nodes[hit]["name"])
-    listed = panel_papers(page)
-    if h.nodes[hit]["type"] != "Paper":
-        papers = store.rows(
-            "SELECT json_extract(p.data, '$.title') FROM edges e JOIN nodes p ON p.id = e.source"
-            " WHERE e.target = ? AND p.type = 'Paper'",
-            (hit,),
+    assert page.inner_text("#kg-panel h2") == h.nodes[hit]["name"]
+    named = {
+        p
+        for (p,) in store.rows(
+            "SELECT DISTINCT source FROM edges WHERE target = ? AND source LIKE 'paper:%'", (hit,)
         )
-        assert 0 < len(listed) <= 20 and set(listed) <= {t for (t,) in papers}
+    }
+    brought = page.evaluate("window.kgBrought")
+    assert 0 < len(brought) == min(FOCUS_PAPERS, len(named)) and set(brought) <= named
+    assert sorted(panel_papers(page)) == sorted(
+        page.evaluate("ids => ids.map(id => nodes.get(id).name)", brought)
+    )
+    assert page.evaluate(
+        "id => network.getConnectedNodes(id).filter(n => nodes.get(n).kind === 'Paper').length", hit
+    ) == len(brought)
+    page.screenshot(path=str(ARTIFACTS / "hf_10000_focus_1280x800.png"))
+    # an entity of a few papers brings them all back; focusing it takes the first ones away
+    few = min(
+        (
+            n
+            for n, d in h.nodes(data=True)
+            if 3 <= store.value("SELECT papers FROM nodes WHERE id = ?", (n,)) <= FOCUS_PAPERS
+        ),
+        key=lambda n: (-h.degree(n), n),
+    )
+    page.evaluate("id => kgGo(id)", few)
+    named = {
+        p
+        for (p,) in store.rows(
+            "SELECT DISTINCT source FROM edges WHERE target = ? AND source LIKE 'paper:%'", (few,)
+        )
+    }
+    assert set(page.evaluate("window.kgBrought")) == named
+    assert page.evaluate("ids => ids.filter(id => nodes.get(id) !== null).length", brought) == len(
+        set(brought) & named
+    )
+    # a click on a paper it brought opens the paper's panel and keeps the papers
+    paper = sorted(named)[0]
+    page.evaluate("id => network.focus(id, {scale: 3, animation: false})", paper)
+    assert click_node(page, paper) == paper
+    assert page.inner_text("#kg-panel h2") == page.evaluate("id => nodes.get(id).name", paper)
+    assert set(page.evaluate("window.kgBrought")) == named
+    # clearing the focus takes them away
+    page.click("#kg-panel .kg-close")
+    assert page.evaluate("window.kgBrought") == [] and page.evaluate("nodes.length") == h.number_of_nodes()
+    assert page.evaluate("edges.length") == h.number_of_edges()
     page.evaluate("id => kgGo(id)", top)  # the most connected dataset: its results as a leaderboard
     assert page.evaluate("document.querySelectorAll('#kg-panel table tr').length") > 0
     page.screenshot(path=str(ARTIFACTS / "hf_10000_panel_1280x800.png"))
     assert errors == [] and requests == []
     size = path.stat().st_size / 1e6
     print(
-        f"\nHF corpus 10,000-node view: {h.number_of_nodes()} nodes, written in {written:.1f} s"
+        f"\nHF corpus 10,000-node view: {h.number_of_nodes()} entities, written in {written:.1f} s"
         f" ({size:.1f} MB), first still picture in {seconds:.2f} s, labels drawn {drawn}"
     )

@@ -79,7 +79,9 @@ def build(
 
     graph.db is the query store `kg query` answers from (SQLite). OUT also gets state.json,
     which `--update` needs to add papers later; an update writes delta.json too (only what
-    changed, for `kg neo4j load` and `kg export rdf OUT/delta.json`). graph.ttl and neo4j/ are
+    changed, for `kg neo4j load` and `kg export rdf OUT/delta.json`). graph.html of a graph of
+    many papers is entity-centred: entities linked by the papers they share, an entity's papers
+    shown when you focus it (`kg html OUT --papers` draws papers too). graph.ttl and neo4j/ are
     written on request (`--exports all`); an update removes those of the previous graph unless
     asked for them again, so no file in OUT describes another graph. Papers stream through, so
     memory does not grow with the corpus. A record that cannot be used

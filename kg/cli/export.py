@@ -9,6 +9,7 @@ import typer
 
 from kg.cli.common import GraphArg, data_paths, err, said_written
 from kg.errors import KgError
+from kg.exporters.html_entities import BIG_GRAPH_PAPERS, ENTITY_BUDGET
 
 app = typer.Typer(help="Write a built graph in another format.", no_args_is_help=True)
 
@@ -90,15 +91,23 @@ def html_page(
     min_degree: Annotated[int, typer.Option(min=0, help="Hide nodes with fewer links.")] = 0,
     max_nodes: Annotated[
         int | None,
-        typer.Option(min=1, help="Keep the most connected nodes; the page says what it left out."),
+        typer.Option(
+            min=1,
+            help="Keep the most connected nodes (entity-centred: the entities named in most papers); "
+            "the page says what it left out.",
+        ),
     ] = None,
     papers: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--papers/--no-papers",
-            help="Show papers as nodes; --no-papers links the entities that share papers instead.",
+            help="--papers: papers as nodes. --no-papers: entities only, linked when papers name both "
+            "('co-occurring in N papers'); focusing an entity brings its papers back. Default: papers, "
+            f"unless the graph has more than {BIG_GRAPH_PAPERS:,} (then the {ENTITY_BUDGET:,} entities "
+            "named in most papers, or --max-nodes).",
+            show_default=False,
         ),
-    ] = True,
+    ] = None,
 ) -> None:
     """Write an interactive HTML page of the graph that opens offline (file://, no network).
 
@@ -106,8 +115,9 @@ def html_page(
     connected nodes are labelled, more as you zoom in, and labels never overlap. A click on a
     node opens a panel with its papers by role (arXiv links, dates, evidence sentences), family
     and versions, and results. Colour and shape per node type with a legend that filters, a
-    date range for papers, and a search box. For big graphs use --focus, --types, --min-degree,
-    --max-nodes or --no-papers.
+    date range for papers, and a search box. A big graph opens entity-centred (see --papers);
+    a line on the page says what is shown and what is left out. Other views: --focus, --types,
+    --min-degree, --max-nodes.
     """
     from kg.exporters.html import HtmlView, write_html
     from kg.graph import load
@@ -121,7 +131,8 @@ def html_page(
         max_nodes=max_nodes,
         papers=papers,
     )
-    # the most connected nodes can be read from the query store; the other views need the graph
-    store = store_beside(graph) if not (focus or min_degree or not papers) else None
+    # the most connected nodes, or the entities named in most papers, can be read from the query
+    # store; the other views need the graph
+    store = store_beside(graph) if not (focus or min_degree) else None
     write_html(store if store is not None else load(graph), out_file, view)
     said_written(out_file)

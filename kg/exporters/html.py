@@ -14,7 +14,6 @@ import json
 import math
 import re
 from collections import Counter
-from itertools import combinations
 from pathlib import Path
 
 import networkx as nx
@@ -22,8 +21,17 @@ from pydantic import BaseModel, Field
 from pyvis.network import Network
 
 from kg.errors import KgError
+from kg.exporters import html_entities as entities
+from kg.exporters.html_entities import (
+    BIG_GRAPH_PAPERS,
+    CO_OCCURS,
+    ENTITY_BUDGET,
+    FOCUS_PAPERS,
+    entity_centred,
+    shows_papers,
+)
 from kg.exporters.html_layout import DRAW_THRESHOLD, choose_labels, fitted_scale, layout, ranked
-from kg.exporters.html_panel import panel_data, paper_date, store_context
+from kg.exporters.html_panel import MAX_PAPERS, panel_data, paper_date, store_context
 from kg.io import atomic_file
 from kg.queries import find_entity
 from kg.schema import ENTITY_TYPES, NodeType, Role
@@ -49,7 +57,7 @@ EDGE_COLOR: dict[str, str] = {
     Role.RUNS_ON: "#8c564b",
     Role.MEASURES: "#ff7f0e",
     Role.ADDRESSES: "#9467bd",
-    "CO_OCCURS": "#bbbbbb",
+    CO_OCCURS: "#9aa5b1",
 }
 DEFAULT_TYPES = (NodeType.PAPER, *(str(t) for t in ENTITY_TYPES))
 OPTIONS = {
@@ -113,7 +121,11 @@ class HtmlView(BaseModel):
     types: list[str] | None = Field(None, description="node types to show (default: papers and entities)")
     min_degree: int = Field(0, ge=0, description="hide nodes with fewer links")
     max_nodes: int | None = Field(None, ge=1, description="keep only the most connected nodes")
-    papers: bool = Field(True, description="False: link entities that share papers instead")
+    papers: bool | None = Field(
+        None,
+        description="True: papers as nodes; False: entities linked by the papers they share; "
+        f"None: papers unless the graph has more than {BIG_GRAPH_PAPERS:,}",
+    )
 
 
 def select_view(g: nx.MultiDiGraph, view: HtmlView) -> tuple[nx.MultiDiGraph, list[str]]:
@@ -123,18 +135,19 @@ def select_view(g: nx.MultiDiGraph, view: HtmlView) -> tuple[nx.MultiDiGraph, li
     if unknown:
         raise KgError(f"unknown node type(s) {', '.join(unknown)} (known: {', '.join(STYLE)})")
     types = set(view.types or DEFAULT_TYPES)
-    if not view.papers:
-        types.discard(NodeType.PAPER)
     h = g
     if view.focus:
         center = find_entity(g, view.focus)
         keep = nx.ego_graph(g.to_undirected(as_view=True), center, radius=view.depth).nodes
         h = g.subgraph(keep)
         notes.append(f"neighbourhood of {g.nodes[center]['name']} ({view.depth} hop(s))")
-    if not view.papers:
-        h = cooccurrence(h, types)
-    else:
-        h = h.subgraph([n for n, d in h.nodes(data=True) if d.get("type") in types])
+    papers = sum(1 for _, d in h.nodes(data=True) if d.get("type") == NodeType.PAPER)
+    if not shows_papers(view.papers, papers):
+        h, line = entities.from_graph(h, types - {NodeType.PAPER}, view.max_nodes or ENTITY_BUDGET)
+        if view.min_degree:
+            h = nx.MultiDiGraph(h.subgraph([n for n, k in h.degree() if k >= view.min_degree]))
+        return h, [*notes, line]
+    h = h.subgraph([n for n, d in h.nodes(data=True) if d.get("type") in types])
     if view.min_degree:
         h = h.subgraph([n for n, k in h.degree() if k >= view.min_degree])
     total = h.number_of_nodes()
@@ -150,23 +163,6 @@ def select_view(g: nx.MultiDiGraph, view: HtmlView) -> tuple[nx.MultiDiGraph, li
     return nx.MultiDiGraph(h), notes
 
 
-def cooccurrence(g: nx.MultiDiGraph, types: set[str]) -> nx.MultiDiGraph:
-    """Entities linked when papers name both, weighted by how many papers do."""
-    out = nx.MultiDiGraph()
-    weight: Counter = Counter()
-    for paper, data in g.nodes(data=True):
-        if data.get("type") != NodeType.PAPER:
-            continue
-        named = sorted({v for _, v in g.out_edges(paper) if g.nodes[v].get("type") in types})
-        for v in named:
-            out.add_node(v, **g.nodes[v])
-        for a, b in combinations(named, 2):
-            weight[(a, b)] += 1
-    for (a, b), w in weight.items():
-        out.add_edge(a, b, key="CO_OCCURS", type="CO_OCCURS", weight=w)
-    return out
-
-
 def write_html(
     g: nx.MultiDiGraph | Store,
     path: Path,
@@ -178,22 +174,30 @@ def write_html(
     view = view or HtmlView()
     if isinstance(g, Store):
         h, notes = select_from_store(g, view)
-        ctx, counts = store_context(g, h)
-        panel = panel_data(ctx, list(h), counts)
+        listed = FOCUS_PAPERS if entity_centred(h) else MAX_PAPERS
+        ctx, counts = store_context(g, h, listed)
+        panel = panel_data(ctx, list(h), counts, listed)
     else:
         h, notes = select_view(g, view)
-        panel = panel_data(g, list(h))
+        panel = panel_data(g, list(h), max_papers=FOCUS_PAPERS if entity_centred(h) else MAX_PAPERS)
     _render(h, panel, notes, path, title)
 
 
 def select_from_store(store: Store, view: HtmlView) -> tuple[nx.MultiDiGraph, list[str]]:
     """What `select_view` picks with `max_nodes` (the most connected nodes, by their degree in the
-    whole graph) from a query store; other view options need the graph (`kg html`)."""
-    if view.focus or view.min_degree or not view.papers:
-        raise KgError(
-            "--focus, --min-degree and --no-papers need the whole graph: use `kg html` on graph.json"
-        )
+    whole graph; or, entity-centred, the entities named in most papers) from a query store;
+    other view options need the graph (`kg html`)."""
+    if view.focus or view.min_degree:
+        raise KgError("--focus and --min-degree need the whole graph: use `kg html` on graph.json")
+    unknown = sorted(set(view.types or []) - set(STYLE))
+    if unknown:
+        raise KgError(f"unknown node type(s) {', '.join(unknown)} (known: {', '.join(STYLE)})")
     types = [str(t) for t in (view.types or DEFAULT_TYPES)]
+    papers = store.value("SELECT count(*) FROM nodes WHERE type = ?", (str(NodeType.PAPER),))
+    if not shows_papers(view.papers, papers):
+        kinds = [t for t in types if t != NodeType.PAPER]
+        h, line = entities.from_store(store, kinds, view.max_nodes or ENTITY_BUDGET)
+        return h, [line]
     marks = ",".join("?" * len(types))
     total = store.value(f"SELECT count(*) FROM nodes WHERE type IN ({marks})", types)
     limit = view.max_nodes or total
@@ -262,8 +266,12 @@ def _json_for_script(data: object) -> str:
 def _render(h: nx.MultiDiGraph, panel: dict, notes: list[str], path: Path, title: str) -> None:
     pos = layout(h)
     scale = fitted_scale(pos)
-    order = ranked(h)
-    degree = dict(h.degree())
+    counts = {node: detail.get("c", 0) for node, detail in panel["d"].items()}
+    # entity-centred (papers folded into CO_OCCURS links): an entity's weight is its papers, and
+    # the page brings them back when it is focused; otherwise its links in the view
+    folded = entity_centred(h)
+    degree = counts if folded else dict(h.degree())
+    order = sorted(h, key=lambda n: (-degree.get(n, 0), str(n))) if folded else ranked(h)
     top = max(degree.values(), default=1) or 1
     labels = {node: short_label(data, node) for node, data in h.nodes(data=True)}
     sizes = {}
@@ -274,7 +282,6 @@ def _render(h: nx.MultiDiGraph, panel: dict, notes: list[str], path: Path, title
         sizes[node] = round(px / scale, 1)
     fonts = choose_labels(order, pos, sizes, labels, scale)
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", notebook=False)
-    counts = {node: detail.get("c", 0) for node, detail in panel["d"].items()}
     # the node and edge lists pyvis writes into the page, built here: its add_node and add_edge
     # look each id up in a list, which is quadratic in the size of the view
     for node in reversed(order):  # vis-network draws (and hit-tests) later nodes on top: hubs last
@@ -304,17 +311,18 @@ def _render(h: nx.MultiDiGraph, panel: dict, notes: list[str], path: Path, title
     for u, v, data in h.edges(data=True):
         kind = str(data.get("type", ""))
         edge = {"from": u, "to": v, "title": kind, "color": EDGE_COLOR.get(kind, "#bbbbbb")}
-        if kind == "CO_OCCURS":  # a shared paper has no direction
+        if kind == CO_OCCURS:  # a shared paper has no direction
+            n = int(data.get("weight", 1))
             edge["arrows"] = {"to": {"enabled": False}}
-        if "weight" in data:
-            edge.update(
-                title=f"{kind} ×{data['weight']}", width=round(min(9, data["weight"]) * 0.8 / scale, 2)
-            )
+            # 1 paper: half a pixel at the fitted zoom; 64 papers: about 3 pixels
+            edge["title"] = f"co-occurring in {n:,} paper{'s' if n != 1 else ''}"
+            edge["width"] = round(min(3.5, 0.5 + 0.4 * math.log2(n)) / scale, 2)
+            edge["weight"] = n
         net.edges.append(edge)
     options = json.loads(json.dumps(OPTIONS))
     options["edges"]["width"] = round(0.8 / scale, 2)  # under a pixel at the fitted zoom
     if h.number_of_edges() > 2000:  # many edges: fainter, so that nodes and labels stand out
-        options["edges"]["color"] = {"opacity": 0.25}
+        options["edges"]["color"] = {"opacity": 0.25 if h.number_of_edges() < 10_000 else 0.15}
     if h.number_of_nodes() > 3000:
         # thousands of edges: no arrows, and only the nodes are redrawn while the view moves
         options["edges"]["arrows"]["to"]["enabled"] = False
@@ -329,6 +337,12 @@ def _render(h: nx.MultiDiGraph, panel: dict, notes: list[str], path: Path, title
         '<div id="mynetwork" class="card-body"></div><div id="kg-panel" hidden></div>',
         1,
     )
+    if folded:  # how the page draws an entity's papers when it brings them back
+        panel["fp"] = {
+            "color": STYLE[NodeType.PAPER][0],
+            "shape": STYLE[NodeType.PAPER][1],
+            "edges": EDGE_COLOR,
+        }
     data = f'<script type="application/json" id="kg-data">{_json_for_script(panel)}</script>'
     page = page.replace("</body>", f"{data}\n<script>\n{SCRIPT}\n</script>\n</body>", 1)
     with atomic_file(path) as f:

@@ -127,16 +127,25 @@
   function show(id) {
     load();
     var n = nodes.get(id), d = details[id];
-    if (!n || !d) { return; }
+    if (!n || !(d || broughtBy[id])) { return; }
     panel.replaceChildren();
     var close = el("button", "×", "kg-close");
     close.title = "close";
-    close.addEventListener("click", function () { panel.hidden = true; network.unselectAll(); });
+    close.addEventListener("click", unfocus);
     panel.appendChild(close);
     panel.appendChild(el("h2", n.kind === "Paper" ? (papers[id] || [n.name])[0] : n.name));
     var kind = el("div", n.kind, "kg-kind");
     panel.appendChild(kind);
-    if (n.kind === "Paper") {
+    if (!d) {
+      // a paper brought back by focusing an entity: what the entity's panel says of it
+      var ref = broughtBy[id];
+      panel.appendChild(paperLine(id, true));
+      section(ROLE_TITLE[ref[1]] || ref[1]);
+      var about = el("div", null, "kg-item");
+      about.appendChild(nodeLink(focused, nameOf(focused)));
+      about.appendChild(quote(ref.slice(2)));
+      panel.appendChild(about);
+    } else if (n.kind === "Paper") {
       panel.appendChild(paperLine(id, true));  // the heading shows the title
       var byRole = {};
       d.r.forEach(function (link) { (byRole[link[1]] = byRole[link[1]] || []).push(link); });
@@ -186,6 +195,64 @@
     window.kgShown = id;
   }
 
+  // --- an entity-centred view: focusing an entity brings its papers back --------------------
+  // The page shows entities linked by the papers they share (DATA.fp says so); an entity's
+  // papers are the ones its panel lists, drawn as paper nodes on a ring around it and linked to
+  // it by their role. Focusing another entity takes them away again, and so does clearing it.
+  var focused = null, brought = [], broughtBy = {};
+  window.kgBrought = [];
+  function takeBack() {
+    if (brought.length) {
+      edges.remove(brought.map(function (pid) { return "kg-brought:" + pid; }));
+      nodes.remove(brought);
+    }
+    brought = []; broughtBy = {}; focused = null;
+    window.kgBrought = [];
+  }
+  function bringPapers(id) {
+    load();
+    var n = nodes.get(id);
+    if (!DATA.fp || !n || n.kind === "Paper" || focused === id) { return; }
+    takeBack();
+    var refs = (details[id] ? details[id].p : []).filter(function (ref) { return nodes.get(ref[0]) === null; });
+    focused = id;
+    if (refs.length === 0) { return; }
+    // a ring a little wider than the node at the zoom they are seen at, with room for each paper
+    var scale = network.getScale(), at = network.getPositions([id])[id];
+    var size = 5 / scale, radius = n.size + Math.max(60, refs.length * 3 * size * scale / Math.PI) / scale;
+    var newNodes = [], newEdges = [];
+    refs.forEach(function (ref, i) {
+      var pid = ref[0], p = papers[pid] || [pid, "", ""], angle = 2 * Math.PI * i / refs.length - Math.PI / 2;
+      broughtBy[pid] = ref;
+      brought.push(pid);
+      newNodes.push({
+        id: pid, name: p[0], kind: "Paper", date: p[2], names: fold(p[0]),
+        color: DATA.fp.color, shape: DATA.fp.shape, size: size,
+        x: at.x + radius * Math.cos(angle), y: at.y + radius * Math.sin(angle)
+      });
+      newEdges.push({
+        id: "kg-brought:" + pid, from: pid, to: id, title: ROLE_TITLE[ref[1]] || ref[1],
+        color: DATA.fp.edges[ref[1]] || "#bbbbbb", width: 1.2 / scale, arrows: { to: { enabled: true, scaleFactor: 0.4 } }
+      });
+    });
+    nodes.add(newNodes);
+    edges.add(newEdges);
+    window.kgBrought = brought.slice();
+  }
+  // clear the focus: the panel closes, the selection goes, and the papers brought back with it
+  function unfocus() {
+    panel.hidden = true;
+    network.unselectAll();
+    takeBack();
+    window.kgShown = null;
+  }
+  window.kgUnfocus = unfocus;
+  // a click on an entity focuses it; on a paper it brought back, it keeps them; on nothing, clears
+  function focusOn(id) {
+    if (!broughtBy[id]) { bringPapers(id); }
+    show(id);
+  }
+
   // move the view to a node, select it and show its panel
   function go(id) {
     if (nodes.get(id) === null) { return; }
@@ -193,7 +260,7 @@
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), focusScale(id)), animation: false });
     capLabels();
-    show(id);
+    focusOn(id);
   }
   // zoom in until a node's neighbours stand apart (1.5 times the fitted zoom for a few hundred
   // nodes, 4 times for 10,000), or more if its label needs it to be read; never past twice that
@@ -207,7 +274,8 @@
   }
   window.kgGo = go;
   network.on("click", function (params) {
-    if (params.nodes.length) { show(params.nodes[0]); }
+    if (params.nodes.length) { focusOn(params.nodes[0]); }
+    else if (params.edges.length === 0 && (focused !== null || !panel.hidden)) { unfocus(); }
   });
 
   // --- open still: the positions are fixed, so the first picture is the final one -------------

@@ -80,8 +80,9 @@ class Panel:
     """Collects the panel data of the nodes of a view from `g`, the whole graph or the part of it
     `store_context` read."""
 
-    def __init__(self, g: nx.MultiDiGraph) -> None:
+    def __init__(self, g: nx.MultiDiGraph, max_papers: int = MAX_PAPERS) -> None:
         self.g = g
+        self.max_papers = max_papers
         self.sentences: list[str] = []
         self.sentence_index: dict[str, int] = {}
         self.papers: dict[str, list] = {}
@@ -139,7 +140,9 @@ class Panel:
         ranked = sorted(found.items(), key=lambda item: (ROLE_RANK[item[1][0]], item[0]))
         out: dict = {
             "c": paper_count if paper_count is not None else len(found),
-            "p": [[self.paper(p), role, *self.sentence(edge)] for p, (role, edge) in ranked[:MAX_PAPERS]],
+            "p": [
+                [self.paper(p), role, *self.sentence(edge)] for p, (role, edge) in ranked[: self.max_papers]
+            ],
         }
         aliases = [str(a) for a in (data.get("aliases") or [])[:MAX_ALIASES]]
         if aliases:
@@ -220,9 +223,14 @@ class Panel:
         return {"s": self.sentences, "p": self.papers, "n": self.names, "d": self.details}
 
 
-def panel_data(g: nx.MultiDiGraph, nodes: Iterable[str], paper_counts: dict[str, int] | None = None) -> dict:
-    """The panel data of `nodes`, read from `g`."""
-    panel = Panel(g)
+def panel_data(
+    g: nx.MultiDiGraph,
+    nodes: Iterable[str],
+    paper_counts: dict[str, int] | None = None,
+    max_papers: int = MAX_PAPERS,
+) -> dict:
+    """The panel data of `nodes`, read from `g`, with at most `max_papers` papers an entity."""
+    panel = Panel(g, max_papers)
     for node in nodes:
         panel.add(node, (paper_counts or {}).get(node))
     return panel.data()
@@ -259,7 +267,9 @@ def _add_edges(ctx: nx.MultiDiGraph, rows: Iterable[tuple[str, str, str, str | N
             ctx.add_edge(source, target, key=kind, type=kind)
 
 
-def store_context(store: Store, h: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, dict[str, int]]:
+def store_context(
+    store: Store, h: nx.MultiDiGraph, max_papers: int = MAX_PAPERS
+) -> tuple[nx.MultiDiGraph, dict[str, int]]:
     """The part of the query store the panel of `h`'s nodes needs (a bounded read: an entity's
     first papers by role, not all of a hub's thousands), and each entity's number of papers."""
     ctx = nx.MultiDiGraph()
@@ -282,10 +292,10 @@ def store_context(store: Store, h: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, di
         # rowids first (the index answers), then the evidence of the few kept
         hits = store.rows(
             f"SELECT rowid, type FROM edges WHERE target = ? AND type IN ({roles}) LIMIT ?",
-            (node, MAX_PAPERS * 10),
+            (node, max_papers * 10),
         )
         hits.sort(key=lambda hit: ROLE_RANK[hit[1]])
-        rowids += [r for r, _ in hits[:MAX_PAPERS]]
+        rowids += [r for r, _ in hits[:max_papers]]
         kind = h.nodes[node].get("type")
         if kind in (NodeType.DATASET, NodeType.METRIC):
             via = str(EdgeType.DATASET if kind == NodeType.DATASET else EdgeType.METRIC)
