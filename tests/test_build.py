@@ -246,3 +246,24 @@ def test_an_input_with_no_records_says_so(tmp_path):
     empty.write_text("[]")
     with pytest.raises(KgError, match="the inputs hold none"):
         build([empty], tmp_path / "out")
+
+
+def test_a_state_writer_that_fails_fails_the_update_and_changes_nothing(tmp_path, monkeypatch):
+    # state.json is written in a forked process beside graph.db and the page: its failure must
+    # still fail the build, before anything goes into place
+    first = tmp_path / "first.jsonl"
+    first.write_text('{"id": "1", "title": "A", "abstract": "We fine-tune SDXL on COCO."}\n')
+    out = tmp_path / "out"
+    build([first], out, BuildOptions())
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+    def broken_save(self, path, token):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("kg.resolve.Resolver.save", broken_save)
+    day = tmp_path / "day.jsonl"
+    day.write_text('{"id": "2", "title": "B", "abstract": "We evaluate LLaMA-2-7B on MMLU."}\n')
+    with pytest.raises(KgError, match="state"):
+        build([day], out, BuildOptions(update=True))
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert not list(out.glob(".kg-build.*"))
