@@ -7,7 +7,7 @@ import networkx as nx
 
 from kg.exporters.html import short_label
 from kg.exporters.html_layout import choose_labels, fitted_scale, label_box, layout, overlaps, ranked
-from kg.exporters.html_panel import clip, evidence, panel_data
+from kg.exporters.html_panel import clip, evidence, panel_data, paper_date
 
 
 def star_forest() -> nx.MultiDiGraph:
@@ -98,3 +98,10 @@ def test_panel_lists_papers_by_role_with_their_sentences():
     assert data["p"]["paper:a"] == ["A: a", "https://arxiv.org/abs/1", "2024-05-01"]
     assert data["p"]["paper:b"][1] == ""  # only http(s) links
     assert data["d"]["paper:a"]["r"][0][:2] == ["method:m", "PROPOSES"]
+
+
+def test_a_paper_date_without_a_year_reads_as_month_and_day():
+    # a daily page lists papers by a day with no year (`--09-10`, xsd:gMonthDay)
+    assert paper_date({"listing_date": "--09-10"}) == "Sep 10"
+    assert paper_date({"published": "2024-09-10T12:00:00Z", "listing_date": "--09-10"}) == "2024-09-10"
+    assert paper_date({}) == ""

@@ -10,6 +10,7 @@ and papers are listed once and referred to by index or id. All of it is shown as
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 
 import networkx as nx
@@ -72,8 +73,17 @@ def evidence(edge: dict) -> tuple[str, int, int] | None:
     return clip(sentence, start, end)
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_DAY = re.compile(r"--(\d\d)-(\d\d)$")  # a daily page's listing date has no year: `--09-10`
+
+
 def paper_date(data: dict) -> str:
-    return str(data.get("published") or data.get("listing_date") or "")[:10]
+    """A paper's date as the page shows it: `2024-09-10`, or `Sep 10` where the year is unknown."""
+    date = str(data.get("published") or data.get("listing_date") or "")[:10]
+    month_day = MONTH_DAY.match(date)
+    if month_day and 1 <= int(month_day.group(1)) <= 12:
+        return f"{MONTHS[int(month_day.group(1)) - 1]} {int(month_day.group(2))}"
+    return date
 
 
 class Panel:
