@@ -114,3 +114,21 @@ def test_the_store_answers_as_networkx(example_build, name):
         assert store_queries.compared_with(store, name) == queries.compared_with(g, name)
     finally:
         store.close()
+
+
+def test_a_baseline_of_a_comparison_is_compared_with():
+    # whatever the decision model says of its role, a sentence's baseline is compared with
+    from kg.extract import Extractor
+    from kg.schema import Paper, Role
+
+    extractor = Extractor.load()
+    paper = Paper(
+        id="x",
+        title="ZorbNet: fast retrieval",
+        abstract="We propose ZorbNet, a retriever. ZorbNet outperforms ColBERT on MS MARCO by 3 points.",
+    )
+    ex = extractor.extract(paper)
+    roles = {m.name: set(m.roles) for m in ex.mentions}
+    assert any("colbert" in c.baseline for c in ex.comparisons)
+    assert Role.COMPARES_WITH in roles["ColBERT"]
+    assert Role.COMPARES_WITH not in roles["ZorbNet"]
