@@ -16,21 +16,18 @@ import json
 import sys
 from pathlib import Path
 
+from sample_papers import round_of
+
 DATA = Path(__file__).resolve().parent / "data"
-
-
-def _round_of(sample_file: Path) -> int:
-    """1 for sample.jsonl, N for sample_N.jsonl."""
-    return int(sample_file.stem.partition("_")[2] or 1)
 
 
 def main() -> None:
     batches = Path(sys.argv[1])
     sample = {}
-    for path in sorted(DATA.glob("sample*.jsonl"), key=_round_of):
+    for path in sorted(DATA.glob("sample*.jsonl"), key=round_of):
         for line in path.read_text(encoding="utf-8").splitlines():
             paper = json.loads(line)
-            sample[paper["id"]] = paper | {"order": (_round_of(path), paper["index"])}
+            sample[paper["id"]] = paper | {"order": (round_of(path), paper["index"])}
     gold: dict[str, dict] = {}
     for path in sorted(batches.glob("batch_[0-9][0-9].jsonl")):
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):

@@ -40,7 +40,7 @@ def _excluded(shared: Path, repo: Path, rounds_before: int) -> tuple[set[str], s
         titles.add(_title_key(title))
     gold_files = [shared / "gold" / "train.jsonl", shared / "gold" / "dev.jsonl"]
     gold_files += sorted((repo / "tests" / "data").glob("heldout_*.jsonl"))
-    gold_files += [_sample_file(repo, r) for r in range(1, rounds_before + 1)]
+    gold_files += [sample_file(repo, r) for r in range(1, rounds_before + 1)]
     for path in gold_files:
         for line in path.read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
@@ -52,9 +52,15 @@ def _excluded(shared: Path, repo: Path, rounds_before: int) -> tuple[set[str], s
     return ids, titles
 
 
-def _sample_file(repo: Path, round_number: int) -> Path:
+def sample_file(repo: Path, round_number: int) -> Path:
+    """Where a round's sample is: `sample.jsonl` for the first, `sample_N.jsonl` for round N."""
     name = "sample.jsonl" if round_number == 1 else f"sample_{round_number}.jsonl"
     return repo / "training" / "data" / name
+
+
+def round_of(path: Path) -> int:
+    """The round a sample file holds (the inverse of `sample_file`)."""
+    return int(path.stem.partition("_")[2] or 1)
 
 
 def _records(path: Path):

@@ -18,7 +18,7 @@ from kg.extract.names import Name, NameFinder
 from kg.extract.patterns import Patterns
 from kg.extract.roles import RoleCues, is_named_apposition, is_proposed_object
 from kg.extract.text import new_key, norm, sentences
-from kg.extract.vocabulary import Entry, Vocabulary
+from kg.extract.vocabulary import Entry, Vocabulary, only_spelled_apart
 from kg.schema import NodeType, Paper, Role
 
 URL = re.compile(r"https?://[^\s<>\"'{}|\\^`\]]+")
@@ -98,24 +98,28 @@ def _bare_method_word(f: Found) -> bool:
     )
 
 
-def _fill_gaps(taken: list[Found], extra: list[Found]) -> list[Found]:
-    """`taken` (names that do not overlap) with the longest of `extra` that overlap none of them.
+def _phrases_over_bare_methods(taken: list[Found], phrases: list[Found]) -> list[Found]:
+    """`taken` without the methods the vocabulary names by one lowercase word that a longer phrase
+    ends with, where the phrase overlaps nothing else: the phrase takes their place
+    (`weight-only quantization`, not `quantization`). Generic names stay (`reinforcement learning`
+    in `multi-turn reinforcement learning`: annotators name the paradigm), and so do metrics
+    (`end-to-end speedup`)."""
+    heads = {(f.field, f.end): f for f in taken if _bare_method_word(f)}
+    for phrase in phrases:
+        head = heads.get((phrase.field, phrase.end))
+        if head is None or phrase.start >= head.start:
+            continue
+        if all(t is head or t.end <= phrase.start or t.start >= phrase.end for t in taken):
+            taken = [t for t in taken if t is not head]
+            del heads[(phrase.field, phrase.end)]
+    return taken
 
-    A method the vocabulary names by one lowercase word is the head of a longer phrase that ends
-    with it and overlaps nothing else: the phrase takes its place (`weight-only quantization`, not
-    `quantization`). Generic names stay (`reinforcement learning` in `multi-turn reinforcement
-    learning`: annotators name the paradigm), and so do metrics (`end-to-end speedup`)."""
+
+def _fill_gaps(taken: list[Found], extra: list[Found]) -> list[Found]:
+    """`taken` (names that do not overlap) with the longest of `extra` that overlap none of them."""
     if not extra:
         return taken
-    generic_ends = {(f.field, f.end): f for f in taken if _bare_method_word(f)}
-    if generic_ends:
-        for phrase in extra:
-            head = generic_ends.get((phrase.field, phrase.end))
-            if head is None or phrase.start >= head.start:
-                continue
-            if all(t is head or t.end <= phrase.start or t.start >= phrase.end for t in taken):
-                taken = [t for t in taken if t is not head]
-                del generic_ends[(phrase.field, phrase.end)]
+    taken = _phrases_over_bare_methods(taken, extra)
     starts = sorted(f.start for f in taken)
     ends = sorted(f.end for f in taken)
     for f in sorted(extra, key=lambda f: (-(f.end - f.start), f.start)):
@@ -327,8 +331,7 @@ class CandidateFinder:
         word = surface.lower()
         if word not in self.names.common_words and word.rstrip("s") not in self.names.common_words:
             return False
-        key = norm(surface)
-        return not any(f.replace(" ", "").isalpha() for f in entry.forms if norm(f) in (key, key[:-1]))
+        return only_spelled_apart(entry, surface)
 
     def _may_name_a_thing(self, acronym: str) -> bool:
         """Not a plural acronym nor one the word lists call generic: those name a class (`LLMs`)."""

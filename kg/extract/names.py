@@ -87,6 +87,7 @@ PUNCTUATION = re.compile(r"[(),;:\[\]%]")  # `gains of up to 46% (GPT-4)` expand
 ALNUM = re.compile(r"[A-Za-z0-9]")
 FOLLOWING_WORD = re.compile(r" ([A-Z][a-z]+)")
 SIZE_AFTER = re.compile(r"[ -](\d+(?:\.\d+)?[BM])\b")
+SIZE_REACH = 12  # the characters after a name where its size is looked for
 UNIT_TOKEN = re.compile(r"^\d+(?:\.\d+)?(?:[kKMBTGx×%]|ms|s|h|GB|MB|TB|fps|FPS|px|D|d|nd|st|rd|th|K\+?)?$")
 HARDWARE = re.compile(
     r"\b(?:NVIDIA\s+|Nvidia\s+)?(?:GeForce\s+)?(?:RTX|GTX)[\s-]?(?:A)?\d{3,4}(?:\s?Ti|\s?Super)?\b"
@@ -220,20 +221,23 @@ class Placed(Protocol):
     surface: str
 
 
-def sized_names(text: str, names: Iterable[Placed]) -> Iterator[Name]:
-    """`DeepSeekMoE 16B`, `GShard 2.9B`: a name followed by a parameter count."""
+def _with_tails(
+    text: str, names: Iterable[Placed], tail: re.Pattern[str], reach: int
+) -> Iterator[tuple[Placed, int]]:
+    """Each name that goes on, after a space or a hyphen, with a match of `tail` within `reach`
+    characters; and where the tail ends."""
     for name in names:
         if not text.startswith((" ", "-"), name.end):
-            continue  # SIZE_AFTER starts with a space or a hyphen
-        m = SIZE_AFTER.match(text[name.end : name.end + 12])
+            continue  # every tail starts with a space or a hyphen
+        m = tail.match(text, name.end, name.end + reach)
         if m:
-            yield Name(
-                name.start,
-                name.end + m.end(),
-                text[name.start : name.end + m.end()],
-                type=NodeType.MODEL,
-                size_of=name.surface,
-            )
+            yield name, m.end()
+
+
+def sized_names(text: str, names: Iterable[Placed]) -> Iterator[Name]:
+    """`DeepSeekMoE 16B`, `GShard 2.9B`: a name followed by a parameter count."""
+    for name, end in _with_tails(text, names, SIZE_AFTER, SIZE_REACH):
+        yield Name(name.start, end, text[name.start : end], type=NodeType.MODEL, size_of=name.surface)
 
 
 # What goes on a name as part of it, after a space or a hyphen: a dotted or `v` version (`Opus 4.6`,
@@ -258,13 +262,9 @@ def variant_tail(variant_words: Iterable[str]) -> re.Pattern[str]:
 def variant_names(text: str, names: Iterable[Placed], tail: re.Pattern[str]) -> Iterator[Name]:
     """`Claude Opus 4.6`, `MobileNetV3 Large`, `WavLM-large`: a name that goes on with a version or a
     variant word is a name of its own (a variant is a different thing), marked with its base."""
-    for name in names:
-        if not text.startswith((" ", "-"), name.end):
-            continue  # every tail starts with a space or a hyphen
-        m = tail.match(text, name.end, name.end + VARIANT_REACH)
-        if m:
-            surface = text[name.start : m.end()]
-            yield Name(name.start, m.end(), surface, source=VARIANT_SOURCE, variant_of=name.surface)
+    for name, end in _with_tails(text, names, tail, VARIANT_REACH):
+        surface = text[name.start : end]
+        yield Name(name.start, end, surface, source=VARIANT_SOURCE, variant_of=name.surface)
 
 
 def hardware_names(text: str) -> Iterator[Name]:

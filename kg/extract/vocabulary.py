@@ -224,9 +224,20 @@ def _letters_back(spaced: str, end: int, count: int) -> int:
         at -= 1
 
 
+def _forms_of_key(entry: Entry, key: str) -> list[str]:
+    """The forms of `entry` a matched key stands for, itself or as a plural."""
+    return [f for f in entry.forms if norm(f) in (key, key[:-1])]
+
+
 def _only_cased_forms(entry: Entry, key: str) -> bool:
     """Every form of `entry` with this key has capitals: `MultiPL-E` must not match `multiple`."""
-    return all(f != f.lower() for f in entry.forms if norm(f) in (key, key[:-1]))
+    return all(f != f.lower() for f in _forms_of_key(entry, key))
+
+
+def only_spelled_apart(entry: Entry, surface: str) -> bool:
+    """Every form of `entry` that `surface` matches has separators between its letters: `tokens`
+    matches `token/s` only so, and `Multiple` matches `MultiPL-E` only so."""
+    return not any(f.replace(" ", "").isalpha() for f in _forms_of_key(entry, norm(surface)))
 
 
 def _case_ok(entry: Entry, surface: str) -> bool:
