@@ -88,6 +88,27 @@ def _without_overlaps(hits: list[Found], pattern_found: list[Found]) -> list[Fou
     return sorted(taken, key=lambda f: (f.field != "title", f.start))
 
 
+def _slash_joined_names(name: Name, hits: list[Found]) -> bool:
+    """`DPO/KTO/GRPO`, `full/LoRA`: names the vocabulary knows, joined by slashes into one token,
+    are those names, each its own candidate; the joined token is none. The parts written with a
+    capital must all be known names (`Advantage/KL`, `MOEA/D` stay one name), and parts that start
+    with a digit keep the token whole (`ViT-L/14`, `AIME24/25`)."""
+    if "/" not in name.surface or " " in name.surface:
+        return False
+    known = {(h.start, h.end) for h in hits if name.start <= h.start and h.end <= name.end}
+    place, any_known = name.start, False
+    for part in name.surface.split("/"):
+        end = place + len(part)
+        if not part or not part[0].isalpha():
+            return False
+        if (place, end) in known:
+            any_known = True
+        elif not part.islower():
+            return False
+        place = end + 1
+    return any_known
+
+
 def _bare_method_word(f: Found) -> bool:
     return (
         f.entry is not None
@@ -298,7 +319,7 @@ class CandidateFinder:
         not_names, not_entities = self.patterns.not_names, self.patterns.not_entities
         for c in candidates:
             lowered = c.surface.lower()
-            if lowered in not_names:
+            if lowered in not_names or _slash_joined_names(c, hits):
                 continue
             generic = (
                 self.names.is_generic(c.surface)

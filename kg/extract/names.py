@@ -550,9 +550,25 @@ class NameFinder:
             or bool(ROMAN_NUMERAL.fullmatch(p))  # `MIMIC-IV`
             for s, p in zip(strong, parts, strict=True)
         ]
+        if any(strong):
+            # beside a coined part, a short code or an uncommon lowercase word is part of the name
+            # too: `CIFAR-LT`, `E5-V`, `DotaMath-deepseek-7B`, `m-ArenaHard`
+            shaped = [s or self._coined_part(p) for s, p in zip(shaped, parts, strict=True)]
         if not all(shaped):
             return token, False
         return token, True if any(strong) else None
+
+    def _coined_part(self, part: str) -> bool:
+        """A hyphen part no word list knows: capitals and digits (`LT`, `V`, `EO`), or a lowercase word
+        that is not a common one (`deepseek`, `lighteval`), or one letter (`m-ARC`); not a count
+        (`SDXL-1step`)."""
+        if not part.isalnum() or not part.isascii():
+            return False
+        if part.isupper() or part.isdigit():
+            return True
+        if not (part.isalpha() and part.islower()):
+            return False
+        return part not in self.common_words and part not in self.patterns.not_names
 
     def _plain_name(self, token: str) -> bool:
         """A capitalized word of letters only, not a common word: `Vlogger`, not `Table`."""
