@@ -216,3 +216,19 @@ def test_a_common_word_is_not_a_name_spelled_with_separators():
     groups = {g.name: g for g in candidates.groups.values()}
     assert "MultiPL-E" not in groups and "U-Net" in groups
     assert [text[s.start : s.end] for s in groups["tokens per second"].spans] == ["tokens/s"]
+
+
+def test_caseless_pattern_finds_what_ignoring_case_finds():
+    """The lowercased search of ASCII text answers as the case-insensitive regex does, and other
+    texts and regexes with capitals take the case-insensitive regex itself."""
+    import re
+
+    from kg.extract.text import CaselessPattern
+
+    lower = CaselessPattern(r"\b(?:we|our (?:\w+ ){0,2}method)s?\b\S*")
+    upper = CaselessPattern(r"\bGPT\b")
+    assert lower.lowercase is not None and upper.lowercase is None
+    texts = ["We propose", "OUR New METHODS", "Ourmethod", "ſtill we", "Straße OUR method", "gpt-4", ""]
+    for text in texts:
+        for caseless in (lower, upper):
+            assert caseless.search(text) == bool(re.search(caseless.any_case.pattern, text, re.I)), text

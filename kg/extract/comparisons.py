@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from kg.extract.grouping import Group
 from kg.extract.patterns import ComparisonCues
-from kg.extract.text import word_tree
+from kg.extract.text import CaselessPattern, word_tree
 from kg.schema import ComparisonClaim, NodeType, Role, Span
 
 COMPARED_TYPES = frozenset({NodeType.MODEL, NodeType.METHOD})
@@ -79,6 +79,8 @@ class ComparisonReader:
         self.reversed = _cue_pattern(cues.reversed)
         self.leading = _cue_pattern(cues.leading)
         self.any_cue = _cue_pattern(cues.forward | cues.close | cues.reversed | cues.leading)
+        # the same, searched faster where only whether a sentence has a cue counts
+        self.has_cue = CaselessPattern(self.any_cue.pattern)
 
     def comparisons(
         self, abstract: str, spans: list[tuple[int, int]], places: list[tuple[int, int, Group]]
@@ -93,7 +95,7 @@ class ComparisonReader:
         seen: set[tuple[str, str, str | None]] = set()
         for s0, s1 in spans:
             sentence = abstract[s0:s1]
-            if not self.any_cue.search(sentence):  # most sentences compare nothing
+            if not self.has_cue.search(sentence):  # most sentences compare nothing
                 continue
             # the places that start in the sentence (`places` is sorted), of those the ones that end in it
             lo, hi = bisect_left(place_starts, s0), bisect_right(place_starts, s1)

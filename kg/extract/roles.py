@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from kg.extract.patterns import Patterns
-from kg.extract.text import word_tree
+from kg.extract.text import CaselessPattern, word_tree
 from kg.schema import ROLE_OF_TYPE, NodeType, Role
 
 COMPARE_WINDOW = 200  # characters after a comparison cue that still belong to it
@@ -14,22 +14,22 @@ COMPARE_WINDOW = 200  # characters after a comparison cue that still belong to i
 CLAUSE_BREAK = re.compile(
     r";|, (?:while|whereas|which|demonstrating|showing|indicating|suggesting|revealing|and we)\b"
 )
-AUTHOR_SUBJECT = re.compile(
-    r"\b(?:we|this (?:paper|work|study|report|article)|our (?:work|paper|study)|in this (?:paper|work))\b",
-    re.I,
+AUTHOR_SUBJECT = CaselessPattern(
+    r"\b(?:we|this (?:paper|work|study|report|article)|our (?:work|paper|study)|in this (?:paper|work))\b"
 )
 
 
-def _alternation(words: frozenset[str]) -> re.Pattern[str]:
-    """Any of `words`, whole. The words are merged into a tree by their common beginnings
-    (`pr(?:esent|opose)`) and a lookahead names the possible first letters: the regex engine then
-    rejects most places at once instead of trying every word at each. Cue patterns only answer
-    whether a cue occurs, so which of two overlapping words is taken does not matter.
+def _alternation(words: frozenset[str]) -> str:
+    """A regex of any of `words`, whole, to search ignoring case. The words are merged into a tree
+    by their common beginnings (`pr(?:esent|opose)`) and a lookahead names the possible first
+    letters: the regex engine then rejects most places at once instead of trying every word at
+    each. Cue patterns only answer whether a cue occurs, so which of two overlapping words is taken
+    does not matter.
     """
     if not all(words):  # an empty cue: nothing to look ahead for
-        return re.compile(rf"\b{word_tree(words)}\b", re.I)
+        return rf"\b{word_tree(words)}\b"
     first_letters = "".join(sorted({re.escape(w[0]) for w in words}))
-    return re.compile(rf"\b(?=[{first_letters}]){word_tree(words)}\b", re.I)
+    return rf"\b(?=[{first_letters}]){word_tree(words)}\b"
 
 
 OUR_WORK = re.compile(
@@ -39,10 +39,10 @@ OUR_WORK = re.compile(
 )
 
 
-PROPOSED_OBJECT = re.compile(
-    r"\b(?:propose|introduce|present|develop|release|design)[sd]?\s+(?:(?:a|an|the)\s+)?$", re.I
+PROPOSED_OBJECT = CaselessPattern(
+    r"\b(?:propose|introduce|present|develop|release|design)[sd]?\s+(?:(?:a|an|the)\s+)?$"
 )
-NOVEL_BEFORE = re.compile(r"\b(?:novel|new|our)\s+(?:\S+\s+){0,2}$", re.I)
+NOVEL_BEFORE = CaselessPattern(r"\b(?:novel|new|our)\s+(?:\S+\s+){0,2}$")
 # `we propose a simple and effective remedy, SGDP`: the name stands in apposition
 PROPOSED_APPOSITION = re.compile(
     r"\b(?:propose|introduce|present|develop|discover)[sd]?\s+(?:(?:a|an|the)\s+)?(?:[\w\-]+\s+){0,5}[\w\-]+,\s+$",
@@ -92,15 +92,13 @@ class RoleCues:
         self.cues = self.cue_patterns(patterns)
 
     @staticmethod
-    def cue_patterns(p: Patterns) -> dict[str, re.Pattern[str]]:
+    def cue_patterns(p: Patterns) -> dict[str, CaselessPattern]:
         return {
-            "propose": _alternation(p.propose_cues),
+            "propose": CaselessPattern(_alternation(p.propose_cues)),
             # one search for either of the two signs that alone make a proposal sentence
-            "naming_or_our_work": re.compile(
-                f"{_alternation(p.naming_cues).pattern}|{OUR_WORK.pattern}", re.I
-            ),
-            "compare": _alternation(p.compare_cues),
-            "train": _alternation(p.train_cues),
+            "naming_or_our_work": CaselessPattern(f"{_alternation(p.naming_cues)}|{OUR_WORK.pattern}"),
+            "compare": CaselessPattern(_alternation(p.compare_cues)),
+            "train": CaselessPattern(_alternation(p.train_cues)),
         }
 
     def is_proposal_sentence(self, sentence: str) -> bool:
@@ -108,15 +106,15 @@ class RoleCues:
         cues = self.cues
         if cues["naming_or_our_work"].search(sentence):
             return True
-        return bool(AUTHOR_SUBJECT.search(sentence) and cues["propose"].search(sentence))
+        return AUTHOR_SUBJECT.search(sentence) and cues["propose"].search(sentence)
 
     def compare_cue_before(self, sentence: str, offset: int) -> bool:
         """Whether a comparison cue stands shortly before `offset` in the sentence."""
         window = CLAUSE_BREAK.split(sentence[max(0, offset - COMPARE_WINDOW) : offset])[-1]
-        return bool(self.cues["compare"].search(window))
+        return self.cues["compare"].search(window)
 
     def train_cue_before(self, sentence: str, offset: int) -> bool:
-        return bool(self.cues["train"].search(sentence[max(0, offset - 60) : offset]))
+        return self.cues["train"].search(sentence[max(0, offset - 60) : offset])
 
     def role_of_mention(
         self, node_type: NodeType, sentence: str, offset: int, is_new: bool, proposal: bool
