@@ -13,7 +13,8 @@ from conftest import ROOT
 from kg.config import DataPaths
 from kg.errors import InputError
 from kg.extract import Extractor
-from kg.extract.decisions import DecisionModel
+from kg.extract.decisions import DecisionModel, LinearModel
+from kg.extract.results import Number
 from kg.schema import NodeType, Paper, Role
 
 PAPER = Paper(
@@ -66,3 +67,17 @@ def test_retraining_reproduces_the_shipped_model_exactly(tmp_path: Path):
         timeout=600,
     )
     assert out.read_bytes() == DataPaths.packaged().decision_model.read_bytes()
+
+
+def test_the_subject_model_picks_the_best_scored_option_and_the_rules_without_it():
+    number = Number(start=0, end=4, value=45.2, unit="%", text_start=0, text_end=5)
+    options = [("a", ["rule", "side=before"]), ("b", ["side=after", "name_prev=than"])]
+    shipped = DecisionModel.load(DataPaths.packaged().decision_model)
+    assert shipped.subjects is not None  # the shipped file has a subject model
+    rules_only = DecisionModel(shipped.entity, shipped.roles)
+    assert rules_only.choose_subject(number, options) == "a"
+    prefers_after = DecisionModel(
+        shipped.entity, shipped.roles, LinearModel(("subject",), (0.0,), {"side=after": (1.0,)})
+    )
+    assert prefers_after.choose_subject(number, options) == "b"
+    assert prefers_after.choose_subject(number, []) is None

@@ -156,6 +156,36 @@ def test_counts_of_an_artifact_are_results_and_setup_counts_are_not():
     assert counts[47] == next(m.key for m in ex.mentions if m.name == "VidBench")
 
 
+def test_a_benchmark_papers_scores_are_measured_on_its_benchmark():
+    ex = extract(
+        "We introduce VidBench, a benchmark for long video reasoning. "
+        "Even the strongest model, GPT-4o, reaches only 45.2% accuracy, while humans reach 92.1%."
+    )
+    vidbench = next(m.key for m in ex.mentions if m.name == "VidBench")
+    assert {r.value: r.dataset for r in ex.results} == {45.2: vidbench, 92.1: vidbench}
+
+
+def test_known_names_joined_by_slashes_are_each_a_name():
+    names = {
+        m.name
+        for m in extract("We align the model with DPO/KTO/GRPO and compare full/LoRA fine-tuning.").mentions
+    }
+    assert {"DPO", "KTO", "GRPO", "LoRA"} <= names
+    assert not any("/" in n for n in names)
+    # a version after a slash keeps the name whole
+    assert "ViT-L/14" in {m.name for m in extract("We use the OpenCLIP ViT-L/14 encoder.").mentions}
+
+
+def test_a_compound_name_keeps_its_short_code_and_uncommon_parts():
+    names = {
+        m.name for m in extract("We evaluate on CIFAR-LT and compare with DotaMath-deepseek-7B.").mentions
+    }
+    assert {"CIFAR-LT", "DotaMath-deepseek-7B"} <= names
+    # a common word or a count after a name is no part of it
+    names = {m.name for m in extract("We start from SDXL-1step and a CLIP-guided variant of SDXL.").mentions}
+    assert "SDXL-1step" not in names and "CLIP-guided" not in names
+
+
 def test_changes_are_marked_and_counts_are_no_scores():
     ex = extract(
         "We propose FooNet. On MMLU, FooNet reaches 85.2% accuracy, improving accuracy by 5.5% over "

@@ -8,8 +8,11 @@ model). Each candidate is matched to the paper's gold entities by its surface fo
 scorer matches: a match to a required entity labels it with the entity's type and roles, no
 match labels it `none`, a match to an `optional` entity leaves it out of training. Two
 scikit-learn logistic regressions learn from them: the entity label (multinomial), and each
-role (one binary model per role, on the matched candidates). Their weights are written as JSON,
-rounded, with features sorted: the same data and versions give the same file, byte for byte.
+role (one binary model per role, on the matched candidates). A third one learns whose number a
+reported result is (`subject_questions`): with the first two in place, each number the extractor
+reads that the gold reports with a subject is matched by value, and each of its possible subjects
+is labelled with whether it is the gold's. Their weights are written as JSON, rounded, with
+features sorted: the same data and versions give the same file, byte for byte.
 
 Needs scikit-learn (`pip install -e '.[train]'`); kg itself reads the JSON without it.
 """
@@ -32,6 +35,8 @@ from sklearn.linear_model import LogisticRegression
 from kg.config import DataPaths
 from kg.extract import Extractor
 from kg.extract.decisions import DECIDED_ROLES, ENTITY_LABELS, NONE, DecisionModel, LinearModel, features
+from kg.extract.grouping import abstract_places
+from kg.extract.results import Number, SubjectOptions, read_results, rule_choice
 from kg.graph import save
 from kg.graph.writer import build_graph
 from kg.schema import Paper
@@ -140,6 +145,65 @@ def _linear(classes: tuple[str, ...], bias, coef, names) -> LinearModel:
     return LinearModel(classes, tuple(round(float(b), DIGITS) for b in bias), weights)
 
 
+Question = list[tuple[list[str], bool]]  # a number's possible subjects: features, and whether the gold's
+
+
+def subject_questions(extractor: Extractor, paper: Paper, gold: dict) -> list[Question]:
+    """For each number the extractor reads in the paper that the gold reports with a subject it
+    annotates: the possible subjects (`kg.extract.results.subject_options`), each labelled with
+    whether it is the gold's. Numbers are matched to the gold's results by value, in order."""
+    candidates = extractor.candidates(paper)
+    extractor.decide(candidates)
+    groups = candidates.groups
+    asked: list[tuple[Number, SubjectOptions]] = []
+
+    def record(number: Number, options: SubjectOptions) -> str | None:
+        asked.append((number, options))
+        return rule_choice(number, options)
+
+    spans = candidates.sentence_spans["abstract"]
+    read_results(extractor.numbers, paper.abstract, spans, groups, abstract_places(groups.values()), record)
+    entities = {e["id"]: e for e in gold["entities"]}
+    questions, used = [], set()
+    for result in gold.get("results", []):
+        subject = entities.get(result.get("subject") or "")
+        if subject is None or subject.get("optional"):
+            continue
+        gold_forms = {norm(x) for x in [subject["name"], *subject.get("aliases", [])] if norm(x)}
+        value = float(result["value"])
+        same = [i for i, (n, _) in enumerate(asked) if abs(n.value - value) <= 1e-6 * max(1.0, abs(value))]
+        match = next((i for i in same if i not in used), None)
+        if match is None:
+            continue
+        used.add(match)
+        labelled = []
+        for key, feats in asked[match][1]:
+            group = groups[key]
+            forms = {norm(x) for x in [group.name, *group.aliases] if norm(x)}
+            labelled.append((feats, bool(forms & gold_forms)))
+        if any(yes for _, yes in labelled):
+            questions.append(labelled)
+    return questions
+
+
+def fit_subjects(questions: list[Question], c: float | None = None) -> LinearModel:
+    """One logistic regression over every possible subject of every number: gold's or not. The
+    extractor takes the best-scoring option of each number."""
+    rows = [option for question in questions for option in question]
+    vectorizer = DictVectorizer(sparse=True)
+    x = vectorizer.fit_transform([dict.fromkeys(f, 1) for f, _ in rows])
+    model = LogisticRegression(C=C if c is None else c, max_iter=3000)
+    model.fit(x, np.array([yes for _, yes in rows]))
+    return _linear(("subject",), model.intercept_, model.coef_, vectorizer.get_feature_names_out())
+
+
+def with_subjects(model: DecisionModel, examples, paths: DataPaths) -> DecisionModel:
+    """`model` with a subject model trained on the numbers its extractor reads in `examples`."""
+    extractor = Extractor.load(paths, with_model=False).with_model(model)
+    questions = [q for paper, gold in examples for q in subject_questions(extractor, paper, gold)]
+    return DecisionModel(model.entity, model.roles, fit_subjects(questions))
+
+
 def cross_validate(
     examples, folds: int, scorer: Path, paths: DataPaths, none_shift: float | None, c: float | None
 ) -> None:
@@ -149,6 +213,7 @@ def cross_validate(
     for fold in range(folds):
         train = [r for i, rows in enumerate(rows_by_paper) if i % folds != fold for r in rows]
         model = fit(train, none_shift, c)
+        model = with_subjects(model, [e for i, e in enumerate(examples) if i % folds != fold], paths)
         extractor = Extractor.load(paths, with_model=False).with_model(model)
         extractions += [extractor.extract(p) for i, (p, _) in enumerate(examples) if i % folds == fold]
     with tempfile.TemporaryDirectory() as tmp:
@@ -174,7 +239,7 @@ def main() -> None:
         return
     base = Extractor.load(paths, with_model=False).with_model(None, phrases=True)
     rows = [r for paper, gold in examples for r in labelled_candidates(base, paper, gold)]
-    model = fit(rows)
+    model = with_subjects(fit(rows), examples, paths)
     out = args.out or paths.decision_model
     out.write_text(json.dumps(model.to_json(), separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"{len(examples)} papers, {len(rows)} candidates -> {out} ({len(model.entity.weights)} features)")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kg.errors import InputError
+from kg.extract.results import Number, SubjectOptions, rule_choice
 from kg.io import read_json
 from kg.schema import NodeType, Role
 
@@ -65,8 +66,8 @@ class DecisionModel:
     no (`roles`, one log-odds per role). Both are applied at once: their weights are the columns of
     one matrix, and a paper's candidates are scored with one gather and one sum."""
 
-    def __init__(self, entity: LinearModel, roles: LinearModel) -> None:
-        self.entity, self.roles = entity, roles
+    def __init__(self, entity: LinearModel, roles: LinearModel, subjects: LinearModel | None = None) -> None:
+        self.entity, self.roles, self.subjects = entity, roles, subjects
         names = sorted(set(entity.weights) | set(roles.weights))
         self.index = {name: i for i, name in enumerate(names)}
         width = len(entity.classes) + len(roles.classes)
@@ -83,12 +84,29 @@ class DecisionModel:
     def load(cls, path: Path) -> DecisionModel:
         data = read_json(path, missing="no such file (train one with training/train_decisions.py)")
         try:
-            return cls(LinearModel.from_json(data["entity"]), LinearModel.from_json(data["roles"]))
+            subjects = LinearModel.from_json(data["subjects"]) if "subjects" in data else None
+            return cls(LinearModel.from_json(data["entity"]), LinearModel.from_json(data["roles"]), subjects)
         except (KeyError, TypeError, ValueError) as e:
             raise InputError(path, f"not a decision model ({e})") from None
 
     def to_json(self) -> dict:
-        return {"entity": self.entity.to_json(), "roles": self.roles.to_json()}
+        out = {"entity": self.entity.to_json(), "roles": self.roles.to_json()}
+        if self.subjects is not None:
+            out["subjects"] = self.subjects.to_json()
+        return out
+
+    def choose_subject(self, number: Number, options: SubjectOptions) -> str | None:
+        """The subject of a reported number (`kg.extract.results.subject_options`): the option the
+        subject model scores highest, the first of equal ones; the rules' choice without that model."""
+        if self.subjects is None:
+            return rule_choice(number, options)
+        weights = self.subjects.weights
+        best, best_score = None, 0.0
+        for key, feats in options:
+            score = sum(weights[f][0] for f in feats if f in weights)  # in the features' fixed order
+            if best is None or score > best_score:
+                best, best_score = key, score
+        return best
 
     def decide(self, candidates: Sequence[Sequence[str]]) -> list[tuple[str, list[Role]]]:
         """For each candidate (its features): the entity label, and the roles it plays."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kg.extract.grouping import Group
@@ -290,6 +291,88 @@ def _subject(
     return before[-1].key if before else None
 
 
+# The learned choice of a number's subject (`SubjectOptions`): each method, model or dataset the
+# sentence names, and the paper's own where the sentence does not name it, described by features;
+# a chooser picks one. The rules' choice (`_subject`) is one of the features, so a model trained on
+# annotated abstracts learns where to overrule it.
+RULE_CHOICE = "rule"
+SubjectOptions = list[tuple[str, list[str]]]  # (group key, features) for each possible subject
+SubjectChooser = Callable[[Number, SubjectOptions], "str | None"]
+WORD_OR_NUMBER = re.compile(r"[A-Za-z][A-Za-z\-]*|\d[\d.,]*")
+NEAR_WORDS = 3  # the words next to a number and next to a name that describe their link
+FAR_WORDS = 12  # a name more words than this from the number is just far
+
+
+def rule_choice(number: Number, options: SubjectOptions) -> str | None:
+    """The subject the rules chose (`_subject`), the choice without a model."""
+    return next((key for key, feats in options if RULE_CHOICE in feats), None)
+
+
+def subject_options(
+    sentence: str,
+    inside: list[tuple[int, int, Group]],
+    number: Number,
+    proposed: str | None,
+    groups: dict[str, Group],
+    rule: str | None,
+) -> SubjectOptions:
+    """Each possible subject of `number` in `sentence`, with what a model sees of it: its type and
+    roles, where it stands from the number (side, distance in words, the nearest of its side), the
+    words between them and next to both, and the rules' choice."""
+    kind = "count" if number.count else "change" if number.change else "level"
+    before_number = [w.lower() for w in WORD_OR_NUMBER.findall(sentence, 0, number.start)[-NEAR_WORDS:]]
+    after_number = [w.lower() for w in WORD_OR_NUMBER.findall(sentence, number.text_end)[:NEAR_WORDS]]
+    nearest: dict[str, tuple[int, int]] = {}  # each group's mention nearest the number
+    for a, b, g in inside:
+        if g.type not in SUBJECT_TYPES:
+            continue
+        distance = number.start - b if b <= number.start else a - number.text_end
+        if g.key not in nearest or abs(distance) < abs(number.start - nearest[g.key][1]):
+            nearest[g.key] = (a, b)
+    sides = {"before": sorted((b for a, b in nearest.values() if b <= number.start), reverse=True),
+             "after": sorted(a for a, b in nearest.values() if b > number.start)}  # fmt: skip
+    first = min((a for a, _ in nearest.values()), default=None)
+    options: SubjectOptions = []
+    keys = list(nearest)
+    if proposed is not None and proposed not in nearest:
+        keys.append(proposed)
+    for key in keys:
+        g = groups[key]
+        feats = [f"type={g.type}", f"kind={kind}", f"kind_type={kind}|{g.type}", f"unit={number.unit}"]
+        feats += [f"role={r}" for r in sorted(g.roles)] + [f"kind_role={kind}|{r}" for r in sorted(g.roles)]
+        feats += [f"num_prev={w}" for w in before_number[-1:]] + [f"num_next={w}" for w in after_number[:1]]
+        if key == proposed:
+            feats.append("paper_proposes")
+        if key == rule:
+            feats += [RULE_CHOICE, f"rule_kind={kind}"]
+        if key not in nearest:
+            options.append((key, [*feats, "outside_sentence"]))
+            continue
+        a, b = nearest[key]
+        side = "before" if b <= number.start else "after"
+        between = WORD_OR_NUMBER.findall(sentence, b, number.start) if side == "before" else (
+            WORD_OR_NUMBER.findall(sentence, number.text_end, a))  # fmt: skip
+        distance = len(between)
+        feats += [f"side={side}", f"dist={side}|{_words_apart(distance)}", f"kind_side={kind}|{side}"]
+        if sides[side] and sides[side][0] == (b if side == "before" else a):
+            feats += ["nearest_of_side", f"nearest={side}|{kind}"]
+        if a == first:
+            feats.append("first_in_sentence")
+        if distance <= FAR_WORDS:
+            feats += [f"between={w.lower()}" for w in between if not w[0].isdigit()]
+        name_prev = WORD_OR_NUMBER.findall(sentence, max(0, a - 30), a)[-1:]
+        name_next = WORD_OR_NUMBER.findall(sentence, b, b + 30)[:1]
+        feats += [f"name_prev={w.lower()}" for w in name_prev] + [f"name_next={w.lower()}" for w in name_next]
+        options.append((key, feats))
+    return options
+
+
+def _words_apart(distance: int) -> str:
+    if distance <= 3:
+        return str(distance)
+    return "4-6" if distance <= 6 else "7-12" if distance <= FAR_WORDS else "far"
+
+
 def _nearest(metrics: list[tuple[int, Group]], offset: int) -> Group | None:
     if not metrics:
         return None
@@ -306,10 +389,12 @@ def read_results(
     spans: list[tuple[int, int]],
     groups: dict[str, Group],
     places: list[tuple[int, int, Group]],
+    choose: SubjectChooser = rule_choice,
 ) -> tuple[list[ResultClaim], set[str], set[str]]:
     """Numbers reported in the abstract, tied to the entities of their sentence (`places`: where
     each stands, `abstract_places`); also the metrics that stand next to a number, and those that
-    only ever stand as a number's unit."""
+    only ever stand as a number's unit. `choose` picks each number's subject among its options
+    (`subject_options`): by default the rules' choice."""
     place_starts = [p[0] for p in places]
     claims: list[ResultClaim] = []
     metrics_with_numbers: set[str] = set()
@@ -317,6 +402,9 @@ def read_results(
     proposed = next(
         (g.key for g in groups.values() if Role.PROPOSES in g.roles and g.type in SUBJECT_TYPES), None
     )
+    # a benchmark paper's scores are measured on its benchmark where the sentence names no other
+    own_datasets = [g.key for g in groups.values() if Role.PROPOSES in g.roles and g.type == NodeType.DATASET]
+    own_dataset = own_datasets[0] if len(own_datasets) == 1 else None
     for s0, s1 in spans:
         lo, hi = bisect_left(place_starts, s0), bisect_left(place_starts, s1)
         if not ANY_DIGIT.search(abstract, s0, s1):
@@ -348,10 +436,13 @@ def read_results(
             if metric:
                 metrics_with_numbers.add(metric.key)
             before_arrow = ARROW_AFTER.match(sentence, number.text_end) is not None
-            subject = _subject(inside, number.start, proposed, number.count, number.change, before_arrow)
+            rule = _subject(inside, number.start, proposed, number.count, number.change, before_arrow)
+            subject = choose(number, subject_options(sentence, inside, number, proposed, groups, rule))
             if not number.count and subject is not None and groups[subject].type == NodeType.DATASET:
                 # `the best model reaches only 48.45% on it`: a score measured on the dataset
                 dataset, subject = dataset or subject, None
+            if dataset is None and not number.count and subject != own_dataset:
+                dataset = own_dataset
             claims.append(
                 ResultClaim(
                     value=number.value,
