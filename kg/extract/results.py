@@ -322,6 +322,10 @@ def subject_options(
     kind = "count" if number.count else "change" if number.change else "level"
     before_number = [w.lower() for w in WORD_OR_NUMBER.findall(sentence, 0, number.start)[-NEAR_WORDS:]]
     after_number = [w.lower() for w in WORD_OR_NUMBER.findall(sentence, number.text_end)[:NEAR_WORDS]]
+    number_words = [w.lower() for w in WORD_OR_NUMBER.findall(sentence, number.text_start, number.text_end)
+                    if not w[0].isdigit()]  # fmt: skip
+    if not number_words:
+        number_words = after_number[:1]
     nearest: dict[str, tuple[int, int]] = {}  # each group's mention nearest the number
     for a, b, g in inside:
         if g.type not in SUBJECT_TYPES:
@@ -341,6 +345,8 @@ def subject_options(
         feats = [f"type={g.type}", f"kind={kind}", f"kind_type={kind}|{g.type}", f"unit={number.unit}"]
         feats += [f"role={r}" for r in sorted(g.roles)] + [f"kind_role={kind}|{r}" for r in sorted(g.roles)]
         feats += [f"num_prev={w}" for w in before_number[-1:]] + [f"num_next={w}" for w in after_number[:1]]
+        # what the number counts or measures, for this type of subject: `videos` are a dataset's
+        feats += [f"num_word_type={w}|{g.type}" for w in number_words[-1:]]
         if key == proposed:
             feats.append("paper_proposes")
         if key == rule:
