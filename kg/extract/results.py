@@ -322,19 +322,19 @@ def subject_options(
     kind = "count" if number.count else "change" if number.change else "level"
     before_number = [w.lower() for w in WORD_OR_NUMBER.findall(sentence, 0, number.start)[-NEAR_WORDS:]]
     after_number = [w.lower() for w in WORD_OR_NUMBER.findall(sentence, number.text_end)[:NEAR_WORDS]]
-    number_words = [w.lower() for w in WORD_OR_NUMBER.findall(sentence, number.text_start, number.text_end)
-                    if not w[0].isdigit()]  # fmt: skip
-    if not number_words:
-        number_words = after_number[:1]
+    snippet = WORD_OR_NUMBER.findall(sentence, number.text_start, number.text_end)
+    # the word the number counts or measures: in its snippet (`45K environments`), else after it
+    number_words = [w.lower() for w in snippet if not w[0].isdigit()] or after_number[:1]
+
+    def apart(a: int, b: int) -> int:  # characters between a mention at [a, b) and the number
+        return number.start - b if b <= number.start else a - number.text_end
+
     nearest: dict[str, tuple[int, int]] = {}  # each group's mention nearest the number
     for a, b, g in inside:
-        if g.type not in SUBJECT_TYPES:
-            continue
-        distance = number.start - b if b <= number.start else a - number.text_end
-        if g.key not in nearest or abs(distance) < abs(number.start - nearest[g.key][1]):
+        if g.type in SUBJECT_TYPES and (g.key not in nearest or apart(a, b) < apart(*nearest[g.key])):
             nearest[g.key] = (a, b)
-    sides = {"before": sorted((b for a, b in nearest.values() if b <= number.start), reverse=True),
-             "after": sorted(a for a, b in nearest.values() if b > number.start)}  # fmt: skip
+    nearest_before = max((b for a, b in nearest.values() if b <= number.start), default=None)
+    nearest_after = min((a for a, b in nearest.values() if b > number.start), default=None)
     first = min((a for a, _ in nearest.values()), default=None)
     options: SubjectOptions = []
     keys = list(nearest)
@@ -355,12 +355,15 @@ def subject_options(
             options.append((key, [*feats, "outside_sentence"]))
             continue
         a, b = nearest[key]
-        side = "before" if b <= number.start else "after"
-        between = WORD_OR_NUMBER.findall(sentence, b, number.start) if side == "before" else (
-            WORD_OR_NUMBER.findall(sentence, number.text_end, a))  # fmt: skip
+        if b <= number.start:
+            side, is_nearest = "before", b == nearest_before
+            between = WORD_OR_NUMBER.findall(sentence, b, number.start)
+        else:
+            side, is_nearest = "after", a == nearest_after
+            between = WORD_OR_NUMBER.findall(sentence, number.text_end, a)
         distance = len(between)
         feats += [f"side={side}", f"dist={side}|{_words_apart(distance)}", f"kind_side={kind}|{side}"]
-        if sides[side] and sides[side][0] == (b if side == "before" else a):
+        if is_nearest:
             feats += ["nearest_of_side", f"nearest={side}|{kind}"]
         if a == first:
             feats.append("first_in_sentence")
