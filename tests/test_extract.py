@@ -186,6 +186,39 @@ def test_a_compound_name_keeps_its_short_code_and_uncommon_parts():
     assert "SDXL-1step" not in names and "CLIP-guided" not in names
 
 
+def test_an_acronym_the_paper_defines_otherwise_is_not_the_vocabularys():
+    ex = extract("We study the Sylvester-Fermat-Torricelli (SFT) problem. SFT is hard, and we train with RL.")
+    assert "method:supervised-fine-tuning" not in {m.key for m in ex.mentions}
+    ex = extract("We apply SFT and then RL.")  # undefined, it is the vocabulary's
+    assert "method:supervised-fine-tuning" in {m.key for m in ex.mentions}
+
+
+def test_a_models_variants_are_their_own_nodes_under_it():
+    ex = extract("We fine-tune Llama-3.1-8B-Instruct and Qwen3-4B-Base, and compare with Qwen3-4B.")
+    keys = {m.key for m in ex.mentions}
+    assert {"model:llama-3-1-8b-instruct", "model:qwen3-4b-base", "model:qwen3-4b"} <= keys
+    g = build_graph([ex], EXTRACTOR.vocabulary)
+    assert ("model:qwen3-4b-base", "model:qwen3-4b") in {
+        (u, v) for u, v, k in g.edges(keys=True) if k == "BROADER"
+    }
+
+
+def test_a_family_name_after_its_one_member_is_that_member():
+    ex = extract("We evaluate Llama-3.1-8B and BERT. Fine-tuned Llama achieved the highest accuracy.")
+    by_key = {m.key: m for m in ex.mentions}
+    assert "model:llama" not in by_key and "Llama" in by_key["model:llama-3-1-8b"].aliases
+    # with two members named, the family name stays the family
+    ex = extract("We compare Llama-3.1-8B with Llama-3.1-70B; Llama models are strong.")
+    assert "model:llama" in {m.key for m in ex.mentions}
+
+
+def test_a_form_two_entries_share_is_the_one_the_paper_speaks_of():
+    speech = extract("Our ASR system transcribes speech with a 5% word error rate.")
+    attacks = extract("Jailbreak attacks reach a 90% ASR against aligned models.")
+    assert "task:speech-recognition" in {m.key for m in speech.mentions}
+    assert "metric:attack-success-rate" in {m.key for m in attacks.mentions}
+
+
 def test_changes_are_marked_and_counts_are_no_scores():
     ex = extract(
         "We propose FooNet. On MMLU, FooNet reaches 85.2% accuracy, improving accuracy by 5.5% over "

@@ -24,6 +24,10 @@ from kg.schema import NodeType, Paper, Role
 URL = re.compile(r"https?://[^\s<>\"'{}|\\^`\]]+")
 OUR = re.compile(r"\bour\s+$", re.I)
 CLASS_WORD = "class"  # marks the forms of an acronym that names a class of things
+# marks an acronym the paper defines otherwise than the vocabulary does (`Sylvester-Fermat-
+# Torricelli (SFT) problem`), as a concept no rule takes for a name: in that paper it is not the
+# vocabulary's entry (supervised fine-tuning)
+OTHER_MEANING = "other meaning"
 NAMED_APPOSITION = re.compile(r",\s+an?\s")  # `MUSE, a novel agent framework`
 FOLLOWING_HEAD = re.compile(r"\)?\s*([a-z]+)")  # `(JLCM) method`
 LOWER = re.compile(r"[a-z]")
@@ -172,6 +176,53 @@ def _marks_own_work(
     )
 
 
+def _entry_in_context(surface: str, entry: Entry, vocab: Vocabulary, text: str) -> Entry:
+    """A form two entries share is the one whose other words the paper uses: `ASR` next to
+    `speech` is speech recognition, next to `attacks` attack success rate. With no word to tell,
+    the vocabulary's first."""
+    options = vocab.entries_named(surface)
+    if len(options) < 2:
+        return entry
+    words = _telling_words(text)
+
+    def support(option: Entry) -> int:
+        return len(set().union(*(_telling_words(form) for form in option.forms)) & words)
+
+    best = max(options, key=support)  # the first of equal ones
+    return best if support(best) > support(entry) else entry
+
+
+def _telling_words(text: str) -> set[str]:
+    """The words of five letters or more, singular (`attacks` -> `attack`): short ones (`rate`,
+    `of`) tell no meaning from another."""
+    return {w.removesuffix("s") for w in ALNUM_WORD.findall(text.lower()) if len(w) >= 5}
+
+
+def _family_as_its_one_member(groups: dict[str, Group], found: list[Found], vocab: Vocabulary) -> None:
+    """`We fine-tune Llama-3.1-8B ... Fine-tuned Llama achieved`: a family name that comes after
+    the one member of the family a paper names, and that is the member's name without its version
+    or size, is that member, shortened. Its mentions join the member's group (the annotators alias
+    it so)."""
+    first_place: dict[str, int] = {}
+    for i, f in enumerate(found):  # title first, then the abstract, in order
+        first_place.setdefault(f.key, i)
+    members: dict[str, list[str]] = {}
+    for key, group in groups.items():
+        for family in vocab.lineage(group.entry) if group.entry else group.family:
+            members.setdefault(family, []).append(key)
+    for family, keys in members.items():
+        if family not in groups or len(keys) != 1 or first_place[keys[0]] > first_place[family]:
+            continue
+        member = groups[keys[0]]
+        short, full = norm(groups[family].name), norm(member.name)
+        if not (full.startswith(short) and any(c.isdigit() for c in full[len(short) :])):
+            continue  # `Qwen3-4B` is not short for `Qwen3-4B-Base`
+        for f in found:
+            if f.key == family:
+                f.key, f.entry = member.key, member.entry
+        member.aliases.update(groups.pop(family).aliases)
+
+
 def _settle_proposals(groups: dict[str, Group]) -> None:
     """A name first met as background (`methods such as X`) is not the paper's own."""
     for group in groups.values():
@@ -231,7 +282,9 @@ class CandidateFinder:
         local_keys: dict[str, tuple[str, Entry | None, Name]] = {}  # acronym forms -> their entity
         for fname, text in fields.items():
             found += self._find_names(fname, text, sentence_spans[fname], vocab, local_keys, paper.abstract)
+        found = [f for f in found if local_keys.get(norm(f.surface), ("",))[0] != OTHER_MEANING]
         groups = self._group(found, local_keys, vocab, fields)
+        _family_as_its_one_member(groups, found, vocab)
         self._assign_roles(groups, found, fields, sentence_spans)
         _settle_proposals(groups)
         return Candidates(paper, fields, sentence_spans, found, groups)
@@ -254,6 +307,9 @@ class CandidateFinder:
             for h in vocab.find(text)
             if not self._common_word_spelled_apart(h.surface, h.entry)
         ]
+        for h in hits:
+            if h.entry is not None and h.entry.ambiguous:
+                h.entry = _entry_in_context(h.surface, h.entry, vocab, f"{text} {abstract}")
         if self.phrases:  # the model decides on generic names too
             for h in hits:
                 h.generic = self.names.is_generic(h.surface)
@@ -384,6 +440,9 @@ class CandidateFinder:
                 or (not expansions and not short_entry.ambiguous)
             )
             entry = short_entry if agrees else None
+            if short_entry is not None and not agrees and not self._names_a_thing(acronym, text_after):
+                local_keys.setdefault(norm(acronym.surface), (OTHER_MEANING, None, acronym))
+                return False
         if entry is None and not self._names_a_thing(acronym, text_after):
             return False
         if entry is None and (_plural(acronym) or _is_class_word(acronym.surface, local_keys)):

@@ -96,6 +96,11 @@ class Vocabulary:
             self._lookups[surface] = entry
         return entry
 
+    def entries_named(self, surface: str) -> list[Entry]:
+        """Every entry a surface string may name (case rules apply): more than one only for a form
+        rows share on purpose (`ambiguous`: `ASR` is attack success rate and speech recognition)."""
+        return [e for e in self.by_form.get(norm(surface), []) if _case_ok(e, surface)]
+
     def lineage(self, entry: Entry) -> list[str]:
         """Ids of the entry's families, nearest first."""
         out, seen = [], {entry.id}
