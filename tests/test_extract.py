@@ -219,6 +219,15 @@ def test_a_form_two_entries_share_is_the_one_the_paper_speaks_of():
     assert "metric:attack-success-rate" in {m.key for m in attacks.mentions}
 
 
+def test_a_title_prefix_is_a_name_only_where_it_names_one():
+    names = EXTRACTOR.finder.names
+    assert names.title_prefix("Position: The Complexity of Perfect AI Alignment") is None
+    assert names.title_prefix('"TODO: Fix the Mess Gemini Created": Towards Understanding') is None
+    assert names.title_prefix("HiddenTables & PyQTax: A Cooperative Game and Dataset") is None
+    own = names.title_prefix("Proposer-Agent-Evaluator(PAE): Autonomous Skill Discovery")
+    assert own is not None and own.surface == "Proposer-Agent-Evaluator"
+
+
 def test_changes_are_marked_and_counts_are_no_scores():
     ex = extract(
         "We propose FooNet. On MMLU, FooNet reaches 85.2% accuracy, improving accuracy by 5.5% over "

@@ -92,8 +92,8 @@ OVERLAPS = """() => {
 
 def check_labels(page, zooms: tuple[float, ...] = (1, 2.5, 6)) -> list[tuple[int, int]]:
     """At the fitted zoom and zoomed in on the middle: labels are drawn and none overlap; a larger
-    share of the nodes in view is named as one zooms in. Returns (labels drawn, nodes in view)
-    at each zoom."""
+    share of the nodes in view is named zoomed in than at the fitted zoom. Returns (labels drawn,
+    nodes in view) at each zoom."""
     page.evaluate("network.fit({animation: false})")
     fitted = page.evaluate("network.getScale()")
     drawn = []
@@ -106,8 +106,10 @@ def check_labels(page, zooms: tuple[float, ...] = (1, 2.5, 6)) -> list[tuple[int
         count, in_view, pairs = page.evaluate(OVERLAPS)
         assert count > 0 and pairs == [], (zoom, pairs[:5])
         drawn.append((count, in_view))
+    # zoomed in, a larger share of what is in view is named than at the fitted zoom (not always
+    # more at each step: the middle of the picture, where the last zoom looks, is its densest part)
     shares = [count / in_view for count, in_view in drawn]
-    assert shares == sorted(shares) and shares[-1] > shares[0], drawn
+    assert all(share > shares[0] for share in shares[1:]), drawn
     page.evaluate("network.fit({animation: false})")
     return drawn
 

@@ -24,7 +24,28 @@ SCREEN = (1280.0, 680.0)  # the canvas of a laptop screen below the toolbar, in 
 LADDER = (18.0, 14.0, 11.0, 6.5, 5.0, 3.5, 2.5, 1.8, 1.3, 0.9, 0.65, 0.45)
 DRAW_THRESHOLD = 8
 GRAVITY = 0.15
-CHAR_WIDTH = 0.62  # average glyph width of vis-network's sans-serif label font, per font size
+# glyph widths of vis-network's sans-serif label font, per font size (Helvetica/Arial metrics,
+# rounded up): an average width under-counts labels of wide letters (`MMBench`, `MMMU`) enough
+# for two of them to touch
+NARROW, WIDE = frozenset("fijlrtI.,:;'!|() -/"), frozenset("mwMW")
+NARROW_WIDTH, WIDE_WIDTH, CAPITAL_WIDTH, CHAR_WIDTH = 0.34, 0.9, 0.72, 0.58
+AVERAGE_WIDTH = 0.62
+
+
+def text_width(label: str) -> float:
+    """The width of `label` in font sizes: by its glyphs, and never under the average width of
+    AVERAGE_WIDTH a character (the estimate the layout was tuned with)."""
+    return max(AVERAGE_WIDTH * len(label), sum(_glyph_width(c) for c in label))
+
+
+def _glyph_width(c: str) -> float:
+    if c in NARROW:
+        return NARROW_WIDTH
+    if c in WIDE:
+        return WIDE_WIDTH
+    return CAPITAL_WIDTH if c.isupper() else CHAR_WIDTH
+
+
 LINE_HEIGHT = 1.3
 
 
@@ -173,7 +194,7 @@ Box = tuple[float, float, float, float]  # left, top, right, bottom in canvas un
 def label_box(x: float, y: float, size: float, label: str, font: float) -> Box:
     """Where a node and its label sit: vis-network draws the label of a dot, square, diamond ...
     centred under the shape."""
-    half = max(size, CHAR_WIDTH * font * len(label) / 2 + 2)
+    half = max(size, font * text_width(label) / 2 + 2)
     return (x - half, y - size, x + half, y + size + 3 + LINE_HEIGHT * font)
 
 

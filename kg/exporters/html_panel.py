@@ -301,11 +301,14 @@ def store_context(
     for node in entities:
         # rowids first (the index answers), then the evidence of the few kept
         hits = store.rows(
-            f"SELECT rowid, type FROM edges WHERE target = ? AND type IN ({roles}) LIMIT ?",
+            f"SELECT rowid, type, source FROM edges WHERE target = ? AND type IN ({roles}) LIMIT ?",
             (node, max_papers * 10),
         )
         hits.sort(key=lambda hit: ROLE_RANK[hit[1]])
-        rowids += [r for r, _ in hits[:max_papers]]
+        # the first `max_papers` papers by role, with each of their edges: a paper that both uses
+        # and compares with the entity has two, and counts once
+        kept = set(list(dict.fromkeys(source for _, _, source in hits))[:max_papers])
+        rowids += [r for r, _, source in hits if source in kept]
         kind = h.nodes[node].get("type")
         if kind in (NodeType.DATASET, NodeType.METRIC):
             via = str(EdgeType.DATASET if kind == NodeType.DATASET else EdgeType.METRIC)

@@ -29,6 +29,7 @@ NEXT_UNPLAIN_TOKEN = re.compile(rf"(?:{PLAIN_TOKEN}|[^A-Za-z0-9\u0370-\u03ff]+)*
 # `(?<!\d)`: a search tries each run of digits once, from its start (the pattern is fullmatched)
 SIZE = re.compile(r"(?<!\d)\d+(?:\.\d+)?[BMK](?:-A\d+(?:\.\d+)?B)?")
 ACRONYM_IN_PARENS = re.compile(r"\(([A-Za-z][A-Za-z0-9\-+.&/]{1,14}?)s?(?:[;,][^)]*)?\)")
+QUOTES = "\"'“”‘’«»`"
 TITLE_PREFIX = re.compile(r"^\s*(\S[^:]{1,39}?)\s*:\s")  # starts at a non-space: no backtracking
 REPORT_TITLE = re.compile(r"^\s*(\S.{1,40}?)\s+(?:Technical Report|Tech Report|System Card|Model Card)\s*$")
 VERSION = re.compile(r"(?<!\d)v?\d+(?:\.\d+)+")  # fullmatched; `(?<!\d)` keeps a search linear
@@ -448,6 +449,12 @@ class NameFinder:
         if not m:
             return None
         prefix = m.group(1).strip()
+        if prefix[0] in QUOTES or "&" in prefix:
+            return None  # a quotation (`"TODO: Fix the Mess"`), or two names (`HiddenTables & PyQTax`)
+        if "(" in prefix:  # `Proposer-Agent-Evaluator(PAE)`: the name, its acronym aside
+            prefix = prefix[: prefix.index("(")].rstrip()
+            if not prefix:
+                return None
         tokens = prefix.split()
         if len(tokens) > 4 or self.is_generic(prefix) or tokens[0].lower() in self.patterns.title_openers:
             return None
