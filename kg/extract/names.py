@@ -449,7 +449,7 @@ class NameFinder:
         if not m:
             return None
         prefix = m.group(1).strip()
-        if prefix[0] in QUOTES or "&" in prefix:
+        if prefix[0] in QUOTES or " & " in prefix:
             return None  # a quotation (`"TODO: Fix the Mess"`), or two names (`HiddenTables & PyQTax`)
         if "(" in prefix:  # `Proposer-Agent-Evaluator(PAE)`: the name, its acronym aside
             prefix = prefix[: prefix.index("(")].rstrip()
