@@ -228,6 +228,15 @@ def test_a_title_prefix_is_a_name_only_where_it_names_one():
     assert own is not None and own.surface == "Proposer-Agent-Evaluator"
 
 
+def test_what_a_proposal_uses_is_not_proposed():
+    ex = extract(
+        "We propose CONFEX, a method using Conformal Prediction (CP) to explain models. "
+        "We also introduce Reward-based Noise Optimization (ReNO), a new approach."
+    )
+    roles = {m.name: m.roles for m in ex.mentions}
+    assert Role.PROPOSES not in roles["CP"] and roles["ReNO"] == [Role.PROPOSES]
+
+
 def test_changes_are_marked_and_counts_are_no_scores():
     ex = extract(
         "We propose FooNet. On MMLU, FooNet reaches 85.2% accuracy, improving accuracy by 5.5% over "

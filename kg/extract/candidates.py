@@ -34,6 +34,13 @@ LOWER = re.compile(r"[a-z]")
 TWO_CAPITALS_APART = re.compile(r"[A-Z].*[A-Z]")
 PLURAL_ACRONYM = re.compile(r"[A-Z]s$")
 ALNUM_WORD = re.compile(r"[a-z0-9]+")
+# words right before a name that say the paper uses what it names, not that it makes it
+USED_BEFORE = re.compile(
+    r"\b(?:using|uses?|used|leverag\w*|integrat\w*|revisit\w*|existing|via|adopt\w*|employ\w*|"
+    r"apply|applies|applying|based on|standard|classic(?:al)?|conventional|traditional|well-known|"
+    r"popular|widely used)\s+(?:(?:the|a|an)\s+)?$",
+    re.I,
+)
 BARE_SOURCE = "bare_acronym"  # the `source` of an acronym no rule accepts as a name (`SAMM`)
 DATASET_WORD = re.compile(r"\b(?:benchmark|dataset|corpus)\b", re.I)
 
@@ -164,8 +171,9 @@ def _marks_own_work(
 ) -> bool:
     """Whether a mention the cues did not mark as proposed still names the paper's own work."""
     if group.entry is None:
-        # an acronym spelled out here and known nowhere else is most likely the paper's own
-        return named_here and role == Role.USES
+        # an acronym spelled out here and known nowhere else is most likely the paper's own, unless
+        # the words before it say the paper uses it (`using Conformal Prediction (CP)`)
+        return named_here and role == Role.USES and not USED_BEFORE.search(before[-40:])
     return bool(
         (f.name and f.name.proposed)
         or (title_key.startswith(norm(f.surface)) and proposal and is_proposed_object(before))
@@ -558,6 +566,7 @@ class CandidateFinder:
                 sentence = sentence_texts[place] = text[s0:s1]
             is_new = group.entry is None
             before = text[s0 : f.start]
+            used_here = bool(USED_BEFORE.search(before[-40:]))
             # whether the sentence proposes the name matters only for a new name, or for a known one
             # that opens the title (see `role_of_mention` and `_marks_own_work`): the cue search is
             # the costly part, so it is left out for the others
@@ -567,8 +576,9 @@ class CandidateFinder:
                     (f.name and f.name.proposed)
                     or (is_new and OUR.search(text[max(0, f.start - 8) : f.start]))
                     or (f.name and f.name.size_of and norm(f.name.size_of) in proposed_bases)
-                    # the cue must come before the name: `we propose X`, not `X ... which we build on`
-                    or self.roles.is_proposal_sentence(text[s0 : f.end])
+                    # the cue must come before the name: `we propose X`, not `X ... which we build on`;
+                    # and not `we propose X, a method using Y`
+                    or (self.roles.is_proposal_sentence(text[s0 : f.end]) and not used_here)
                 )
             defined = bool(f.name and f.name.long_form)
             # `Multi-Matrix Factorization Attention (MFA)` names a thing; a lowercase expansion
