@@ -237,6 +237,13 @@ def test_what_a_proposal_uses_is_not_proposed():
     assert Role.PROPOSES not in roles["CP"] and roles["ReNO"] == [Role.PROPOSES]
 
 
+def test_a_count_may_name_its_things_in_several_words():
+    ex = extract(
+        "We present VidBench, which pairs 967 videos with 2,585 meticulously annotated image-text queries."
+    )
+    assert {967, 2585} <= {r.value for r in ex.results}
+
+
 def test_changes_are_marked_and_counts_are_no_scores():
     ex = extract(
         "We propose FooNet. On MMLU, FooNet reaches 85.2% accuracy, improving accuracy by 5.5% over "

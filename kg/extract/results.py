@@ -27,11 +27,13 @@ def _plain_lower(word: str) -> bool:
     return all((c.isascii() and not c.isupper()) or c.lower() == c.upper() for c in word)
 
 
-# `1,910 videos`, `6,627 question-answer pairs`, `1K dense prompts`: sizes of what a paper built.
+# `1,910 videos`, `6,627 question-answer pairs`, `1K dense prompts`: sizes of what a paper built,
+# with up to three words before the things counted (`2,585 meticulously annotated image-text
+# queries`; 5-fold CV: results recall 0.686 -> 0.696 with two words -> three, precision the same)
 # `(?<![\w.,]\d)` after the first digit: no letter, digit, dot or comma before the number.
 COUNT = re.compile(
     r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+|\d{1,}|\d*(?:\.\d+)?(?:[KkM]|\s(?:thousand|million|billion))))"
-    r"\+?\s+(?:[a-z][a-z\-]*\s+){0,2}?([a-z][a-z\-]*[a-rt-z]s)\b"
+    r"\+?\s+(?:[a-z][a-z\-]*\s+){0,3}?([a-z][a-z\-]*[a-rt-z]s)\b"
 )
 SCALE = {"k": 1e3, "m": 1e6, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 DECIMAL = re.compile(r"(\d(?<![\w.]\d)\d*\.\d+)(?![\w.]|\.\d)")  # not inside a word or a longer number
