@@ -28,24 +28,8 @@ GRAVITY = 0.15
 # rounded up): an average width under-counts labels of wide letters (`MMBench`, `MMMU`) enough
 # for two of them to touch
 NARROW, WIDE = frozenset("fijlrtI.,:;'!|() -/"), frozenset("mwMW")
-NARROW_WIDTH, WIDE_WIDTH, CAPITAL_WIDTH, CHAR_WIDTH = 0.34, 0.9, 0.72, 0.58
-AVERAGE_WIDTH = 0.62
-
-
-def text_width(label: str) -> float:
-    """The width of `label` in font sizes: by its glyphs, and never under the average width of
-    AVERAGE_WIDTH a character (the estimate the layout was tuned with)."""
-    return max(AVERAGE_WIDTH * len(label), sum(_glyph_width(c) for c in label))
-
-
-def _glyph_width(c: str) -> float:
-    if c in NARROW:
-        return NARROW_WIDTH
-    if c in WIDE:
-        return WIDE_WIDTH
-    return CAPITAL_WIDTH if c.isupper() else CHAR_WIDTH
-
-
+NARROW_WIDTH, WIDE_WIDTH, CAPITAL_WIDTH, LOWER_WIDTH = 0.34, 0.9, 0.72, 0.58
+AVERAGE_WIDTH = 0.62  # the estimate the layout was tuned with: no label is measured narrower
 LINE_HEIGHT = 1.3
 
 
@@ -189,6 +173,19 @@ def fitted_scale(pos: dict[Hashable, tuple[float, float]]) -> float:
 
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom in canvas units
+
+
+def text_width(label: str) -> float:
+    """The width of `label` in font sizes: by its glyphs, never under AVERAGE_WIDTH a character."""
+    return max(AVERAGE_WIDTH * len(label), sum(_glyph_width(c) for c in label))
+
+
+def _glyph_width(c: str) -> float:
+    if c in NARROW:
+        return NARROW_WIDTH
+    if c in WIDE:
+        return WIDE_WIDTH
+    return CAPITAL_WIDTH if c.isupper() else LOWER_WIDTH
 
 
 def label_box(x: float, y: float, size: float, label: str, font: float) -> Box:

@@ -41,6 +41,7 @@ USED_BEFORE = re.compile(
     r"popular|widely used)\s+(?:(?:the|a|an)\s+)?$",
     re.I,
 )
+USED_REACH = 40  # characters before a name where USED_BEFORE looks
 BARE_SOURCE = "bare_acronym"  # the `source` of an acronym no rule accepts as a name (`SAMM`)
 DATASET_WORD = re.compile(r"\b(?:benchmark|dataset|corpus)\b", re.I)
 
@@ -168,12 +169,14 @@ def _marks_own_work(
     named_here: bool,
     title_key: str,
     role: Role,
+    used: bool,
 ) -> bool:
-    """Whether a mention the cues did not mark as proposed still names the paper's own work."""
+    """Whether a mention the cues did not mark as proposed still names the paper's own work.
+    `used`: the words right before it say the paper uses it (`USED_BEFORE`)."""
     if group.entry is None:
         # an acronym spelled out here and known nowhere else is most likely the paper's own, unless
         # the words before it say the paper uses it (`using Conformal Prediction (CP)`)
-        return named_here and role == Role.USES and not USED_BEFORE.search(before[-40:])
+        return named_here and role == Role.USES and not used
     return bool(
         (f.name and f.name.proposed)
         or (title_key.startswith(norm(f.surface)) and proposal and is_proposed_object(before))
@@ -290,7 +293,9 @@ class CandidateFinder:
         local_keys: dict[str, tuple[str, Entry | None, Name]] = {}  # acronym forms -> their entity
         for fname, text in fields.items():
             found += self._find_names(fname, text, sentence_spans[fname], vocab, local_keys, paper.abstract)
-        found = [f for f in found if local_keys.get(norm(f.surface), ("",))[0] != OTHER_MEANING]
+        other_meanings = {form for form, (key, _, _) in local_keys.items() if key == OTHER_MEANING}
+        if other_meanings:
+            found = [f for f in found if norm(f.surface) not in other_meanings]
         groups = self._group(found, local_keys, vocab, fields)
         _family_as_its_one_member(groups, found, vocab)
         self._assign_roles(groups, found, fields, sentence_spans)
@@ -566,12 +571,12 @@ class CandidateFinder:
                 sentence = sentence_texts[place] = text[s0:s1]
             is_new = group.entry is None
             before = text[s0 : f.start]
-            used_here = bool(USED_BEFORE.search(before[-40:]))
             # whether the sentence proposes the name matters only for a new name, or for a known one
             # that opens the title (see `role_of_mention` and `_marks_own_work`): the cue search is
             # the costly part, so it is left out for the others
-            proposal = False
+            proposal = used_here = False
             if is_new or title_key.startswith(norm(f.surface)):
+                used_here = bool(USED_BEFORE.search(before[-USED_REACH:]))
                 proposal = bool(
                     (f.name and f.name.proposed)
                     or (is_new and OUR.search(text[max(0, f.start - 8) : f.start]))
@@ -588,7 +593,7 @@ class CandidateFinder:
             if is_new and not proposal and is_proposed_object(before):
                 proposal = True
             role = self.roles.role_of_mention(group.type, sentence, f.start - s0, is_new, proposal)
-            if _marks_own_work(group, f, before, proposal, defined, named_here, title_key, role):
+            if _marks_own_work(group, f, before, proposal, defined, named_here, title_key, role, used_here):
                 role = Role.PROPOSES
             if role == Role.PROPOSES:
                 proposed_bases.add(norm(group.name))

@@ -559,7 +559,7 @@ class NameFinder:
         ]
         if any(strong):
             # beside a coined part, a short code or an uncommon lowercase word is part of the name
-            # too: `CIFAR-LT`, `E5-V`, `DotaMath-deepseek-7B`, `m-ArenaHard`
+            # too: `CIFAR-LT`, `DotaMath-deepseek-7B`, `m-ArenaHard`
             shaped = [s or self._coined_part(p) for s, p in zip(shaped, parts, strict=True)]
         if not all(shaped):
             return token, False

@@ -448,7 +448,9 @@ def read_results(
                 metrics_with_numbers.add(metric.key)
             before_arrow = ARROW_AFTER.match(sentence, number.text_end) is not None
             rule = _subject(inside, number.start, proposed, number.count, number.change, before_arrow)
-            subject = choose(number, subject_options(sentence, inside, number, proposed, groups, rule))
+            if choose is not rule_choice:  # the options are only worth describing to a model
+                rule = choose(number, subject_options(sentence, inside, number, proposed, groups, rule))
+            subject = rule
             if not number.count and subject is not None and groups[subject].type == NodeType.DATASET:
                 # `the best model reaches only 48.45% on it`: a score measured on the dataset
                 dataset, subject = dataset or subject, None

@@ -90,7 +90,7 @@ class Vocabulary:
             return self._lookups[surface]
         except KeyError:
             pass
-        matches = [e for e in self.by_form.get(norm(surface), []) if _case_ok(e, surface)]
+        matches = self.entries_named(surface)
         entry = matches[0] if len(matches) == 1 else None
         if len(self._lookups) < LOOKUP_CACHE_SIZE:
             self._lookups[surface] = entry
