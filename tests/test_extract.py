@@ -244,6 +244,27 @@ def test_a_count_may_name_its_things_in_several_words():
     assert {967, 2585} <= {r.value for r in ex.results}
 
 
+def test_a_model_size_stated_as_a_claim_is_a_result_and_one_in_a_name_is_not():
+    ex = extract(
+        "We train Hala models at 350M, 700M, 1.2B, and 9B parameters. Training a 7B model from "
+        "scratch beats Qwen2.5-7B and the 671B DeepSeek-V3 on MATH."
+    )
+    sizes = sorted((r.value, r.unit) for r in ex.results)
+    assert sizes == [
+        (1.2, "B params"), (7.0, "B params"), (9.0, "B params"), (350.0, "M params"),
+        (671.0, "B params"), (700.0, "M params"),
+    ]  # fmt: skip
+    assert all(r.metric is None for r in ex.results)  # sizes are no scores: no leaderboard lists them
+
+
+def test_a_capitalized_phrase_may_start_with_a_dimension_or_deep():
+    ex = extract(
+        "We propose 3D Reference Attention, which enables direct interaction. We also introduce "
+        "Deep Forcing, which consists of two training-free mechanisms."
+    )
+    assert {"3D Reference Attention", "Deep Forcing"} <= set(by_name(ex))
+
+
 def test_changes_are_marked_and_counts_are_no_scores():
     ex = extract(
         "We propose FooNet. On MMLU, FooNet reaches 85.2% accuracy, improving accuracy by 5.5% over "

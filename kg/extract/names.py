@@ -37,6 +37,7 @@ LETTER_VERSION = re.compile(r"[A-Z]\d+(?:\.\d+)*")  # `R1.5` in `Step-Audio-R1.5
 VERSIONISH = re.compile(r"[A-Za-z]?\d+(?:\.\d+)*[a-z]?")  # `2`, `v2`, `1.5`, `4o`
 # words that may stand inside a capitalized name (`Tanks of Temples` no, `Level of Detail` yes)
 CONNECTORS = frozenset({"of", "for"})
+DIMENSION = re.compile(r"[1-9]D")  # `3D Reference Attention`: a phrase may start with it
 FUNCTION_WORDS = frozenset(
     {
         "a",
@@ -609,7 +610,8 @@ class NameFinder:
                 return
             start, at = m.start(1), m.end(1)
             after_brace = start > 0 and text[start - 1] == "{"  # `Evo\textbf{Lved Sign ...}`
-            if not self._name_word(first) or start in sentence_starts or after_brace:
+            starts_name = self._name_word(first) or DIMENSION.fullmatch(first)
+            if not starts_name or start in sentence_starts or after_brace:
                 continue
             run = [(start, at, first)]
             nxt = NEXT_WORD.match(text, at)  # the word after the run so far

@@ -61,6 +61,20 @@ CHANGE_AFTER = re.compile(
     re.I,
 )
 CHANGE_UNITS = frozenset({"x"})  # `3.2x`: a ratio to something else
+# A model's size stated as a claim (GUIDELINES: "a 7B model trained on ..."): `7B` or `350M` before
+# a word for a model or its parameters (`a 7B model`, `our 4B student`, `at 0.6B and 1.7B scales`),
+# before a name (`the 671B DeepSeek-V3`), or alone in parentheses (`Phi-3.5-Vision (4B)`,
+# `Qwen models (1.5B-14B)`). Sizes in a list share what follows the last (`350M, 700M, 1.2B, and 9B
+# parameters`). A size inside a name (`Qwen2.5-7B`) is part of the name, never a result.
+MODEL_SIZE = re.compile(r"(\d(?<![\w.,]\d)\d*(?:\.\d+)?)\s?([BM])(?![\w-])")
+SIZE_LIST_GAP = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+|\s*[-–~]\s*")
+SIZED_THING = re.compile(
+    r"\s?-?\s?(?:param(?:eter)?s?\b|(?:[a-z][a-z\-]*\s+)?(?:models?|LLMs?|LMs?|VLMs?|MLLMs?|students?|"
+    r"teachers?|backbones?|variants?|versions?|scales?|checkpoints?|dense|MoE)\b)"
+)
+SIZE_CLOSES = re.compile(r"\s*(?:models?\s*)?\)")  # `(4B)`, `(111B model)`
+OPENS_BEFORE = re.compile(r"\(\s*$")
+SIZE_UNITS = {"B": "B params", "M": "M params"}
 
 
 @dataclass(frozen=True)
@@ -147,6 +161,10 @@ class NumberReader:
             for g in (1, 2):
                 if m.group(g):
                     add(m.start(g), m.end(g), unit, m.start(), m.end())
+        for size in model_sizes(sentence, blocked):
+            if free(size.start(1), size.end(2)):
+                unit = SIZE_UNITS[size.group(2)]
+                add(size.start(1), size.end(1), unit, size.start(), size.end(), count=True)
         for m in COUNT.finditer(sentence):
             if not free(m.start(1), m.end(1)) or 1900 <= _value(m.group(1)) <= 2100:
                 continue
@@ -166,6 +184,27 @@ class NumberReader:
                     continue
                 add(m.start(1), m.end(1), None, m.start(1), m.end(1))
         return [found[k] for k in sorted(found)]
+
+
+def model_sizes(sentence: str, blocked: list[tuple[int, int]]) -> list[re.Match[str]]:
+    """The sizes of models a sentence states (`MODEL_SIZE`), each list of them whole."""
+    out: list[re.Match[str]] = []
+    run: list[re.Match[str]] = []
+    sizes = list(MODEL_SIZE.finditer(sentence))
+    for i, size in enumerate(sizes):
+        run.append(size)
+        following = sizes[i + 1] if i + 1 < len(sizes) else None
+        if following is not None and SIZE_LIST_GAP.fullmatch(sentence, size.end(), following.start()):
+            continue  # the list goes on
+        end = size.end()
+        enclosed = OPENS_BEFORE.search(sentence, max(0, run[0].start() - 3), run[0].start()) and (
+            SIZE_CLOSES.match(sentence, end)
+        )
+        before_name = sentence[end : end + 1] == " " and any(b0 == end + 1 for b0, _ in blocked)
+        if enclosed or before_name or SIZED_THING.match(sentence, end):
+            out += run
+        run = []
+    return out
 
 
 RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
