@@ -257,6 +257,19 @@ def test_a_model_size_stated_as_a_claim_is_a_result_and_one_in_a_name_is_not():
     assert all(r.metric is None for r in ex.results)  # sizes are no scores: no leaderboard lists them
 
 
+def test_names_written_after_a_slash_as_a_tail_are_each_a_name():
+    ex = extract(
+        "Frontier models (GPT-5, Gemini 2.5 Pro/Flash) saturate AIME24/25, and Deepseek V2/V3/R1 use "
+        "Qwen3-VL-2B/4B. We report ROUGE-1/L."
+    )
+    keys = {m.key for m in ex.mentions}
+    assert {"model:gemini-2-5-pro", "model:gemini-2-5-flash", "model:deepseek-v3"} <= keys
+    assert "model:deepseek-r1" in keys
+    assert {"dataset:aime-2024", "dataset:aime-2025", "model:qwen3-vl-4b"} <= keys
+    assert "metric:recall-1" not in keys  # `R1` after a slash is DeepSeek-R1, not Recall@1
+    assert not any(m.name.startswith("AIME24/") for m in ex.mentions)
+
+
 def test_a_capitalized_phrase_may_start_with_a_dimension_or_deep():
     ex = extract(
         "We propose 3D Reference Attention, which enables direct interaction. We also introduce "

@@ -44,6 +44,11 @@ USED_BEFORE = re.compile(
 USED_REACH = 40  # characters before a name where USED_BEFORE looks
 BARE_SOURCE = "bare_acronym"  # the `source` of an acronym no rule accepts as a name (`SAMM`)
 DATASET_WORD = re.compile(r"\b(?:benchmark|dataset|corpus)\b", re.I)
+# `/4B/8B` after `Qwen3-VL-2B`, `/Flash` after `Gemini 2.5 Pro`: other names written as the tail
+# of the name before them
+SLASH_CHAIN = re.compile(r"(?:/[A-Za-z0-9][A-Za-z0-9.\-]{0,9}+)+(?![\w/])")
+DIGIT_TAIL = re.compile(r"(?<=[A-Za-z\s\-])\d[\w.]*$")  # `24` of `AIME24`, `2B` of `Qwen3-VL-2B`
+WORD_TAIL = re.compile(r"(?<=[\s\-])[A-Z][\w.]*$")  # `Pro` of `Gemini 2.5 Pro`, `V2` of `Deepseek V2`
 
 
 TYPE_PRIORITY = (NodeType.DATASET, NodeType.METHOD, NodeType.MODEL, NodeType.TASK)
@@ -119,6 +124,26 @@ def _slash_joined_names(name: Name, hits: list[Found]) -> bool:
             return False
         place = end + 1
     return any_known
+
+
+def slash_alternatives(text: str, first: Found) -> list[tuple[int, int, str]]:
+    """`Gemini 2.5 Pro/Flash`, `Qwen3-VL-2B/4B`, `AIME24/25`, `Deepseek V2/V3/R1`: each name written
+    after a slash as the tail of the name before it, spelled whole (`Gemini 2.5 Flash`), with the
+    place of what is written. A tail takes the place of the tail of the same kind: digits first
+    (`2B` -> `4B`), or a capitalized word (`Pro` -> `Flash`); `ROUGE-1/L` has no `ROUGE-L` in it."""
+    chain = SLASH_CHAIN.match(text, first.end)
+    if chain is None:
+        return []
+    surface = text[first.start : first.end]
+    out = []
+    place = first.end
+    for written in chain.group(0)[1:].split("/"):
+        start = place + 1
+        place = start + len(written)
+        tail = (DIGIT_TAIL if written[0].isdigit() else WORD_TAIL).search(surface)
+        if tail is not None:
+            out.append((start, place, surface[: tail.start()] + written))
+    return out
 
 
 def _bare_method_word(f: Found) -> bool:
@@ -403,6 +428,17 @@ class CandidateFinder:
                 local = local_keys.get(norm(c.surface))
                 entry = local[1] if local else entry
             pattern_found.append(Found(fname, c.start, c.end, c.surface, entry, name=c, generic=generic))
+        alternatives = [
+            Found(fname, start, end, surface, vocab.lookup(surface), name=Name(start, end, surface))
+            for h in hits
+            for start, end, surface in slash_alternatives(text, h)
+        ]
+        if alternatives:  # what the slashes join is those names, not a name of its own (`R1`, `AIME24/25`)
+            hits = [h for h in hits if not any(a.start < h.end and h.start < a.end for a in alternatives)]
+            pattern_found = [
+                p for p in pattern_found if not any(a.start < p.end and p.start < a.end for a in alternatives)
+            ]
+            hits += alternatives
         taken = _without_overlaps(hits, pattern_found)
         if not self.phrases:
             return taken
