@@ -81,3 +81,29 @@ def test_the_subject_model_picks_the_best_scored_option_and_the_rules_without_it
     )
     assert prefers_after.choose_subject(number, options) == "b"
     assert prefers_after.choose_subject(number, []) is None
+
+
+def test_the_result_model_decides_which_numbers_are_results_and_the_rules_drop_counts_in_words():
+    spelled = Number(start=0, end=3, value=6, unit=None, text_start=0, text_end=11, count=True, spelled=True)
+    score = Number(start=0, end=4, value=45.2, unit="%", text_start=0, text_end=5)
+    shipped = DecisionModel.load(DataPaths.packaged().decision_model)
+    assert shipped.results is not None  # the shipped file has a result model
+    rules_only = DecisionModel(shipped.entity, shipped.roles)
+    assert not rules_only.keep_result(spelled, ["spelled"]) and rules_only.keep_result(score, [])
+    setup = LinearModel(("result",), (0.5,), {"noun=count|benchmarks": (-2.0,), "spelled": (-0.2,)})
+    learned = DecisionModel(shipped.entity, shipped.roles, shipped.subjects, setup)
+    assert learned.keep_result(spelled, ["kind=count", "spelled", "noun=count|classes"])
+    assert not learned.keep_result(spelled, ["kind=count", "spelled", "noun=count|benchmarks"])
+
+
+def test_a_count_in_words_is_read_only_with_a_result_model():
+    abstract = "We release FooBench, a dataset of 12,000 leaf images across six classes."
+    paper = Paper(id="x", title="FooBench: leaf images", abstract=abstract)
+    rules = Extractor.load(with_model=False).extract(paper)
+    assert 6 not in {r.value for r in rules.results} and 12000 in {r.value for r in rules.results}
+    shipped = DecisionModel.load(DataPaths.packaged().decision_model)
+    keep_all = LinearModel(("result",), (1.0,), {})
+    learned = Extractor.load(with_model=False).with_model(
+        DecisionModel(shipped.entity, shipped.roles, shipped.subjects, keep_all)
+    )
+    assert {6, 12000} <= {r.value for r in learned.extract(paper).results}

@@ -11,7 +11,9 @@ scikit-learn logistic regressions learn from them: the entity label (multinomial
 role (one binary model per role, on the matched candidates). A third one learns whose number a
 reported result is (`subject_questions`): with the first two in place, each number the extractor
 reads that the gold reports with a subject is matched by value, and each of its possible subjects
-is labelled with whether it is the gold's. Their weights are written as JSON, rounded, with
+is labelled with whether it is the gold's. A fourth one learns which numbers the rules read are
+results at all (`result_rows`: each number, counts in words too, labelled with whether the gold
+reports its value). Their weights are written as JSON, rounded, with
 features sorted: the same data and versions give the same file, byte for byte.
 
 Needs scikit-learn (`pip install -e '.[train]'`); kg itself reads the JSON without it.
@@ -197,11 +199,53 @@ def fit_subjects(questions: list[Question], c: float | None = None) -> LinearMod
     return _linear(("subject",), model.intercept_, model.coef_, vectorizer.get_feature_names_out())
 
 
+def same_value(gold: float, read: float) -> bool:
+    """The scorer's match: equal, or equal at a scale (`4M` may be annotated 4 or 4,000,000)."""
+    return any(abs(read - gold * scale) <= 1e-6 * max(1.0, abs(read)) for scale in (1, 1e3, 1e6, 1e9, 1e-3))
+
+
+def result_rows(extractor: Extractor, paper: Paper, gold: dict) -> list[tuple[list[str], bool]]:
+    """For each number the extractor's rules read in the paper (counts in words too): its features
+    (`kg.extract.results.result_features`), and whether the gold reports it. Numbers are matched to
+    the gold's results by value, each result once, in order."""
+    candidates = extractor.candidates(paper)
+    extractor.decide(candidates)
+    read: list[tuple[Number, list[str]]] = []
+
+    def record(number: Number, feats: list[str]) -> bool:
+        read.append((number, feats))
+        return True
+
+    spans = candidates.sentence_spans["abstract"]
+    groups = candidates.groups
+    places = abstract_places(groups.values())
+    read_results(extractor.numbers, paper.abstract, spans, groups, places, rule_choice, record)
+    left = [float(r["value"]) for r in gold.get("results", []) if r.get("value") is not None]
+    rows = []
+    for number, feats in read:
+        hit = next((i for i, value in enumerate(left) if same_value(value, number.value)), None)
+        if hit is not None:
+            del left[hit]
+        rows.append((feats, hit is not None))
+    return rows
+
+
+def fit_results(rows: list[tuple[list[str], bool]], c: float | None = None) -> LinearModel:
+    """One logistic regression over every number the rules read: a result or not."""
+    vectorizer = DictVectorizer(sparse=True)
+    x = vectorizer.fit_transform([dict.fromkeys(f, 1) for f, _ in rows])
+    model = LogisticRegression(C=C if c is None else c, max_iter=3000)
+    model.fit(x, np.array([yes for _, yes in rows]))
+    return _linear(("result",), model.intercept_, model.coef_, vectorizer.get_feature_names_out())
+
+
 def with_subjects(model: DecisionModel, examples, paths: DataPaths) -> DecisionModel:
-    """`model` with a subject model trained on the numbers its extractor reads in `examples`."""
+    """`model` with a subject model and a result model trained on the numbers its extractor reads
+    in `examples`."""
     extractor = Extractor.load(paths, with_model=False).with_model(model)
     questions = [q for paper, gold in examples for q in subject_questions(extractor, paper, gold)]
-    return DecisionModel(model.entity, model.roles, fit_subjects(questions))
+    rows = [r for paper, gold in examples for r in result_rows(extractor, paper, gold)]
+    return DecisionModel(model.entity, model.roles, fit_subjects(questions), fit_results(rows))
 
 
 def cross_validate(

@@ -23,7 +23,7 @@ from kg.extract.decisions import NONE, DecisionModel, features
 from kg.extract.grouping import Candidates, Group, MentionSpan, abstract_places
 from kg.extract.names import NameFinder
 from kg.extract.patterns import Patterns
-from kg.extract.results import NumberReader, read_results, rule_choice
+from kg.extract.results import NumberReader, read_results, rule_choice, rule_keep
 from kg.extract.roles import RoleCues, combine_roles
 from kg.extract.vocabulary import Vocabulary, build_vocabulary, read_common_words
 from kg.schema import ROLE_OF_TYPE, ComparisonClaim, Mention, NodeType, Paper, PaperExtraction, Role
@@ -180,8 +180,9 @@ class Extractor:
         mentions = [_mention(g, vocab) for g in groups.values()]
         places = abstract_places(groups.values())
         choose = self.model.choose_subject if self.model is not None else rule_choice
+        keep = self.model.keep_result if self.model is not None else rule_keep
         results, kept, only_units = read_results(
-            self.numbers, paper.abstract, sentence_spans["abstract"], groups, places, choose
+            self.numbers, paper.abstract, sentence_spans["abstract"], groups, places, choose, keep
         )
         mentions = [
             m for m in mentions if (m.key in kept or not self._numeric_only(m)) and m.key not in only_units

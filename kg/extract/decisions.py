@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kg.errors import InputError
-from kg.extract.results import Number, SubjectOptions, rule_choice
+from kg.extract.results import Number, SubjectOptions, rule_choice, rule_keep
 from kg.io import read_json
 from kg.schema import NodeType, Role
 
@@ -62,12 +62,20 @@ class LinearModel:
 
 
 class DecisionModel:
-    """The two models: the entity label of a candidate (`entity`), and each decided role's yes or
-    no (`roles`, one log-odds per role). Both are applied at once: their weights are the columns of
-    one matrix, and a paper's candidates are scored with one gather and one sum."""
+    """The models: the entity label of a candidate (`entity`), and each decided role's yes or no
+    (`roles`, one log-odds per role), applied at once: their weights are the columns of one
+    matrix, and a paper's candidates are scored with one gather and one sum. Then, for the numbers
+    a paper reports, whose number each is (`subjects`) and whether it is a result at all
+    (`results`); without these two, the rules decide."""
 
-    def __init__(self, entity: LinearModel, roles: LinearModel, subjects: LinearModel | None = None) -> None:
-        self.entity, self.roles, self.subjects = entity, roles, subjects
+    def __init__(
+        self,
+        entity: LinearModel,
+        roles: LinearModel,
+        subjects: LinearModel | None = None,
+        results: LinearModel | None = None,
+    ) -> None:
+        self.entity, self.roles, self.subjects, self.results = entity, roles, subjects, results
         names = sorted(set(entity.weights) | set(roles.weights))
         self.index = {name: i for i, name in enumerate(names)}
         width = len(entity.classes) + len(roles.classes)
@@ -85,7 +93,9 @@ class DecisionModel:
         data = read_json(path, missing="no such file (train one with training/train_decisions.py)")
         try:
             subjects = LinearModel.from_json(data["subjects"]) if "subjects" in data else None
-            return cls(LinearModel.from_json(data["entity"]), LinearModel.from_json(data["roles"]), subjects)
+            results = LinearModel.from_json(data["results"]) if "results" in data else None
+            entity, roles = LinearModel.from_json(data["entity"]), LinearModel.from_json(data["roles"])
+            return cls(entity, roles, subjects, results)
         except (KeyError, TypeError, ValueError) as e:
             raise InputError(path, f"not a decision model ({e})") from None
 
@@ -93,7 +103,18 @@ class DecisionModel:
         out = {"entity": self.entity.to_json(), "roles": self.roles.to_json()}
         if self.subjects is not None:
             out["subjects"] = self.subjects.to_json()
+        if self.results is not None:
+            out["results"] = self.results.to_json()
         return out
+
+    def keep_result(self, number: Number, features: list[str]) -> bool:
+        """Whether a number the rules read is a result (`kg.extract.results.result_features`): the
+        result model's log-odds, summed in the features' fixed order, is not below 0; the rules'
+        answer without that model."""
+        if self.results is None:
+            return rule_keep(number, features)
+        weights = self.results.weights
+        return self.results.bias[0] + sum(weights[f][0] for f in features if f in weights) >= 0
 
     def choose_subject(self, number: Number, options: SubjectOptions) -> str | None:
         """The subject of a reported number (`kg.extract.results.subject_options`): the option the

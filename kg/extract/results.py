@@ -35,6 +35,23 @@ COUNT = re.compile(
     r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+|\d{1,}|\d*(?:\.\d+)?(?:[KkM]|\s(?:thousand|million|billion))))"
     r"\+?\s+(?:[a-z][a-z\-]*\s+){0,3}?([a-z][a-z\-]*[a-rt-z]s)\b"
 )
+# `across six classes`, `four languages`: counts in words. Most are the setup (`two stages`, `three
+# benchmarks`), so the rules keep none of them and a model trained on annotated abstracts decides.
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}  # fmt: skip
+SPELLED_COUNT = re.compile(
+    rf"\b({'|'.join(NUMBER_WORDS)})\s+(?:[a-z][a-z\-]*\s+){{0,3}}?([a-z][a-z\-]*[a-rt-z]s)\b", re.I
+)
+SPELLED_COUNT_LOWER = re.compile(SPELLED_COUNT.pattern)  # the same, on lowercased ASCII text: faster
+
+
+def spelled_count_places(text: str) -> list[int]:
+    """Where counts in words start in `text`, in order."""
+    if text.isascii():  # lowercasing keeps every offset
+        return [m.start() for m in SPELLED_COUNT_LOWER.finditer(text.lower())]
+    return [m.start() for m in SPELLED_COUNT.finditer(text)]
+
+
 SCALE = {"k": 1e3, "m": 1e6, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 DECIMAL = re.compile(r"(\d(?<![\w.]\d)\d*\.\d+)(?![\w.]|\.\d)")  # not inside a word or a longer number
 FROM_TO = re.compile(rf"\bfrom\s+{NUMBER}\s*%?\s+to\s+{NUMBER}", re.I)
@@ -66,11 +83,12 @@ CHANGE_UNITS = frozenset({"x"})  # `3.2x`: a ratio to something else
 # before a name (`the 671B DeepSeek-V3`), or alone in parentheses (`Phi-3.5-Vision (4B)`,
 # `Qwen models (1.5B-14B)`). Sizes in a list share what follows the last (`350M, 700M, 1.2B, and 9B
 # parameters`). A size inside a name (`Qwen2.5-7B`) is part of the name, never a result.
-MODEL_SIZE = re.compile(r"(\d(?<![\w.,]\d)\d*(?:\.\d+)?)\s?([BM])(?![\w-])")
+MODEL_SIZE = re.compile(r"(\d(?<![\w.,]\d)\d*(?:\.\d+)?)\s?([BM])(?!\w|-(?!\d))")
 SIZE_LIST_GAP = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+|\s*[-–~]\s*")
 SIZED_THING = re.compile(
-    r"\s?-?\s?(?:param(?:eter)?s?\b|(?:[a-z][a-z\-]*\s+)?(?:models?|LLMs?|LMs?|VLMs?|MLLMs?|students?|"
-    r"teachers?|backbones?|variants?|versions?|scales?|checkpoints?|dense|MoE)\b)"
+    r"\s?-?\s?(?:[a-z][a-z\-]*\s+)?(?:param(?:eter)?s?|models?|LLMs?|LMs?|VLMs?|MLLMs?|students?|"
+    r"teachers?|judges?|backbones?|encoders?|decoders?|variants?|versions?|scales?|checkpoints?|dense|"
+    r"MoE|activated|active)\b"
 )
 SIZE_CLOSES = re.compile(r"\s*(?:models?\s*)?\)")  # `(4B)`, `(111B model)`
 OPENS_BEFORE = re.compile(r"\(\s*$")
@@ -89,6 +107,7 @@ class Number:
     text_end: int
     count: bool = False  # a count of things (`1,910 videos`), not a score
     change: bool = False  # a change (`by 5%`, `a 2.1 point gain`), not a level
+    spelled: bool = False  # a count written in words (`six classes`): only a model keeps one
 
 
 def _value(text: str) -> float:
@@ -121,9 +140,12 @@ class NumberReader:
             rf"{NUMBER}(?:{RANGE_JOIN}{NUMBER})?\s?(?:\s|-)?({alternation})(?![A-Za-z0-9])", re.I
         )
 
-    def numbers(self, sentence: str, blocked: list[tuple[int, int]], metric_context: bool) -> list[Number]:
-        """Reported numbers in a sentence, outside the `blocked` spans (entity names)."""
-        if not ANY_DIGIT.search(sentence):
+    def numbers(
+        self, sentence: str, blocked: list[tuple[int, int]], metric_context: bool, words: bool = False
+    ) -> list[Number]:
+        """Reported numbers in a sentence, outside the `blocked` spans (entity names); with `words`,
+        counts in words too (`six classes`)."""
+        if not words and not ANY_DIGIT.search(sentence):
             return []  # every pattern below starts with a digit
         units = self.units
         found: dict[int, Number] = {}
@@ -131,13 +153,17 @@ class NumberReader:
         # SIGN_BEFORE and BLOCKED_BEFORE look at the last characters before `start` only, so the searches
         # start there (`^` still matches only at the real start of the sentence)
 
-        def free(start: int, end: int) -> bool:
+        def free(start: int, end: int, in_list: bool = False, enclosed: bool = False) -> bool:
+            """Not part of a name or of a number found before. In a list (`135M-671B`) what stands
+            before is the list's; a size in parentheses is a claim even where a name takes it in
+            (`InternVL2 (2B)`)."""
             signed = SIGN_BEFORE.search(sentence, max(0, start - 3), start)  # `-3.1%`: not a name part
-            if not signed and start and BLOCKED_BEFORE.search(sentence, max(0, start - 2), start):
+            before = not in_list and not signed and start
+            if before and BLOCKED_BEFORE.search(sentence, max(0, start - 2), start):
                 return False
             if any(start < n.end and n.start < end for n in found.values()):  # `1,234.5`: one number
                 return False
-            return all(end <= b0 or start >= b1 for b0, b1 in blocked)
+            return enclosed or all(end <= b0 or start >= b1 for b0, b1 in blocked)
 
         def add(
             start: int, end: int, unit: str | None, text_start: int, text_end: int, count: bool = False
@@ -161,8 +187,8 @@ class NumberReader:
             for g in (1, 2):
                 if m.group(g):
                     add(m.start(g), m.end(g), unit, m.start(), m.end())
-        for size in model_sizes(sentence, blocked):
-            if free(size.start(1), size.end(2)):
+        for size, in_list, enclosed in model_sizes(sentence, blocked):
+            if free(size.start(1), size.end(2), in_list, enclosed):
                 unit = SIZE_UNITS[size.group(2)]
                 add(size.start(1), size.end(1), unit, size.start(), size.end(), count=True)
         for m in COUNT.finditer(sentence):
@@ -172,6 +198,12 @@ class NumberReader:
             if previous and previous.group(1).lower() in self.setup_count_words:
                 continue  # `across 12 benchmarks`: the setup, not a result
             add(m.start(1), m.end(1), None, m.start(), m.end(), count=True)
+        for m in SPELLED_COUNT.finditer(sentence) if words else ():
+            if free(m.start(1), m.end(1)):
+                value = NUMBER_WORDS[m.group(1).lower()]
+                found[m.start(1)] = Number(
+                    m.start(1), m.end(1), value, None, m.start(), m.end(), count=True, spelled=True
+                )
         if metric_context:
             for m in FROM_TO.finditer(sentence):
                 for g in (1, 2):
@@ -186,9 +218,10 @@ class NumberReader:
         return [found[k] for k in sorted(found)]
 
 
-def model_sizes(sentence: str, blocked: list[tuple[int, int]]) -> list[re.Match[str]]:
-    """The sizes of models a sentence states (`MODEL_SIZE`), each list of them whole."""
-    out: list[re.Match[str]] = []
+def model_sizes(sentence: str, blocked: list[tuple[int, int]]) -> list[tuple[re.Match[str], bool, bool]]:
+    """The sizes of models a sentence states (`MODEL_SIZE`), each list of them whole: each with
+    whether a list's gap stands before it, and whether its list stands in parentheses."""
+    out: list[tuple[re.Match[str], bool, bool]] = []
     run: list[re.Match[str]] = []
     sizes = list(MODEL_SIZE.finditer(sentence))
     for i, size in enumerate(sizes):
@@ -202,7 +235,7 @@ def model_sizes(sentence: str, blocked: list[tuple[int, int]]) -> list[re.Match[
         )
         before_name = sentence[end : end + 1] == " " and any(b0 == end + 1 for b0, _ in blocked)
         if enclosed or before_name or SIZED_THING.match(sentence, end):
-            out += run
+            out += [(size, i > 0, bool(enclosed)) for i, size in enumerate(run)]
         run = []
     return out
 
@@ -349,6 +382,42 @@ def rule_choice(number: Number, options: SubjectOptions) -> str | None:
     return next((key for key, feats in options if RULE_CHOICE in feats), None)
 
 
+# The learned choice of which numbers are results: the rules read every number with a unit, a
+# count or a score next to a metric; a filter sees each with features and keeps it or not. Without
+# a model every number the rules read is kept but counts in words (`rule_keep`).
+ResultFilter = Callable[[Number, list[str]], bool]
+DATASET_WORDS = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|suite)\b", re.I)
+MAGNITUDES = (("<1", 1), ("<10", 10), ("<100", 100), ("<1000", 1000))
+
+
+def rule_keep(number: Number, features: list[str]) -> bool:
+    """The rules' answer: every number they read, but counts in words."""
+    return not number.spelled
+
+
+def result_features(sentence: str, number: Number, own_dataset: bool) -> list[str]:
+    """What a result filter sees of a number: its kind and unit, the words it counts or measures,
+    the words before and after it, its size, and whether the paper makes a dataset."""
+    kind = "count" if number.count else "change" if number.change else "level"
+    start, end = number.start, number.text_end
+    before = [w.lower() for w in WORD_OR_NUMBER.findall(sentence, max(0, start - 40), start)[-2:]]
+    after = [w.lower() for w in WORD_OR_NUMBER.findall(sentence, end, end + 40)[:1]]
+    words = [w.lower() for w in WORD_OR_NUMBER.findall(sentence, number.end, end) if w[0].isalpha()]
+    magnitude = next((name for name, top in MAGNITUDES if abs(number.value) < top), "1000+")
+    feats = [f"kind={kind}", f"unit={number.unit}", f"kind_unit={kind}|{number.unit}"]
+    feats.append(f"size={kind}|{magnitude}")
+    feats += [f"prev={w}" for w in before[-1:]] + [f"prev2={w}" for w in before[:-1]]
+    feats += [f"next={w}" for w in after] + [f"word={w}" for w in words]
+    feats += [f"noun={kind}|{w}" for w in words[-1:]]
+    if number.spelled:
+        feats.append("spelled")
+    if own_dataset:
+        feats += ["own_dataset", f"own_dataset={kind}"]
+    if DATASET_WORDS.search(sentence):
+        feats.append(f"dataset_words={kind}")
+    return feats
+
+
 def subject_options(
     sentence: str,
     inside: list[tuple[int, int, Group]],
@@ -440,11 +509,13 @@ def read_results(
     groups: dict[str, Group],
     places: list[tuple[int, int, Group]],
     choose: SubjectChooser = rule_choice,
+    keep: ResultFilter = rule_keep,
 ) -> tuple[list[ResultClaim], set[str], set[str]]:
     """Numbers reported in the abstract, tied to the entities of their sentence (`places`: where
     each stands, `abstract_places`); also the metrics that stand next to a number, and those that
     only ever stand as a number's unit. `choose` picks each number's subject among its options
-    (`subject_options`): by default the rules' choice."""
+    (`subject_options`): by default the rules' choice; `keep` says which numbers are results
+    (`result_features`): by default all but counts in words."""
     place_starts = [p[0] for p in places]
     claims: list[ResultClaim] = []
     metrics_with_numbers: set[str] = set()
@@ -455,18 +526,22 @@ def read_results(
     # a benchmark paper's scores are measured on its benchmark where the sentence names no other
     own_datasets = [g.key for g in groups.values() if Role.PROPOSES in g.roles and g.type == NodeType.DATASET]
     own_dataset = own_datasets[0] if len(own_datasets) == 1 else None
+    # counts in words, for a result model to decide on (the rules read none)
+    in_words = [] if keep is rule_keep else spelled_count_places(abstract)
     for s0, s1 in spans:
         lo, hi = bisect_left(place_starts, s0), bisect_left(place_starts, s1)
-        if not ANY_DIGIT.search(abstract, s0, s1):
+        words = bisect_left(in_words, s0) < bisect_left(in_words, s1)
+        if not words and not ANY_DIGIT.search(abstract, s0, s1):
             # no number (most sentences): of the rest below, only the metrics it names count
             metrics_anywhere.update(g.key for _, _, g in places[lo:hi] if g.type == NodeType.METRIC)
             continue
         sentence = abstract[s0:s1]
         inside = [(a - s0, b - s0, g) for a, b, g in places[lo:hi]]
         blocked = [(a, b) for a, b, g in inside if g.type != NodeType.METRIC]
-        found = reader.numbers(
-            sentence, blocked, metric_context=any(g.type == NodeType.METRIC for *_, g in inside)
-        )
+        metric_context = any(g.type == NodeType.METRIC for *_, g in inside)
+        found = reader.numbers(sentence, blocked, metric_context, words)
+        if keep is not rule_keep:  # a model: each number described to it
+            found = [n for n in found if keep(n, result_features(sentence, n, own_dataset is not None))]
         # `4,039 tokens per second`: a unit, not a metric the paper reports
         units = [(n.end, n.text_end) for n in found]
         metrics = [
