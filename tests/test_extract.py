@@ -233,7 +233,7 @@ def test_what_a_proposal_uses_is_not_proposed():
         "We propose CONFEX, a method using Conformal Prediction (CP) to explain models. "
         "We also introduce Reward-based Noise Optimization (ReNO), a new approach."
     )
-    roles = {m.name: m.roles for m in ex.mentions}
+    roles = {form: m.roles for form, m in by_name(ex).items()}
     assert Role.PROPOSES not in roles["CP"] and roles["ReNO"] == [Role.PROPOSES]
 
 

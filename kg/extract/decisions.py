@@ -217,6 +217,11 @@ def _sentence_cues(sentence: str, cue_words: frozenset[str]) -> tuple[str, ...]:
     return tuple(f"cue={w}" for w in cue_words.intersection(WORD.findall(sentence.lower())))
 
 
+@lru_cache(maxsize=64)
+def _vocab_list(name: str) -> str:
+    return f"vocab_list={name}"
+
+
 def _spelled(kind: str, values: Iterable[object]) -> dict[object, str]:
     """`kind=value` for each of a few values, spelled once: formatting an enum member for each
     candidate is slow, and a string made once keeps its hash for the set and the model's index."""
@@ -245,6 +250,7 @@ def features(
     if entry is not None:
         add(VOCAB[entry.type])
         add(VOCAB_RULE[entry.type, node_type])
+        add(_vocab_list(entry.list_name))  # the curated lists and the common concepts differ
         if entry.ambiguous:
             add("vocab_ambiguous")
     else:

@@ -51,6 +51,11 @@ class Entry:
     def forms(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
 
+    @property
+    def list_name(self) -> str:
+        """The file of the vocabulary it comes from, without `.csv`: `methods`, `methods_common`."""
+        return self.source.partition(":")[0].removesuffix(".csv")
+
 
 class Hit(NamedTuple):
     """A vocabulary name found in text: offsets in the text, the entry, the exact surface."""
