@@ -354,3 +354,14 @@ def test_caseless_pattern_finds_what_ignoring_case_finds():
     for text in texts:
         for caseless in (lower, upper):
             assert caseless.search(text) == bool(re.search(caseless.any_case.pattern, text, re.I)), text
+
+
+def test_counts_in_words_are_found_alike_in_ascii_and_other_text():
+    from kg.extract.results import SPELLED_COUNT, spelled_count_places
+
+    for text in (
+        "Across Six classes and twenty-two tasks, two new benchmarks; often ten annotated queries.",
+        "Über six classes, between two carefully written prompts and Three réseaux.",
+    ):
+        assert spelled_count_places(text) == [m.start() for m in SPELLED_COUNT.finditer(text)]
+    assert spelled_count_places("the often tense attention seven") == []

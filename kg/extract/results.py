@@ -42,7 +42,22 @@ NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7
 SPELLED_COUNT = re.compile(
     rf"\b({'|'.join(NUMBER_WORDS)})\s+(?:[a-z][a-z\-]*\s+){{0,3}}?([a-z][a-z\-]*[a-rt-z]s)\b", re.I
 )
-SPELLED_COUNT_LOWER = re.compile(SPELLED_COUNT.pattern)  # the same, on lowercased ASCII text: faster
+
+
+# The same, on lowercased ASCII text, each word's first letter outside the alternation (`t(?<![a-z]t)
+# (?:wo|hree|...)`, as `\b` would say): the regex engine then skips to the next of those letters at
+# once instead of trying every place (54 -> 40 us an abstract).
+def _first_letters_apart(words: dict[str, int]) -> str:
+    """`two|three|ten` as `t(?<![a-z]t)(?:hree|wo|en)`: longer words first within each letter."""
+    rests: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        rests.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"{first}(?<![a-z]{first})(?:{'|'.join(rest)})" for first, rest in rests.items())
+
+
+SPELLED_COUNT_LOWER = re.compile(
+    f"({_first_letters_apart(NUMBER_WORDS)})" + SPELLED_COUNT.pattern.split(")", 1)[1]
+)
 
 
 def spelled_count_places(text: str) -> list[int]:
