@@ -191,12 +191,16 @@ def subject_questions(extractor: Extractor, paper: Paper, gold: dict) -> list[Qu
 def fit_subjects(questions: list[Question], c: float | None = None) -> LinearModel:
     """One logistic regression over every possible subject of every number: gold's or not. The
     extractor takes the best-scoring option of each number."""
-    rows = [option for question in questions for option in question]
+    return _fit_yes_or_no("subject", [option for question in questions for option in question], c)
+
+
+def _fit_yes_or_no(label: str, rows: list[tuple[list[str], bool]], c: float | None) -> LinearModel:
+    """One logistic regression over (features, yes or no) rows: the log-odds of `label`."""
     vectorizer = DictVectorizer(sparse=True)
     x = vectorizer.fit_transform([dict.fromkeys(f, 1) for f, _ in rows])
     model = LogisticRegression(C=C if c is None else c, max_iter=3000)
     model.fit(x, np.array([yes for _, yes in rows]))
-    return _linear(("subject",), model.intercept_, model.coef_, vectorizer.get_feature_names_out())
+    return _linear((label,), model.intercept_, model.coef_, vectorizer.get_feature_names_out())
 
 
 def same_value(gold: float, read: float) -> bool:
@@ -232,11 +236,7 @@ def result_rows(extractor: Extractor, paper: Paper, gold: dict) -> list[tuple[li
 
 def fit_results(rows: list[tuple[list[str], bool]], c: float | None = None) -> LinearModel:
     """One logistic regression over every number the rules read: a result or not."""
-    vectorizer = DictVectorizer(sparse=True)
-    x = vectorizer.fit_transform([dict.fromkeys(f, 1) for f, _ in rows])
-    model = LogisticRegression(C=C if c is None else c, max_iter=3000)
-    model.fit(x, np.array([yes for _, yes in rows]))
-    return _linear(("result",), model.intercept_, model.coef_, vectorizer.get_feature_names_out())
+    return _fit_yes_or_no("result", rows, c)
 
 
 def with_subjects(model: DecisionModel, examples, paths: DataPaths) -> DecisionModel:

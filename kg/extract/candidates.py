@@ -146,6 +146,10 @@ def slash_alternatives(text: str, first: Found) -> list[tuple[int, int, str]]:
     return out
 
 
+def _overlaps_any(f: Found, others: list[Found]) -> bool:
+    return any(o.start < f.end and f.start < o.end for o in others)
+
+
 def _bare_method_word(f: Found) -> bool:
     return (
         f.entry is not None
@@ -434,11 +438,8 @@ class CandidateFinder:
             for start, end, surface in slash_alternatives(text, h)
         ]
         if alternatives:  # what the slashes join is those names, not a name of its own (`R1`, `AIME24/25`)
-            hits = [h for h in hits if not any(a.start < h.end and h.start < a.end for a in alternatives)]
-            pattern_found = [
-                p for p in pattern_found if not any(a.start < p.end and p.start < a.end for a in alternatives)
-            ]
-            hits += alternatives
+            hits = [h for h in hits if not _overlaps_any(h, alternatives)] + alternatives
+            pattern_found = [p for p in pattern_found if not _overlaps_any(p, alternatives)]
         taken = _without_overlaps(hits, pattern_found)
         if not self.phrases:
             return taken

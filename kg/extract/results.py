@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from kg.extract.grouping import Group
@@ -60,11 +60,17 @@ SPELLED_COUNT_LOWER = re.compile(
 )
 
 
+def spelled_counts(text: str) -> Iterator[re.Match[str]]:
+    """The counts in words of `text` (`SPELLED_COUNT`), in order; in ASCII text found in its
+    lowercased copy (the same offsets), so their words come lowercased."""
+    if text.isascii():  # lowercasing keeps every offset
+        return SPELLED_COUNT_LOWER.finditer(text.lower())
+    return SPELLED_COUNT.finditer(text)
+
+
 def spelled_count_places(text: str) -> list[int]:
     """Where counts in words start in `text`, in order."""
-    if text.isascii():  # lowercasing keeps every offset
-        return [m.start() for m in SPELLED_COUNT_LOWER.finditer(text.lower())]
-    return [m.start() for m in SPELLED_COUNT.finditer(text)]
+    return [m.start() for m in spelled_counts(text)]
 
 
 SCALE = {"k": 1e3, "m": 1e6, "thousand": 1e3, "million": 1e6, "billion": 1e9}
@@ -213,7 +219,7 @@ class NumberReader:
             if previous and previous.group(1).lower() in self.setup_count_words:
                 continue  # `across 12 benchmarks`: the setup, not a result
             add(m.start(1), m.end(1), None, m.start(), m.end(), count=True)
-        for m in SPELLED_COUNT.finditer(sentence) if words else ():
+        for m in spelled_counts(sentence) if words else ():
             if free(m.start(1), m.end(1)):
                 value = NUMBER_WORDS[m.group(1).lower()]
                 found[m.start(1)] = Number(
