@@ -63,6 +63,10 @@ class DataPaths:
         return self.ontology / "common_words.txt"
 
     @property
+    def transitive_words(self) -> Path:
+        return self.ontology / "transitive_words.txt"
+
+    @property
     def vocabulary(self) -> Path:
         return self.ontology / "vocab"
 

@@ -22,10 +22,10 @@ from kg.extract.comparisons import ComparisonReader
 from kg.extract.decisions import NONE, DecisionModel, features
 from kg.extract.grouping import Candidates, Group, MentionSpan, abstract_places
 from kg.extract.names import NameFinder
-from kg.extract.patterns import Patterns
+from kg.extract.patterns import Patterns, WordLists
 from kg.extract.results import NumberReader, read_results, rule_choice, rule_keep
 from kg.extract.roles import RoleCues, combine_roles
-from kg.extract.vocabulary import Vocabulary, build_vocabulary, read_common_words
+from kg.extract.vocabulary import Vocabulary, build_vocabulary
 from kg.schema import ROLE_OF_TYPE, ComparisonClaim, Mention, NodeType, Paper, PaperExtraction, Role
 
 URL = re.compile(r"https?://[^\s<>\"'{}|\\^`\]]+")
@@ -101,18 +101,18 @@ class Extractor:
         self,
         vocabulary: Vocabulary,
         patterns: Patterns,
-        common_words: frozenset[str],
+        words: WordLists,
         model: DecisionModel | None = None,
         phrases: bool | None = None,
     ) -> None:
         self.vocabulary = vocabulary
         self.patterns = patterns
-        self.common_words = common_words
+        self.words = words
         self.model = model
         # lowercase phrases are candidates only where a model decides on them (or learns to)
         self.phrases = model is not None if phrases is None else phrases
         self.finder = CandidateFinder(
-            vocabulary, patterns, NameFinder(patterns, common_words), RoleCues(patterns), self.phrases
+            vocabulary, patterns, NameFinder(patterns, words), RoleCues(patterns), self.phrases
         )
         self.numbers = NumberReader(patterns)
         self.comparisons = ComparisonReader(patterns.comparison_cues)
@@ -128,14 +128,14 @@ class Extractor:
         return cls(
             build_vocabulary(paths.vocabulary),
             Patterns.load(paths.patterns),
-            read_common_words(paths.common_words),
+            WordLists.load(paths),
             model,
         )
 
     def with_model(self, model: DecisionModel | None, phrases: bool | None = None) -> Extractor:
         """The same data with another decision model (cross-validation trains several); with no
         model and `phrases`, the candidates a model is trained on."""
-        return Extractor(self.vocabulary, self.patterns, self.common_words, model, phrases)
+        return Extractor(self.vocabulary, self.patterns, self.words, model, phrases)
 
     def candidates(self, paper: Paper) -> Candidates:
         """What the rules propose for a paper: names, grouped into candidate entities with a type
@@ -165,7 +165,9 @@ class Extractor:
             # better than the model's: where they say the paper proposes it, that stands
             roles = set(group.roles) if Role.PROPOSES in group.roles else set(decided)
             by_type = ROLE_OF_TYPE.get(group.type)
-            if by_type is not None and by_type != Role.EVALUATED_ON:  # hardware, metrics, tasks
+            if group.type == NodeType.TASK:
+                roles = {Role.ADDRESSES}  # never proposed (see `RoleCues.role_of_mention`)
+            elif by_type is not None and by_type != Role.EVALUATED_ON:  # hardware, metrics
                 # proposed only where the rules read it so: the model learns the roles of methods,
                 # models and datasets, and says `proposes` of a metric that is only reported
                 roles = {by_type} | (group.roles & {Role.PROPOSES})

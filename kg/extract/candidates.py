@@ -160,28 +160,36 @@ def _bare_method_word(f: Found) -> bool:
     )
 
 
-def _phrases_over_bare_methods(taken: list[Found], phrases: list[Found]) -> list[Found]:
-    """`taken` without the methods the vocabulary names by one lowercase word that a longer phrase
-    ends with, where the phrase overlaps nothing else: the phrase takes their place
-    (`weight-only quantization`, not `quantization`). Generic names stay (`reinforcement learning`
-    in `multi-turn reinforcement learning`: annotators name the paradigm), and so do metrics
-    (`end-to-end speedup`)."""
-    heads = {(f.field, f.end): f for f in taken if _bare_method_word(f)}
+def _phrases_over_known_tails(taken: list[Found], phrases: list[Found], written: str) -> list[Found]:
+    """`taken` without the vocabulary names that a longer phrase ends with, where the phrase
+    overlaps nothing else: the phrase takes their place. It does so for a method the vocabulary
+    names by one lowercase word (`weight-only quantization`, not `quantization`), and for any name
+    where the paper writes the phrase more than once (`temporal self-attention`, `tabular anomaly
+    detection`): a phrase repeated is the paper's name for the thing, where one written once is
+    more often the known name with a word in front (`cold-start supervised fine-tuning`; counted
+    on the training abstracts, see training/README.md). Generic names stay (`reinforcement
+    learning` in `multi-turn reinforcement learning`: annotators name the paradigm), and so do
+    metrics (`end-to-end speedup`). `written` is the paper's title and abstract in lower case."""
+    tails = {(f.field, f.end): f for f in taken if f.entry is not None and not f.generic}
     for phrase in phrases:
-        head = heads.get((phrase.field, phrase.end))
-        if head is None or phrase.start >= head.start:
+        tail = tails.get((phrase.field, phrase.end))
+        if tail is None or phrase.start >= tail.start:
             continue
-        if all(t is head or t.end <= phrase.start or t.start >= phrase.end for t in taken):
-            taken = [t for t in taken if t is not head]
-            del heads[(phrase.field, phrase.end)]
+        known_type = tail.entry.type if tail.entry is not None else None
+        repeated = written.count(phrase.surface.lower()) > 1
+        if not (_bare_method_word(tail) or (repeated and known_type != NodeType.METRIC)):
+            continue
+        if all(t is tail or t.end <= phrase.start or t.start >= phrase.end for t in taken):
+            taken = [t for t in taken if t is not tail]
+            del tails[(phrase.field, phrase.end)]
     return taken
 
 
-def _fill_gaps(taken: list[Found], extra: list[Found]) -> list[Found]:
+def _fill_gaps(taken: list[Found], extra: list[Found], written: str) -> list[Found]:
     """`taken` (names that do not overlap) with the longest of `extra` that overlap none of them."""
     if not extra:
         return taken
-    taken = _phrases_over_bare_methods(taken, extra)
+    taken = _phrases_over_known_tails(taken, extra, written)
     starts = sorted(f.start for f in taken)
     ends = sorted(f.end for f in taken)
     for f in sorted(extra, key=lambda f: (-(f.end - f.start), f.start)):
@@ -320,8 +328,11 @@ class CandidateFinder:
         sentence_spans = {f: sentences(t) for f, t in fields.items()}
         found: list[Found] = []
         local_keys: dict[str, tuple[str, Entry | None, Name]] = {}  # acronym forms -> their entity
+        written = f"{paper.title}\n{paper.abstract}".lower()
         for fname, text in fields.items():
-            found += self._find_names(fname, text, sentence_spans[fname], vocab, local_keys, paper.abstract)
+            found += self._find_names(
+                fname, text, sentence_spans[fname], vocab, local_keys, paper.abstract, written
+            )
         other_meanings = {form for form, (key, _, _) in local_keys.items() if key == OTHER_MEANING}
         if other_meanings:
             found = [f for f in found if norm(f.surface) not in other_meanings]
@@ -339,6 +350,7 @@ class CandidateFinder:
         vocab: Vocabulary,
         local_keys: dict[str, tuple[str, Entry | None, Name]],
         abstract: str = "",
+        written: str = "",
     ) -> list[Found]:
         starts = {s for s, _ in spans}
         # URLs are not names: blank them out, keeping every offset
@@ -448,7 +460,7 @@ class CandidateFinder:
             for p in self.names.headed_phrases(text, title=fname == "title")
             if p.surface.lower() not in not_names
         ]
-        return _fill_gaps(taken, phrases)
+        return _fill_gaps(taken, phrases, written)
 
     def _common_word_spelled_apart(self, surface: str, entry: Entry) -> bool:
         """A common word that matches a name only as that name spelled with separators is the word:
@@ -570,6 +582,10 @@ class CandidateFinder:
             group.aliases[f.surface] = None
             if f.name and f.name.long_form:
                 group.aliases[f.name.long_form] = None
+            if not f.surface.islower():  # a name, not a concept (`reasoning benchmark`)
+                head = self.names.written_with(fields[f.field], f.end)
+                if head is not None:
+                    group.aliases[f"{f.surface} {head}"] = None  # `ETD Dataset`
         for group in groups.values():
             if not group.typed and group.votes:
                 best = max(group.votes.values())

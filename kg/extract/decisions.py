@@ -237,6 +237,7 @@ ROLE = _spelled("role", Role)
 ROLE_TYPE = {(r, t): f"role_type={r}|{t}" for r in Role for t in NodeType}
 FIRST_ROLE = _spelled("first_role", Role)
 PATTERN_TYPE = _spelled("pattern_type", NodeType)
+IN_TITLE = _spelled("in_title", NodeType)  # a task named in the title is addressed, a method proposed
 
 
 def features(
@@ -260,6 +261,7 @@ def features(
         add("untyped")
     if group.in_title:
         add("in_title")
+        add(IN_TITLE[node_type])
     for role in group.roles:
         add(ROLE[role])
         add(ROLE_TYPE[role, node_type])

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from kg.extract.patterns import Patterns
+from kg.extract.patterns import Patterns, WordLists
 from kg.extract.text import word_tree
 from kg.schema import NodeType
 
@@ -303,10 +303,12 @@ class NameFinder:
     checks, which are only valid for those word lists.
     """
 
-    def __init__(self, patterns: Patterns, common_words: frozenset[str]) -> None:
+    def __init__(self, patterns: Patterns, words: WordLists) -> None:
         self.variant_tail = variant_tail(patterns.name_variant_words)
         self.patterns = patterns
-        self.common_words = common_words
+        self.common_words = words.common
+        # the words a lowercase phrase name never spans: its left end is after the last of them
+        self.phrase_stops = patterns.phrase_stop_words | words.transitive
         # head word -> the type of the names it ends; the first list that has a word wins
         self.phrase_heads: dict[str, NodeType] = {}
         for node_type, heads in patterns.phrase_heads.items():
@@ -316,6 +318,8 @@ class NameFinder:
         # the same for a lowercased ASCII text (lowercasing keeps its offsets): with no case to fold
         # at each letter, the regex engine scans the text twice as fast
         self.lowercase_phrase_head = re.compile(_head_word({h.lower() for h in self.phrase_heads}))
+        written_with = "|".join(sorted(map(re.escape, patterns.written_with_heads)))
+        self.written_with_head = re.compile(rf" (?:{written_with})(?![\w\-])", re.I)
         self.is_generic = lru_cache(maxsize=1 << 16)(self.is_generic)  # type: ignore[method-assign]
         self.strong_name = lru_cache(maxsize=65536)(self.strong_name)  # type: ignore[method-assign]
         self._capitalized = lru_cache(maxsize=65536)(self._capitalized)  # type: ignore[method-assign]
@@ -379,6 +383,12 @@ class NameFinder:
         if words and words[-1] in p.model_heads:
             return NodeType.MODEL
         return None
+
+    def written_with(self, text: str, end: int) -> str | None:
+        """The word of `written_with_heads` written right after a name that ends at `end`, as
+        written (`Dataset` of `the ETD Dataset`), if there is one."""
+        m = self.written_with_head.match(text, end)
+        return m.group(0)[1:] if m else None
 
     def context_type(self, after: str) -> NodeType | None:
         """The type the words right after a name give it: `MMWorld, a new benchmark for ...`."""
@@ -527,8 +537,9 @@ class NameFinder:
                 continue
             end = start + len(token)
             following = FOLLOWING_WORD.match(text, end, end + 20)
-            if following and following.group(1).lower() in not_names:
-                continue  # `Vision-Language Models`: part of a longer class name
+            if shaped is None and following and following.group(1).lower() in not_names:
+                # `Vision-Language Models`: part of a longer class name (`the ETD Dataset` is ETD)
+                continue
             if shaped is None and (title or start in sentence_starts):
                 continue
             yield Name(start, end, token)
@@ -537,7 +548,11 @@ class NameFinder:
         """The name a token may give, and whether it is shaped like one: True or False, or None for a
         compound of capitalized words (`Vision-Language`), a name only inside a sentence of running text.
         """
-        parts = raw.rstrip(".").split("-")
+        raw = raw.rstrip(".")
+        before, dot, after = raw.rpartition(".")
+        if dot and after.istitle() and after.isalpha() and self._sentence_word(after.lower()):
+            raw = before  # `WebArena.To the best of ...`: a sentence that starts without a space
+        parts = raw.split("-")
         # cut off a descriptive tail: `SDXL-based` -> `SDXL`
         tails = self.patterns.name_tail_words
         while len(parts) > 1 and parts[-1].lower() in tails:
@@ -588,6 +603,11 @@ class NameFinder:
             and token.lower() not in self.common_words
             and token.lower() not in self.patterns.not_names
         )
+
+    def _sentence_word(self, word: str) -> bool:
+        """A word of running text (`to`, `extensive`): one the field writes in lower case, or one
+        that ends a lowercase name on its left."""
+        return word in self.common_words or word in self.patterns.phrase_stop_words
 
     def _name_word(self, word: str) -> bool:
         return self._capitalized(word) or self.strong_name(word)
@@ -675,9 +695,9 @@ class NameFinder:
     def headed_phrases(self, text: str, title: bool = False) -> Iterator[Name]:
         """`universal photometric stereo`, `on-policy self-distillation`: one to four words before
         a head word of `phrase_heads`, written in lower case (or in a title's capitals), with no
-        punctuation between them and none of `phrase_stop_words`. Low-priority candidates: the
+        punctuation between them and none of `phrase_stops`. Low-priority candidates: the
         decision model keeps the ones that name something."""
-        stop = self.patterns.phrase_stop_words
+        stop = self.phrase_stops
         if text.isascii():
             heads = self.lowercase_phrase_head.finditer(text.lower())
         else:

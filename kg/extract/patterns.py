@@ -1,4 +1,5 @@
-"""`ontology/patterns.json` as a validated model: cue words and word lists the extractor reads.
+"""`ontology/patterns.json` as a validated model: cue words and word lists the extractor reads;
+and the word lists counted on a corpus (`WordLists`).
 
 Keys that start with `_` are comments. A missing, misspelt or mistyped key fails at start with
 the key's name, instead of as a `KeyError` deep inside extraction.
@@ -6,10 +7,12 @@ the key's name, instead of as a `KeyError` deep inside extraction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from kg.config import DataPaths
 from kg.errors import InputError
 from kg.io import read_json
 from kg.schema import NodeType
@@ -41,6 +44,7 @@ class Patterns(BaseModel):
     dataset_heads: frozenset[str]
     model_heads: frozenset[str]
     method_heads: frozenset[str]
+    written_with_heads: frozenset[str]  # `the ETD Dataset`: a name with the word after it is a form of it
     units: dict[str, str]  # surface form -> the unit results carry (`percent` -> `%`)
     numeric_only_metrics: frozenset[str]
     dataset_name_shapes: tuple[str, ...]  # regular expressions
@@ -66,3 +70,21 @@ class Patterns(BaseModel):
             first = e.errors()[0]
             where = ".".join(str(part) for part in first["loc"])
             raise InputError(path, f"{where}: {first['msg']} ({e.error_count()} problem(s))") from None
+
+
+@dataclass(frozen=True)
+class WordLists:
+    """Word lists counted on a corpus of abstracts (`ontology/make_common_words.py` makes them)."""
+
+    common: frozenset[str]  # written mostly in lower case: `common_words.txt`
+    transitive: frozenset[str]  # take an object, verbs and prepositions: `transitive_words.txt`
+
+    @classmethod
+    def load(cls, paths: DataPaths) -> WordLists:
+        return cls(read_words(paths.common_words), read_words(paths.transitive_words))
+
+
+def read_words(path: Path) -> frozenset[str]:
+    """A word list: one word a line; lines that start with `#` are comments."""
+    with open(path, encoding="utf-8") as f:
+        return frozenset(line.strip() for line in f if line.strip() and not line.startswith("#"))

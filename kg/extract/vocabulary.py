@@ -319,9 +319,3 @@ def build_vocabulary(folder: Path) -> Vocabulary:
         else:
             entries[entry.id] = entry
     return Vocabulary(entries)
-
-
-def read_common_words(path: Path) -> frozenset[str]:
-    """Words abstracts mostly write in lower case (`ontology/common_words.txt`)."""
-    with open(path, encoding="utf-8") as f:
-        return frozenset(line.strip() for line in f if line.strip() and not line.startswith("#"))
