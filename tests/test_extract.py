@@ -5,7 +5,7 @@ from __future__ import annotations
 from kg import queries
 from kg.extract import Extractor
 from kg.graph.writer import build_graph
-from kg.schema import Paper, Role
+from kg.schema import NodeType, Paper, Role
 
 EXTRACTOR = Extractor.load(with_model=False)  # the rules alone: what these tests pin down
 
@@ -420,3 +420,21 @@ def test_a_task_is_addressed_never_proposed():
     tasks = [m for m in ex.mentions if m.type.value == "Task"]
     assert tasks and all(m.roles == [Role.ADDRESSES] for m in tasks)
     assert Role.PROPOSES in by_name(ex)["ColorFLUX"].roles
+
+
+def test_a_title_name_whose_initials_the_abstract_writes_is_that_acronym():
+    groups = _candidate_names(
+        "Region-Adaptive Sampling for Diffusion Transformers",
+        "We introduce RAS, a training-free sampling strategy. RAS updates only the regions in focus.",
+    )
+    assert "Region-Adaptive Sampling" not in groups
+    assert "Region-Adaptive Sampling" in groups["RAS"].aliases  # type: ignore[attr-defined]
+
+
+def test_a_candidate_knows_the_types_of_the_known_names_it_is_listed_with():
+    groups = _candidate_names(
+        "A study", "We evaluate on Stable Diffusion 3 and Lumina-Next-T2I, and on MMLU, GSM8K and FooBench."
+    )
+    assert groups["Lumina-Next-T2I"].listed_with == {NodeType.MODEL}  # type: ignore[attr-defined]
+    assert groups["FooBench"].listed_with == {NodeType.DATASET}  # type: ignore[attr-defined]
+    assert groups["Stable Diffusion 3"].listed_with == set()  # type: ignore[attr-defined]  # a new name tells nothing

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from itertools import pairwise
 
 from kg.extract import names as patterns_for_names
 from kg.extract.grouping import Candidates, Found, Group, MentionSpan
@@ -43,6 +44,8 @@ USED_BEFORE = re.compile(
 )
 USED_REACH = 40  # characters before a name where USED_BEFORE looks
 BARE_SOURCE = "bare_acronym"  # the `source` of an acronym no rule accepts as a name (`SAMM`)
+LIST_GAP = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*/\s*")  # between two items of a list
+INITIAL_PARTS = re.compile(r"[\s\-]+")  # the words of a name whose initials spell an acronym
 DATASET_WORD = re.compile(r"\b(?:benchmark|dataset|corpus)\b", re.I)
 # `/4B/8B` after `Qwen3-VL-2B`, `/Flash` after `Gemini 2.5 Pro`: other names written as the tail
 # of the name before them
@@ -271,6 +274,22 @@ def _family_as_its_one_member(groups: dict[str, Group], found: list[Found], voca
         member.aliases.update(groups.pop(family).aliases)
 
 
+def _mark_lists(groups: dict[str, Group], found: list[Found], fields: dict[str, str]) -> None:
+    """Tell each candidate the vocabulary's types of the names it is listed with, next to it in a
+    list (`Stable Diffusion 3 and Lumina-Next-T2I`, `MMLU, GSM8K and FooBench`): the items of a
+    list are mostly things of one kind."""
+    ordered = sorted(found, key=lambda f: (f.field, f.start))
+    for a, b in pairwise(ordered):
+        if a.field != b.field or a.key == b.key or b.start - a.end > 6:
+            continue
+        if not LIST_GAP.fullmatch(fields[a.field], a.end, b.start):
+            continue
+        if a.entry is not None:
+            groups[b.key].listed_with.add(a.entry.type)
+        if b.entry is not None:
+            groups[a.key].listed_with.add(b.entry.type)
+
+
 def _settle_proposals(groups: dict[str, Group]) -> None:
     """A name first met as background (`methods such as X`) is not the paper's own."""
     for group in groups.values():
@@ -333,10 +352,12 @@ class CandidateFinder:
             found += self._find_names(
                 fname, text, sentence_spans[fname], vocab, local_keys, paper.abstract, written
             )
+        self._title_initials(found, local_keys, vocab)
         other_meanings = {form for form, (key, _, _) in local_keys.items() if key == OTHER_MEANING}
         if other_meanings:
             found = [f for f in found if norm(f.surface) not in other_meanings]
         groups = self._group(found, local_keys, vocab, fields)
+        _mark_lists(groups, found, fields)
         _family_as_its_one_member(groups, found, vocab)
         self._assign_roles(groups, found, fields, sentence_spans)
         _settle_proposals(groups)
@@ -475,6 +496,31 @@ class CandidateFinder:
     def _may_name_a_thing(self, acronym: str) -> bool:
         """Not a plural acronym nor one the word lists call generic: those name a class (`LLMs`)."""
         return not PLURAL_ACRONYM.search(acronym) and not self.names.is_generic(acronym)
+
+    def _title_initials(
+        self, found: list[Found], local_keys: dict[str, tuple[str, Entry | None, Name]], vocab: Vocabulary
+    ) -> None:
+        """A name of the title whose initials the abstract writes as an acronym is that acronym
+        spelled out (`Region-Adaptive Sampling for Diffusion Transformers` ... `we introduce RAS`):
+        one entity, as a definition in parentheses would make them."""
+        acronyms = {
+            f.surface: f
+            for f in found
+            if f.field == "abstract" and f.entry is None and 2 <= len(f.surface) <= 8 and f.surface.isupper()
+            and f.surface.isalpha() and norm(f.surface) not in local_keys
+        }  # fmt: skip
+        if not acronyms:
+            return
+        for f in found:
+            if f.field != "title" or f.entry is not None or norm(f.surface) in local_keys:
+                continue
+            parts = INITIAL_PARTS.split(f.surface)
+            if len(parts) < 2 or not all(part[:1].isupper() for part in parts):
+                continue
+            short = acronyms.get("".join(part[0] for part in parts))
+            if short is not None:
+                name = Name(short.start, short.end, short.surface, long_form=f.surface)
+                self._register_acronym(name, vocab, local_keys)
 
     def _register_acronym(
         self,

@@ -237,6 +237,7 @@ ROLE = _spelled("role", Role)
 ROLE_TYPE = {(r, t): f"role_type={r}|{t}" for r in Role for t in NodeType}
 FIRST_ROLE = _spelled("first_role", Role)
 PATTERN_TYPE = _spelled("pattern_type", NodeType)
+LISTED_WITH = _spelled("listed_with", NodeType)
 IN_TITLE = _spelled("in_title", NodeType)  # a task named in the title is addressed, a method proposed
 
 
@@ -267,6 +268,8 @@ def features(
         add(ROLE_TYPE[role, node_type])
     if group.first_role is not None:
         add(FIRST_ROLE[group.first_role])
+    for kind in group.listed_with:
+        add(LISTED_WITH[kind])
     for f in founds[:CONTEXT_MENTIONS]:
         name = f.name
         if f.generic:

@@ -54,6 +54,8 @@ class Group:
     in_title: bool = False
     family: list[str] = field(default_factory=list)  # vocabulary ids of a new version's family
     first_role: Role | None = None  # the role of the first mention in the abstract
+    # the vocabulary's types of the names it is listed with (`on MMLU, GSM8K and FooBench`)
+    listed_with: set[NodeType] = field(default_factory=set)
 
 
 @dataclass
