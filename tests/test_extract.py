@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kg import queries
 from kg.extract import Extractor
+from kg.extract.grouping import Group
 from kg.graph.writer import build_graph
 from kg.schema import NodeType, Paper, Role
 
@@ -367,7 +368,7 @@ def test_counts_in_words_are_found_alike_in_ascii_and_other_text():
     assert spelled_count_places("the often tense attention seven") == []
 
 
-def _candidate_names(title: str, abstract: str) -> dict[str, object]:
+def _candidate_names(title: str, abstract: str) -> dict[str, Group]:
     """The candidate entities a decision model sees, by name."""
     found = EXTRACTOR.with_model(None, phrases=True).candidates(Paper(id="x", title=title, abstract=abstract))
     return {g.name: g for g in found.groups.values()}
@@ -379,8 +380,8 @@ def test_a_name_written_with_dataset_after_it_has_that_form_too():
         "In this paper, we introduce the ETD Dataset, the first public dataset for end-turn "
         "detection. The ETD dataset has many samples. We also test on the RxnScribe benchmark.",
     )
-    assert {"ETD Dataset", "ETD dataset"} <= set(groups["ETD"].aliases)  # type: ignore[attr-defined]
-    assert "RxnScribe benchmark" in groups["RxnScribe"].aliases  # type: ignore[attr-defined]
+    assert {"ETD Dataset", "ETD dataset"} <= set(groups["ETD"].aliases)
+    assert "RxnScribe benchmark" in groups["RxnScribe"].aliases
 
 
 def test_a_name_that_runs_into_the_next_sentence_ends_at_the_dot():
@@ -428,13 +429,13 @@ def test_a_title_name_whose_initials_the_abstract_writes_is_that_acronym():
         "We introduce RAS, a training-free sampling strategy. RAS updates only the regions in focus.",
     )
     assert "Region-Adaptive Sampling" not in groups
-    assert "Region-Adaptive Sampling" in groups["RAS"].aliases  # type: ignore[attr-defined]
+    assert "Region-Adaptive Sampling" in groups["RAS"].aliases
 
 
 def test_a_candidate_knows_the_types_of_the_known_names_it_is_listed_with():
     groups = _candidate_names(
         "A study", "We evaluate on Stable Diffusion 3 and Lumina-Next-T2I, and on MMLU, GSM8K and FooBench."
     )
-    assert groups["Lumina-Next-T2I"].listed_with == {NodeType.MODEL}  # type: ignore[attr-defined]
-    assert groups["FooBench"].listed_with == {NodeType.DATASET}  # type: ignore[attr-defined]
-    assert groups["Stable Diffusion 3"].listed_with == set()  # type: ignore[attr-defined]  # a new name tells nothing
+    assert groups["Lumina-Next-T2I"].listed_with == {NodeType.MODEL}
+    assert groups["FooBench"].listed_with == {NodeType.DATASET}
+    assert groups["Stable Diffusion 3"].listed_with == set()  # a new name tells nothing

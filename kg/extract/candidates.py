@@ -179,8 +179,10 @@ def _phrases_over_known_tails(taken: list[Found], phrases: list[Found], written:
         if tail is None or phrase.start >= tail.start:
             continue
         known_type = tail.entry.type if tail.entry is not None else None
-        repeated = written.count(phrase.surface.lower()) > 1
-        if not (_bare_method_word(tail) or (repeated and known_type != NodeType.METRIC)):
+        if not (
+            _bare_method_word(tail)
+            or (known_type != NodeType.METRIC and written.count(phrase.surface.lower()) > 1)
+        ):
             continue
         if all(t is tail or t.end <= phrase.start or t.start >= phrase.end for t in taken):
             taken = [t for t in taken if t is not tail]
@@ -277,9 +279,8 @@ def _family_as_its_one_member(groups: dict[str, Group], found: list[Found], voca
 def _mark_lists(groups: dict[str, Group], found: list[Found], fields: dict[str, str]) -> None:
     """Tell each candidate the vocabulary's types of the names it is listed with, next to it in a
     list (`Stable Diffusion 3 and Lumina-Next-T2I`, `MMLU, GSM8K and FooBench`): the items of a
-    list are mostly things of one kind."""
-    ordered = sorted(found, key=lambda f: (f.field, f.start))
-    for a, b in pairwise(ordered):
+    list are mostly things of one kind. `found` is in order: the title's names, then the abstract's."""
+    for a, b in pairwise(found):
         if a.field != b.field or a.key == b.key or b.start - a.end > 6:
             continue
         if not LIST_GAP.fullmatch(fields[a.field], a.end, b.start):
