@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import resource
 import shutil
 import sqlite3
 import tempfile
-import threading
 import time
 import uuid
 from collections import Counter
@@ -29,6 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from kg.background import Background
 from kg.config import DataPaths
 from kg.engines import extract_parts
 from kg.errors import InputError, KgError
@@ -152,7 +151,8 @@ def build(
     known_papers = len(resolver.papers)
     pending: sqlite3.Connection | None = None  # graph.db's update in place, until committed
     store: Store | None = None  # what graph.html is drawn from
-    state_writer: StateWriter | None = None
+    graph_writer: Background | None = None  # an update's graph.json, assembled beside the store
+    state_writer: Background | None = None
     try:
         out.mkdir(parents=True, exist_ok=True)
         _remove_dead_stages(out)
@@ -195,27 +195,37 @@ def build(
         t = time.perf_counter()
         token = uuid.uuid4().hex
         started(GRAPH)
-        writer.close(
-            {"format": "kg", "version": FORMAT_VERSION, "build": token},
-            delta=stage / DELTA if update else None,
-        )
-        report.nodes, report.edges = writer.node_count, writer.edge_count
-        resolver.counts = {"nodes": report.nodes, "edges": report.edges}
-        report.seconds["graph.json"] = time.perf_counter() - t
-        t = time.perf_counter()
-        started(STATE)
-        state_writer = StateWriter(resolver, stage / STATE, token)
-        report.seconds[STATE] = time.perf_counter() - t
+        header = {"format": "kg", "version": FORMAT_VERSION, "build": token}
+        lines = writer.entity_lines(header, delta=stage / DELTA if update else None)
+        if update:
+            # the base's copy (most of a second for the 103k graph) runs beside the store's update,
+            # which reads only delta.json
+            graph_writer = Background(GRAPH, writer.write, header, lines)
+        else:
+            report.nodes, report.edges = writer.write(header, lines)
+        report.seconds[GRAPH] = time.perf_counter() - t
         t = time.perf_counter()
         started(STORE_FILE)
         if update and _current_store(out):
             # in place, in a transaction committed as graph.json goes into place (`_finish`)
-            pending = update_store(out / STORE_FILE, stage / DELTA, stage / GRAPH)
+            pending = update_store(out / STORE_FILE, stage / DELTA)
             store = Store(out / STORE_FILE, pending)
         else:
+            if graph_writer is not None:  # a full store is written from the whole graph.json
+                report.nodes, report.edges = graph_writer.wait()
             write_store(stage / GRAPH, stage / STORE_FILE)
             store = Store(stage / STORE_FILE)
         report.seconds[STORE_FILE] = time.perf_counter() - t
+        t = time.perf_counter()
+        if graph_writer is not None:
+            report.nodes, report.edges = graph_writer.wait()
+        report.seconds[GRAPH] += time.perf_counter() - t
+        resolver.counts = {"nodes": report.nodes, "edges": report.edges}
+        t = time.perf_counter()
+        started(STATE)
+        state_writer = Background(STATE, resolver.save, stage / STATE, token)
+        resolver.token = token  # what the writer's copy of the resolver got
+        report.seconds[STATE] = time.perf_counter() - t
         written = [GRAPH, STORE_FILE, *([DELTA] if update else [])]
         written += _write_exports(stage, store, options.exports, report.seconds, started)
         if pending is None:
@@ -226,46 +236,12 @@ def build(
         _finish(report, out, stage, written, pending)
         return report
     finally:
-        if state_writer is not None:
-            state_writer.stop()
+        for job in (graph_writer, state_writer):
+            if job is not None:
+                job.stop()
         if store is not None:  # an update in place is committed by now, or else rolled back here
             store.close()
         shutil.rmtree(stage, ignore_errors=True)
-
-
-class StateWriter:
-    """Writes state.json beside the rest of the build: in a forked process, while graph.db and the
-    page are written, where the platform forks and this process runs no other thread. Encoding
-    the state is pure Python that holds the interpreter lock (1 to 2 s for the 103k graph, a
-    tenth of a daily update), and one of the two cores would otherwise be idle."""
-
-    def __init__(self, resolver: Resolver, path: Path, token: str) -> None:
-        self.path = path
-        self.process: multiprocessing.process.BaseProcess | None = None
-        if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-            self.process = multiprocessing.get_context("fork").Process(
-                target=resolver.save, args=(path, token), name="kg-state-writer"
-            )
-            self.process.start()
-            resolver.token = token  # what the writer's copy of the resolver got
-        else:
-            resolver.save(path, token)
-
-    def wait(self) -> None:
-        """Until state.json is written; a writer that failed fails the build."""
-        if self.process is None:
-            return
-        self.process.join()
-        code, self.process = self.process.exitcode, None
-        if code != 0:
-            raise KgError(f"{self.path.name}: writing the build state failed (exit code {code})")
-
-    def stop(self) -> None:
-        """A build that fails stops its writer before its staging folder goes."""
-        if self.process is not None:
-            self.process.kill()
-            self.process.join()
-            self.process = None
 
 
 def _remove_dead_stages(out: Path) -> None:

@@ -248,6 +248,24 @@ def test_an_input_with_no_records_says_so(tmp_path):
         build([empty], tmp_path / "out")
 
 
+def test_an_update_whose_base_graph_is_cut_off_says_so_and_changes_nothing(tmp_path):
+    # an update's graph.json is assembled in a forked process beside the store: the error it
+    # meets must reach the user as it is, and nothing go into place
+    first = tmp_path / "first.jsonl"
+    first.write_text('{"id": "1", "title": "A", "abstract": "We fine-tune SDXL on COCO."}\n')
+    out = tmp_path / "out"
+    build([first], out, BuildOptions())
+    graph = out / "graph.json"
+    graph.write_bytes(graph.read_bytes()[:-4])  # the footer and the last edge's end
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    day = tmp_path / "day.jsonl"
+    day.write_text('{"id": "2", "title": "B", "abstract": "We evaluate LLaMA-2-7B on MMLU."}\n')
+    with pytest.raises(KgError, match=r"graph\.json is cut off; rebuild it"):
+        build([day], out, BuildOptions(update=True))
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert not list(out.glob(".kg-build.*"))
+
+
 def test_a_state_writer_that_fails_fails_the_update_and_changes_nothing(tmp_path, monkeypatch):
     # state.json is written in a forked process beside graph.db and the page: its failure must
     # still fail the build, before anything goes into place

@@ -64,10 +64,11 @@ def write_store(graph: Path, path: Path) -> None:
     db.close()
 
 
-def update_store(path: Path, delta: Path, graph: Path) -> sqlite3.Connection:
+def update_store(path: Path, delta: Path) -> sqlite3.Connection:
     """Apply a build's `delta.json` to the store at `path`, in place: its nodes replace or join the
     store's, its edges (all new) are added, and the counts of the nodes they touch and PageRank are
-    computed again. `graph` is the updated graph.json the store will answer for.
+    computed again. The store then answers for the graph.json of the delta's build (its header's
+    `build`), which is written meanwhile.
 
     It is all one transaction, left open: the caller commits it (`COMMIT`) when that graph.json
     goes into place, or closes the connection to roll it back. Until then readers see the store
@@ -113,7 +114,7 @@ def update_store(path: Path, delta: Path, graph: Path) -> sqlite3.Connection:
             ((n, papers[node], node) for node, n in sorted(degree.items())),
         )
         db.execute("DELETE FROM rank")
-        _finish(db, GraphFile(graph), edge_types, analyze=False, commit=False)
+        _finish(db, changes, edge_types, analyze=False, commit=False)
     except BaseException:
         db.close()  # rolls the transaction back
         raise
