@@ -217,6 +217,20 @@ def _sentence_cues(sentence: str, cue_words: frozenset[str]) -> tuple[str, ...]:
     return tuple(f"cue={w}" for w in cue_words.intersection(WORD.findall(sentence.lower())))
 
 
+def _nearest_cues(sentence: str, start: int, end: int, cue_words: frozenset[str]) -> list[str]:
+    """The cue words nearest a mention on each side, within its sentence: `outperforms X` and
+    `X outperforms` say different things of X, and `evaluated on X` names a dataset."""
+    lowered = sentence.lower()
+    out = []
+    before = [w for w in WORD.findall(lowered, 0, max(start, 0)) if w in cue_words]
+    if before:
+        out.append(f"cue<={before[-1]}")
+    after = next((w for w in WORD.findall(lowered, end) if w in cue_words), None)
+    if after is not None:
+        out.append(f"cue>={after}")
+    return out
+
+
 @lru_cache(maxsize=64)
 def _vocab_list(name: str) -> str:
     return f"vocab_list={name}"
@@ -300,6 +314,8 @@ def features(
             add("title_at=start" if start < 3 else "title_at=inside")
     for span in group.spans[:CONTEXT_MENTIONS]:
         out.update(_sentence_cues(span.sentence, cue_words))
+        at = span.start - span.sentence_start
+        out.update(_nearest_cues(span.sentence, at, at + span.end - span.start, cue_words))
     return list(out)  # the order does not matter to the model (see `DecisionModel._scores`)
 
 
