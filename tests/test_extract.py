@@ -439,3 +439,26 @@ def test_a_candidate_knows_the_types_of_the_known_names_it_is_listed_with():
     assert groups["Lumina-Next-T2I"].listed_with == {NodeType.MODEL}
     assert groups["FooBench"].listed_with == {NodeType.DATASET}
     assert groups["Stable Diffusion 3"].listed_with == set()  # a new name tells nothing
+
+
+def test_latex_that_styles_a_name_is_read_through():
+    groups = _candidate_names(
+        "A study",
+        r"Then, we introduce \textbf{Style-Aligned Refinement}, which keeps the trajectory, and "
+        r"$\textit{FooNet}$, a model.",
+    )
+    assert {"Style-Aligned Refinement", "FooNet"} <= set(groups)
+    span = groups["FooNet"].spans[0]
+    assert span.sentence[span.start - span.sentence_start : span.end - span.sentence_start] == "FooNet"
+
+
+def test_the_words_before_a_class_word_name_a_method_and_take_the_known_names_place():
+    groups = _candidate_names(
+        "A study",
+        "We introduce a symmetric clipping method. It adds a gated self-attention mechanism and a "
+        "multi-instance attention mechanism. We use this method.",
+    )
+    assert groups["symmetric clipping"].type == NodeType.METHOD
+    assert "symmetric clipping method" in groups["symmetric clipping"].aliases
+    assert {"gated self-attention", "multi-instance attention"} <= set(groups)
+    assert not {"self-attention", "attention mechanism", "this"} & set(groups)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from itertools import pairwise
+from itertools import chain, pairwise
 
 from kg.extract import names as patterns_for_names
 from kg.extract.grouping import Candidates, Found, Group, MentionSpan
@@ -23,6 +23,11 @@ from kg.extract.vocabulary import Entry, Vocabulary, only_spelled_apart
 from kg.schema import NodeType, Paper, Role
 
 URL = re.compile(r"https?://[^\s<>\"'{}|\\^`\]]+")
+# LaTeX that styles a name (`we propose \textbf{Style-Aligned Refinement}`, `$\textit{X}$`): the
+# markup is blanked out, the name kept, so that the name patterns read it as plain text
+LATEX_STYLE = re.compile(
+    r"(\$?\\(?:textbf|textit|emph|texttt|textsc|textrm|underline|mathbf|mathrm|mathit|text)\{)([^{}$\\]*)(\}\$?)"
+)
 OUR = re.compile(r"\bour\s+$", re.I)
 CLASS_WORD = "class"  # marks the forms of an acronym that names a class of things
 # marks an acronym the paper defines otherwise than the vocabulary does (`Sylvester-Fermat-
@@ -175,6 +180,9 @@ def _phrases_over_known_tails(taken: list[Found], phrases: list[Found], written:
     metrics (`end-to-end speedup`). `written` is the paper's title and abstract in lower case."""
     tails = {(f.field, f.end): f for f in taken if f.entry is not None and not f.generic}
     for phrase in phrases:
+        if phrase.name is not None and phrase.name.class_word:
+            taken = _class_worded_over_known_words(taken, phrase)
+            continue
         tail = tails.get((phrase.field, phrase.end))
         if tail is None or phrase.start >= tail.start:
             continue
@@ -200,6 +208,21 @@ def _fill_gaps(taken: list[Found], extra: list[Found], written: str) -> list[Fou
     for f in sorted(extra, key=lambda f: (-(f.end - f.start), f.start)):
         _take_if_free(f, taken, starts, ends)
     return sorted(taken, key=lambda f: (f.field != "title", f.start))
+
+
+def _class_worded_over_known_words(taken: list[Found], phrase: Found) -> list[Found]:
+    """`taken` without the lowercase known names inside a phrase written before a class word, or
+    ending with the class word: `gated self-attention` in `a gated self-attention mechanism`
+    takes the place of `self-attention` (generic or not), `multi-instance attention` that of
+    `attention mechanism`. The class word says the phrase is the name of one thing."""
+    assert phrase.name is not None
+    end = phrase.end + 1 + len(phrase.name.class_word)
+    inside = [t for t in taken if t.field == phrase.field and t.start < end and phrase.start < t.end]
+    known_words = all(
+        phrase.start < t.start and t.end <= end and t.entry is not None and t.surface.islower()
+        for t in inside
+    )
+    return [t for t in taken if t not in inside] if inside and known_words else taken
 
 
 def _marks_own_work(
@@ -329,6 +352,10 @@ def _family(surface: str, vocab: Vocabulary, name: Name | None = None) -> Entry 
     return entry if entry is not None and entry.type == NodeType.MODEL else None
 
 
+def _blank_markup(m: re.Match[str]) -> str:
+    return " " * len(m.group(1)) + m.group(2) + " " * len(m.group(3))
+
+
 class CandidateFinder:
     """The rules that propose candidates, with what they read: the vocabulary, the patterns, the
     name finder and the role cues. `phrases`: lowercase noun phrases and generic names are
@@ -378,6 +405,8 @@ class CandidateFinder:
         # URLs are not names: blank them out, keeping every offset
         if "http" in text:
             text = URL.sub(lambda m: " " * len(m.group(0)), text)
+        if "\\" in text:
+            text = LATEX_STYLE.sub(_blank_markup, text)
         hits = [
             Found(fname, h.start, h.end, h.surface, h.entry)
             for h in vocab.find(text)
@@ -477,9 +506,12 @@ class CandidateFinder:
         taken = _without_overlaps(hits, pattern_found)
         if not self.phrases:
             return taken
+        title = fname == "title"
+        names = self.names
+        found_phrases = chain(names.headed_phrases(text, title), names.class_worded_phrases(text, title))
         phrases = [
             Found(fname, p.start, p.end, p.surface, None, name=p, generic=self.names.is_generic(p.surface))
-            for p in self.names.headed_phrases(text, title=fname == "title")
+            for p in found_phrases
             if p.surface.lower() not in not_names
         ]
         return _fill_gaps(taken, phrases, written)
@@ -633,6 +665,8 @@ class CandidateFinder:
                 head = self.names.written_with(fields[f.field], f.end)
                 if head is not None:
                     group.aliases[f"{f.surface} {head}"] = None  # `ETD Dataset`
+            elif f.name is not None and f.name.class_word:
+                group.aliases[f"{f.surface} {f.name.class_word}"] = None  # `symmetric clipping method`
         for group in groups.values():
             if not group.typed and group.votes:
                 best = max(group.votes.values())

@@ -121,6 +121,7 @@ class Name:
     variant_of: str | None = None  # the base name of a variant: `WavLM` of `WavLM-large`
     plural: bool = False  # `(MFMs)`: the acronym names a class of things
     source: str = ""  # the pattern that found it, where the decisions want to know
+    class_word: str = ""  # the class word written after it (`method` after `symmetric clipping`)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -296,6 +297,9 @@ HEADED_DATASET = re.compile(  # `\b(?:the|on|of)`, written as DESCRIBED's verbs 
 DATASET_HEADS = ("benchmark", "dataset", "corpus", "suite")  # the head words of HEADED_DATASET
 
 
+CLASS_WORDED = "class_worded"  # the `source` of a phrase found before a class word (`... method`)
+
+
 class NameFinder:
     """The patterns that find names no vocabulary lists, with the word lists they read.
 
@@ -320,6 +324,8 @@ class NameFinder:
         self.lowercase_phrase_head = re.compile(_head_word({h.lower() for h in self.phrase_heads}))
         written_with = "|".join(sorted(map(re.escape, patterns.written_with_heads)))
         self.written_with_head = re.compile(rf" (?:{written_with})(?![\w\-])", re.I)
+        class_words = "|".join(sorted(map(re.escape, patterns.phrase_class_words)))
+        self.phrase_class_word = re.compile(rf" (?:{class_words})s?(?![\w\-])")
         self.is_generic = lru_cache(maxsize=1 << 16)(self.is_generic)  # type: ignore[method-assign]
         self.strong_name = lru_cache(maxsize=65536)(self.strong_name)  # type: ignore[method-assign]
         self._capitalized = lru_cache(maxsize=65536)(self._capitalized)  # type: ignore[method-assign]
@@ -697,7 +703,6 @@ class NameFinder:
         a head word of `phrase_heads`, written in lower case (or in a title's capitals), with no
         punctuation between them and none of `phrase_stops`. Low-priority candidates: the
         decision model keeps the ones that name something."""
-        stop = self.phrase_stops
         if text.isascii():
             heads = self.lowercase_phrase_head.finditer(text.lower())
         else:
@@ -715,21 +720,47 @@ class NameFinder:
             head_start = start
             if reversed_text is None:
                 reversed_text = text[::-1]
-            for _ in range(4):  # the words before, one space apart, while they may be part of it
-                before = _previous_word(text, reversed_text, start)
-                if before is None:
-                    break
-                word_start, token = before
-                adverb = token.endswith("ly") and "-" not in token  # `weight-only` is no adverb
-                if token.lower() in stop or not _phrase_case(token, title) or adverb:
-                    break
-                start = word_start
+            start = self._phrase_start(text, reversed_text, start, title)
             if start == head_start and "-" not in head:
                 continue  # one plain word is too vague to name a thing
             node_type = self._head_type(head.lower())
             if node_type is None:
                 continue
             yield Name(start, m.end(), text[start : m.end()], type=node_type, source="phrase")
+
+    def class_worded_phrases(self, text: str, title: bool = False) -> Iterator[Name]:
+        """`a symmetric clipping method`, `a gated self-attention mechanism`: the lowercase words
+        before a class word of `phrase_class_words` name a method, whatever word they end with.
+        The class word is no part of the name; `_group` gives the name with it as an alias."""
+        reversed_text = None
+        for m in self.phrase_class_word.finditer(text):
+            end = m.start()  # the space before the class word
+            if reversed_text is None:
+                reversed_text = text[::-1]
+            last = _previous_word(text, reversed_text, end + 1)
+            if last is None:
+                continue
+            head_start, head = last
+            if head.lower() in self.phrase_stops or not _phrase_case(head, title) or _adverb(head):
+                continue
+            start = self._phrase_start(text, reversed_text, head_start, title)
+            if start == head_start and "-" not in head:
+                continue  # one plain word is too vague to name a thing
+            word = m.group(0)[1:]
+            yield Name(start, end, text[start:end], NodeType.METHOD, source=CLASS_WORDED, class_word=word)
+
+    def _phrase_start(self, text: str, reversed_text: str, start: int, title: bool) -> int:
+        """Where a lowercase phrase ending in the word at `start` begins: up to four words before it,
+        one space apart, while they may be part of a name (no stop word, no adverb)."""
+        for _ in range(4):
+            before = _previous_word(text, reversed_text, start)
+            if before is None:
+                break
+            word_start, token = before
+            if token.lower() in self.phrase_stops or not _phrase_case(token, title) or _adverb(token):
+                break
+            start = word_start
+        return start
 
     def _head_type(self, word: str) -> NodeType | None:
         """The type of a head word as matched: `super-resolution`, `self-distillation`, `rewards`."""
@@ -770,6 +801,10 @@ def _previous_word(text: str, reversed_text: str, place: int) -> tuple[int, str]
     if not length or place - start > PREVIOUS_WORD_REACH or not (first.isascii() and first.isalnum()):
         return None
     return start, text[start : place - 1]
+
+
+def _adverb(token: str) -> bool:
+    return token.endswith("ly") and "-" not in token  # `weight-only` is no adverb
 
 
 def _phrase_case(token: str, title: bool) -> bool:
