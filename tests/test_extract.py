@@ -462,3 +462,10 @@ def test_the_words_before_a_class_word_name_a_method_and_take_the_known_names_pl
     assert "symmetric clipping method" in groups["symmetric clipping"].aliases
     assert {"gated self-attention", "multi-instance attention"} <= set(groups)
     assert not {"self-attention", "attention mechanism", "this"} & set(groups)
+
+
+def test_a_new_name_written_with_a_class_word_has_that_form_too():
+    groups = _candidate_names("A study", "Sigma uses DiffQKV attention and the CSC loss, with a GPT-4 model.")
+    assert "DiffQKV attention" in groups["DiffQKV"].aliases
+    assert "CSC loss" in groups["CSC"].aliases
+    assert "GPT-4 model" not in groups["GPT-4"].aliases  # a known name keeps the vocabulary's forms

@@ -663,8 +663,10 @@ class CandidateFinder:
                 group.aliases[f.name.long_form] = None
             if not f.surface.islower():  # a name, not a concept (`reasoning benchmark`)
                 head = self.names.written_with(fields[f.field], f.end)
+                if head is None and f.entry is None:
+                    head = self.names.new_name_written_with(fields[f.field], f.end)
                 if head is not None:
-                    group.aliases[f"{f.surface} {head}"] = None  # `ETD Dataset`
+                    group.aliases[f"{f.surface} {head}"] = None  # `ETD Dataset`, `DiffQKV attention`
             elif f.name is not None and f.name.class_word:
                 group.aliases[f"{f.surface} {f.name.class_word}"] = None  # `symmetric clipping method`
         for group in groups.values():

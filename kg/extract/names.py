@@ -324,6 +324,8 @@ class NameFinder:
         self.lowercase_phrase_head = re.compile(_head_word({h.lower() for h in self.phrase_heads}))
         written_with = "|".join(sorted(map(re.escape, patterns.written_with_heads)))
         self.written_with_head = re.compile(rf" (?:{written_with})(?![\w\-])", re.I)
+        new_written_with = "|".join(sorted(map(re.escape, patterns.new_name_written_with_heads)))
+        self.new_name_written_with_head = re.compile(rf" ({new_written_with})(?![\w\-])")
         class_words = "|".join(sorted(map(re.escape, patterns.phrase_class_words)))
         self.phrase_class_word = re.compile(rf" (?:{class_words})s?(?![\w\-])")
         self.is_generic = lru_cache(maxsize=1 << 16)(self.is_generic)  # type: ignore[method-assign]
@@ -389,6 +391,11 @@ class NameFinder:
         if words and words[-1] in p.model_heads:
             return NodeType.MODEL
         return None
+
+    def new_name_written_with(self, text: str, end: int) -> str | None:
+        """The word of `new_name_written_with_heads` written right after a name that ends at `end`."""
+        m = self.new_name_written_with_head.match(text, end)
+        return m.group(1) if m else None
 
     def written_with(self, text: str, end: int) -> str | None:
         """The word of `written_with_heads` written right after a name that ends at `end`, as

@@ -45,6 +45,7 @@ class Patterns(BaseModel):
     model_heads: frozenset[str]
     method_heads: frozenset[str]
     phrase_class_words: frozenset[str]  # `a symmetric clipping method`: the words before name a method
+    new_name_written_with_heads: frozenset[str]  # `DiffQKV attention`: the same, for new names
     written_with_heads: frozenset[str]  # `the ETD Dataset`: a name with the word after it is a form of it
     units: dict[str, str]  # surface form -> the unit results carry (`percent` -> `%`)
     numeric_only_metrics: frozenset[str]
