@@ -203,6 +203,7 @@ def build(
             graph_writer = Background(GRAPH, writer.write, header, lines)
         else:
             report.nodes, report.edges = writer.write(header, lines)
+            state_writer = _save_state_beside(resolver, report, stage / STATE, token, started)
         report.seconds[GRAPH] = time.perf_counter() - t
         t = time.perf_counter()
         started(STORE_FILE)
@@ -216,23 +217,19 @@ def build(
             write_store(stage / GRAPH, stage / STORE_FILE)
             store = Store(stage / STORE_FILE)
         report.seconds[STORE_FILE] = time.perf_counter() - t
-        t = time.perf_counter()
         if graph_writer is not None:
+            t = time.perf_counter()
             report.nodes, report.edges = graph_writer.wait()
-        report.seconds[GRAPH] += time.perf_counter() - t
-        resolver.counts = {"nodes": report.nodes, "edges": report.edges}
-        t = time.perf_counter()
-        started(STATE)
-        state_writer = Background(STATE, resolver.save, stage / STATE, token)
-        resolver.token = token  # what the writer's copy of the resolver got
-        report.seconds[STATE] = time.perf_counter() - t
+            state_writer = _save_state_beside(resolver, report, stage / STATE, token, started)
+            report.seconds[GRAPH] += time.perf_counter() - t
         written = [GRAPH, STORE_FILE, *([DELTA] if update else [])]
         written += _write_exports(stage, store, options.exports, report.seconds, started)
         if pending is None:
             store.close()
         t = time.perf_counter()
+        assert state_writer is not None  # started once the graph's counts were known
         state_writer.wait()
-        report.seconds[STATE] += time.perf_counter() - t
+        report.seconds[STATE] = time.perf_counter() - t
         _finish(report, out, stage, written, pending)
         return report
     finally:
@@ -242,6 +239,18 @@ def build(
         if store is not None:  # an update in place is committed by now, or else rolled back here
             store.close()
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _save_state_beside(
+    resolver: Resolver, report: BuildReport, path: Path, token: str, started: Callable[[str], None]
+) -> Background:
+    """Start writing state.json beside the rest of the build, once graph.json's counts are known
+    (the state keeps them). Encoding it is 1 to 2 s of pure Python for the 103k graph."""
+    started(STATE)
+    resolver.counts = {"nodes": report.nodes, "edges": report.edges}
+    writer = Background(STATE, resolver.save, path, token)
+    resolver.token = token  # what the writer's copy of the resolver got
+    return writer
 
 
 def _remove_dead_stages(out: Path) -> None:

@@ -160,7 +160,8 @@ def subject_questions(extractor: Extractor, paper: Paper, gold: dict) -> list[Qu
     asked: list[tuple[Number, SubjectOptions]] = []
 
     def record(number: Number, options: SubjectOptions) -> str | None:
-        asked.append((number, options))
+        if not asked or asked[-1][0] is not number:  # asked again among fewer options: once is enough
+            asked.append((number, options))
         return rule_choice(number, options)
 
     spans = candidates.sentence_spans["abstract"]

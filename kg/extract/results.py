@@ -584,7 +584,14 @@ def read_results(
             before_arrow = ARROW_AFTER.match(sentence, number.text_end) is not None
             rule = _subject(inside, number.start, proposed, number.count, number.change, before_arrow)
             if choose is not rule_choice:  # the options are only worth describing to a model
-                rule = choose(number, subject_options(sentence, inside, number, proposed, groups, rule))
+                options = subject_options(sentence, inside, number, proposed, groups, rule)
+                rule = choose(number, options)
+                if not number.count and rule is not None and groups[rule].type == NodeType.DATASET:
+                    # a score is measured on a dataset, and is some model's or method's: the best
+                    # of those the sentence names (`87.6% of the descriptions GPT-4o generates`)
+                    others = [o for o in options if groups[o[0]].type != NodeType.DATASET]
+                    if others:
+                        dataset, rule = dataset or rule, choose(number, others)
             subject = rule
             if not number.count and subject is not None and groups[subject].type == NodeType.DATASET:
                 # `the best model reaches only 48.45% on it`: a score measured on the dataset
