@@ -510,7 +510,7 @@ class CandidateFinder:
         names = self.names
         found_phrases = chain(names.headed_phrases(text, title), names.class_worded_phrases(text, title))
         phrases = [
-            Found(fname, p.start, p.end, p.surface, None, name=p, generic=self.names.is_generic(p.surface))
+            Found(fname, p.start, p.end, p.surface, None, name=p, generic=names.is_generic(p.surface))
             for p in found_phrases
             if p.surface.lower() not in not_names
         ]
@@ -662,9 +662,7 @@ class CandidateFinder:
             if f.name and f.name.long_form:
                 group.aliases[f.name.long_form] = None
             if not f.surface.islower():  # a name, not a concept (`reasoning benchmark`)
-                head = self.names.written_with(fields[f.field], f.end)
-                if head is None and f.entry is None:
-                    head = self.names.new_name_written_with(fields[f.field], f.end)
+                head = self.names.written_with(fields[f.field], f.end, new_name=f.entry is None)
                 if head is not None:
                     group.aliases[f"{f.surface} {head}"] = None  # `ETD Dataset`, `DiffQKV attention`
             elif f.name is not None and f.name.class_word:

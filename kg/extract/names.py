@@ -322,12 +322,9 @@ class NameFinder:
         # the same for a lowercased ASCII text (lowercasing keeps its offsets): with no case to fold
         # at each letter, the regex engine scans the text twice as fast
         self.lowercase_phrase_head = re.compile(_head_word({h.lower() for h in self.phrase_heads}))
-        written_with = "|".join(sorted(map(re.escape, patterns.written_with_heads)))
-        self.written_with_head = re.compile(rf" (?:{written_with})(?![\w\-])", re.I)
-        new_written_with = "|".join(sorted(map(re.escape, patterns.new_name_written_with_heads)))
-        self.new_name_written_with_head = re.compile(rf" ({new_written_with})(?![\w\-])")
-        class_words = "|".join(sorted(map(re.escape, patterns.phrase_class_words)))
-        self.phrase_class_word = re.compile(rf" (?:{class_words})s?(?![\w\-])")
+        self.written_with_head = _word_after(patterns.written_with_heads, re.I)
+        self.new_name_written_with_head = _word_after(patterns.new_name_written_with_heads)
+        self.phrase_class_word = _word_after(patterns.phrase_class_words, plural=True)
         self.is_generic = lru_cache(maxsize=1 << 16)(self.is_generic)  # type: ignore[method-assign]
         self.strong_name = lru_cache(maxsize=65536)(self.strong_name)  # type: ignore[method-assign]
         self._capitalized = lru_cache(maxsize=65536)(self._capitalized)  # type: ignore[method-assign]
@@ -392,15 +389,13 @@ class NameFinder:
             return NodeType.MODEL
         return None
 
-    def new_name_written_with(self, text: str, end: int) -> str | None:
-        """The word of `new_name_written_with_heads` written right after a name that ends at `end`."""
-        m = self.new_name_written_with_head.match(text, end)
-        return m.group(1) if m else None
-
-    def written_with(self, text: str, end: int) -> str | None:
+    def written_with(self, text: str, end: int, new_name: bool = False) -> str | None:
         """The word of `written_with_heads` written right after a name that ends at `end`, as
-        written (`Dataset` of `the ETD Dataset`), if there is one."""
+        written (`Dataset` of `the ETD Dataset`), if there is one; for a `new_name` (no vocabulary
+        lists it), else one of `new_name_written_with_heads` (`attention` of `DiffQKV attention`)."""
         m = self.written_with_head.match(text, end)
+        if m is None and new_name:
+            m = self.new_name_written_with_head.match(text, end)
         return m.group(0)[1:] if m else None
 
     def context_type(self, after: str) -> NodeType | None:
@@ -808,6 +803,12 @@ def _previous_word(text: str, reversed_text: str, place: int) -> tuple[int, str]
     if not length or place - start > PREVIOUS_WORD_REACH or not (first.isascii() and first.isalnum()):
         return None
     return start, text[start : place - 1]
+
+
+def _word_after(words: Iterable[str], flags: int = 0, plural: bool = False) -> re.Pattern[str]:
+    """A regex of a space and then any of `words` (or its plural), whole, matched where a name ends."""
+    alternatives = "|".join(sorted(map(re.escape, words)))
+    return re.compile(rf" (?:{alternatives}){'s?' if plural else ''}(?![\w\-])", flags)
 
 
 def _adverb(token: str) -> bool:

@@ -582,20 +582,17 @@ def read_results(
             if metric:
                 metrics_with_numbers.add(metric.key)
             before_arrow = ARROW_AFTER.match(sentence, number.text_end) is not None
-            rule = _subject(inside, number.start, proposed, number.count, number.change, before_arrow)
+            subject = _subject(inside, number.start, proposed, number.count, number.change, before_arrow)
+            options: SubjectOptions = []
             if choose is not rule_choice:  # the options are only worth describing to a model
-                options = subject_options(sentence, inside, number, proposed, groups, rule)
-                rule = choose(number, options)
-                if not number.count and rule is not None and groups[rule].type == NodeType.DATASET:
-                    # a score is measured on a dataset, and is some model's or method's: the best
-                    # of those the sentence names (`87.6% of the descriptions GPT-4o generates`)
-                    others = [o for o in options if groups[o[0]].type != NodeType.DATASET]
-                    if others:
-                        dataset, rule = dataset or rule, choose(number, others)
-            subject = rule
+                options = subject_options(sentence, inside, number, proposed, groups, subject)
+                subject = choose(number, options)
             if not number.count and subject is not None and groups[subject].type == NodeType.DATASET:
-                # `the best model reaches only 48.45% on it`: a score measured on the dataset
-                dataset, subject = dataset or subject, None
+                # a score is measured on the dataset, and is the best of the models and methods
+                # the sentence names (`87.6% of the descriptions GPT-4o generates`), if it names
+                # one (`the best model reaches only 48.45% on it`)
+                others = [option for option in options if groups[option[0]].type != NodeType.DATASET]
+                dataset, subject = dataset or subject, choose(number, others) if others else None
             if dataset is None and not number.count and subject != own_dataset:
                 dataset = own_dataset
             claims.append(
