@@ -68,11 +68,40 @@ def test_numbers_units_ranges_and_thousands():
         "a decoding throughput of up to 4,039 tokens per second per GPU, reducing memory "
         "up to 8.2times, 50\\% faster, speedups of 1.4-2.5times"
     )
-    found = [(n.value, n.unit) for n in EXTRACTOR.numbers.numbers(s, [], metric_context=False)]
+    found = [(n.value, n.unit) for n in EXTRACTOR.numbers.numbers(s, [], metric_starts=[])]
     assert (4039.0, "tokens/s/GPU") in found
     assert (8.2, "x") in found
     assert (50.0, "%") in found
     assert (1.4, "x") in found and (2.5, "x") in found
+
+
+def test_ranges_give_both_ends():
+    # GUIDELINES.md: a range gives two results, one per end, whichever way its unit is written
+    s = "throughput up 9.3%-66.6%, 4x-4.3x faster, 95--96% accuracy, gains of 4--6 pp"
+    found = [(n.value, n.unit) for n in EXTRACTOR.numbers.numbers(s, [], metric_starts=[])]
+    assert found == [
+        (9.3, "%"), (66.6, "%"), (4.0, "x"), (4.3, "x"), (95.0, "%"), (96.0, "%"), (4.0, "pp"), (6.0, "pp")
+    ]  # fmt: skip
+
+
+def test_factors_in_latex_and_in_words():
+    s = "a $41\\times$ reduction, up to 3.1$\\times$, 22 $\\times$ lower cost, memory down by a factor of 2.6"
+    found = [(n.value, n.unit) for n in EXTRACTOR.numbers.numbers(s, [], metric_starts=[])]
+    assert found == [(41.0, "x"), (3.1, "x"), (22.0, "x"), (2.6, "x")]
+    # a power of ten is part of a number, not a speed-up
+    assert not EXTRACTOR.numbers.numbers("a pool of $1.1 \\times 10^7$ solutions", [], metric_starts=[])
+
+
+def test_counts_of_named_things_and_scale_words():
+    s = "with 8.9 million 3D assets, 38,522 QA pairs and 140 thousand GitHub projects"
+    found = [n.value for n in EXTRACTOR.numbers.numbers(s, [], metric_starts=[])]
+    assert found == [8_900_000.0, 38_522.0, 140_000.0]
+
+
+def test_a_number_written_before_its_metric():
+    ex = extract("We propose FooNet. FooNet improves the baseline by over 2 BLEU and needs only 4-8 NFE.")
+    nfe = "number of function evaluations"  # the vocabulary's name of `NFE`
+    assert {(r.value, r.metric) for r in ex.results} >= {(2.0, "BLEU"), (4.0, nfe), (8.0, nfe)}
 
 
 def test_from_to_in_a_metric_sentence():
@@ -134,7 +163,7 @@ def test_plural_acronyms_name_classes_not_entities():
 
 def test_signed_and_thousands_numbers_are_one_value_each():
     found = [
-        (n.value, n.unit) for n in EXTRACTOR.numbers.numbers("drops by −3.1% and 1,234.5 tokens/s", [], True)
+        (n.value, n.unit) for n in EXTRACTOR.numbers.numbers("drops by −3.1% and 1,234.5 tokens/s", [], [0])
     ]
     assert found == [(-3.1, "%"), (1234.5, "tokens/s")]
 
