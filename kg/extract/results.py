@@ -238,11 +238,11 @@ class NumberReader:
                     m.start(1), m.end(1), value, None, m.start(), m.end(), count=True, spelled=True
                 )
         for at in metric_starts:  # `by over 2 BLEU`, `with 4-8 NFE`: a number written before its metric
-            m = NUMBER_BEFORE.search(sentence, max(0, at - 24), at)
-            if m is not None and free(m.start(), m.end() - 1):
+            before = NUMBER_BEFORE.search(sentence, max(0, at - 24), at)
+            if before is not None and free(before.start(), before.end() - 1):
                 for g in (1, 2):
-                    if m.group(g):
-                        add(m.start(g), m.end(g), None, m.start(), at)
+                    if before.group(g):
+                        add(before.start(g), before.end(g), None, before.start(), at)
         if metric_starts:
             for m in FROM_TO.finditer(sentence):
                 for g in (1, 2):
