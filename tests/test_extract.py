@@ -511,3 +511,19 @@ def test_a_score_the_chooser_gives_a_dataset_goes_to_a_model_the_sentence_names(
     )
     scores = {r.value: (r.subject, r.dataset) for r in ex.results}
     assert scores[87.6] == ("model:gpt-4o", "new:foobench")
+
+
+def test_an_acronym_spells_the_initials_of_its_expansion():
+    # Schwartz & Hearst's shortest match would take `Policy Optimization` (the P of `oPtimization`)
+    ex = extract("We train the policy with Proximal Policy Optimization (PPO).")
+    assert [(m.name, m.key) for m in ex.mentions] == [("PPO", "method:ppo")]
+    # an aside in parentheses is no expansion
+    ex = extract("All models are tuned with RLHF (regardless of the specific alignment method).")
+    assert [m.name for m in ex.mentions] == ["RLHF"]
+
+
+def test_a_short_code_is_not_a_name_written_with_a_separator():
+    # `R1` had been Recall@1 (`R@1` with its separator dropped) wherever a paper wrote R1
+    ex = extract("We compare o1 and R1 on MATH; R@1 on COCO.")
+    recall = [m for m in ex.mentions if m.key == "metric:recall-1"]
+    assert recall and "R1" not in recall[0].aliases

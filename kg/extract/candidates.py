@@ -520,7 +520,8 @@ class CandidateFinder:
         """A common word that matches a name only as that name spelled with separators is the word:
         `tokens` is not `token/s`, nor `Multiple` MultiPL-E (`UNet` stays U-Net)."""
         if not surface.isalpha():
-            return False
+            # a short code is not a name written with a separator inside: `R1` is not `R@1`
+            return len(surface) <= 3 and surface.isalnum() and only_spelled_apart(entry, surface, str.isalnum)
         word = surface.lower()
         if word not in self.names.common_words and word.rstrip("s") not in self.names.common_words:
             return False

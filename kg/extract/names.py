@@ -159,6 +159,9 @@ def _short_then_long(text: str) -> Iterator[re.Match[str]]:
         paren = text.find("(", max(paren + 1, searched_to))
 
 
+INITIALS_SPLIT = re.compile(r"[\s\-]+")
+
+
 def _long_form(short: str, before: str) -> str | None:
     """Schwartz & Hearst: the shortest run of words ending `before` whose letters spell `short`."""
     letters = [c.lower() for c in short if c.isalnum()]
@@ -179,8 +182,27 @@ def _long_form(short: str, before: str) -> str | None:
                 continue
             if words[-1].lower().strip(",;:") in END_WORDS:
                 return None
+            return _by_initials(letters, words, count, limit) or candidate.strip(",;:")
+    return None
+
+
+def _by_initials(letters: list[str], words: list[str], shortest: int, limit: int) -> str | None:
+    """A longer run of words whose initials are the acronym's letters, where the shortest run
+    spells it with letters inside its words: `Proximal Policy Optimization (PPO)`, not `Policy
+    Optimization` (the P of `oPtimization`)."""
+    if _initials(" ".join(words[-shortest:])) == letters:
+        return None
+    for count in range(shortest + 1, min(limit, len(letters)) + 1):
+        candidate = " ".join(words[-count:])
+        if PUNCTUATION.search(candidate.rstrip(",;:")) or ". " in candidate:
+            return None
+        if _initials(candidate) == letters:
             return candidate.strip(",;:")
     return None
+
+
+def _initials(words: str) -> list[str]:
+    return [w[0].lower() for w in INITIALS_SPLIT.split(words) if w]
 
 
 def _spells(letters: list[str], candidate: str) -> bool:
@@ -459,6 +481,11 @@ class NameFinder:
             if len(words) > len(letters) + 3 or not _spells(letters, inner):
                 continue
             if inner[0].lower() != letters[0]:
+                continue
+            # most of its letters start a word or are written in capitals (`Full-Rank Updates with
+            # GrAdient spLitting`); not an aside (`RLHF (regardless of the specific method)`)
+            marked = set(_initials(inner)) | {c.lower() for c in inner if c.isupper()}
+            if 2 * sum(c in marked for c in letters) < len(letters):
                 continue
             yield Name(m.start(1), m.end(1), short, long_form=inner, long_start=m.start(2))
 

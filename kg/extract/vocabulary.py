@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -244,10 +244,13 @@ def _only_cased_forms(entry: Entry, key: str) -> bool:
     return all(f != f.lower() for f in _forms_of_key(entry, key))
 
 
-def only_spelled_apart(entry: Entry, surface: str) -> bool:
+def only_spelled_apart(
+    entry: Entry, surface: str, written_together: Callable[[str], bool] = str.isalpha
+) -> bool:
     """Every form of `entry` that `surface` matches has separators between its letters: `tokens`
-    matches `token/s` only so, and `Multiple` matches `MultiPL-E` only so."""
-    return not any(f.replace(" ", "").isalpha() for f in _forms_of_key(entry, norm(surface)))
+    matches `token/s` only so, and `Multiple` matches `MultiPL-E` only so (with `str.isalnum`,
+    between its letters and digits: `R1` matches `R@1` only so)."""
+    return not any(written_together(f.replace(" ", "")) for f in _forms_of_key(entry, norm(surface)))
 
 
 def _case_ok(entry: Entry, surface: str) -> bool:
