@@ -410,7 +410,7 @@ class CandidateFinder:
         hits = [
             Found(fname, h.start, h.end, h.surface, h.entry)
             for h in vocab.find(text)
-            if not self._common_word_spelled_apart(h.surface, h.entry)
+            if not self._matches_only_spelled_apart(h.surface, h.entry)
         ]
         for h in hits:
             if h.entry is not None and h.entry.ambiguous:
@@ -516,11 +516,11 @@ class CandidateFinder:
         ]
         return _fill_gaps(taken, phrases, written)
 
-    def _common_word_spelled_apart(self, surface: str, entry: Entry) -> bool:
-        """A common word that matches a name only as that name spelled with separators is the word:
-        `tokens` is not `token/s`, nor `Multiple` MultiPL-E (`UNet` stays U-Net)."""
+    def _matches_only_spelled_apart(self, surface: str, entry: Entry) -> bool:
+        """A common word, or a short code, that matches a name only as that name spelled with
+        separators is not that name: `tokens` is not `token/s`, nor `Multiple` MultiPL-E, nor `R1`
+        Recall@1 (`R@1`); `UNet` stays U-Net."""
         if not surface.isalpha():
-            # a short code is not a name written with a separator inside: `R1` is not `R@1`
             return len(surface) <= 3 and surface.isalnum() and only_spelled_apart(entry, surface, str.isalnum)
         word = surface.lower()
         if word not in self.names.common_words and word.rstrip("s") not in self.names.common_words:

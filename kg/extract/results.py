@@ -239,6 +239,7 @@ class NumberReader:
                 )
         for at in metric_starts:  # `by over 2 BLEU`, `with 4-8 NFE`: a number written before its metric
             before = NUMBER_BEFORE.search(sentence, max(0, at - 24), at)
+            # (`end() - 1`: the space before the metric is not part of the number)
             if before is not None and free(before.start(), before.end() - 1):
                 for g in (1, 2):
                     if before.group(g):
