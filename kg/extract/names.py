@@ -172,8 +172,8 @@ def _long_form(short: str, before: str) -> str | None:
     limit = min(len(words), max(len(letters) + 4, len(letters) * 2))
     for count in range(1, limit + 1):
         candidate = " ".join(words[-count:])
-        if PUNCTUATION.search(candidate.rstrip(",;:")) or ". " in candidate:
-            return None  # an expansion does not run across punctuation, nor sentences
+        if _crosses_punctuation(candidate):
+            return None
         if not ALNUM.match(candidate):
             continue
         if _spells(letters, candidate) and candidate[0].lower() == letters[0]:
@@ -194,11 +194,16 @@ def _by_initials(letters: list[str], words: list[str], shortest: int, limit: int
         return None
     for count in range(shortest + 1, min(limit, len(letters)) + 1):
         candidate = " ".join(words[-count:])
-        if PUNCTUATION.search(candidate.rstrip(",;:")) or ". " in candidate:
+        if _crosses_punctuation(candidate):
             return None
         if _initials(candidate) == letters:
             return candidate.strip(",;:")
     return None
+
+
+def _crosses_punctuation(candidate: str) -> bool:
+    """An expansion does not run across punctuation, nor across sentences."""
+    return bool(PUNCTUATION.search(candidate.rstrip(",;:"))) or ". " in candidate
 
 
 def _initials(words: str) -> list[str]:
