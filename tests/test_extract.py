@@ -527,3 +527,34 @@ def test_a_short_code_is_not_a_name_written_with_a_separator():
     ex = extract("We compare o1 and R1 on MATH; R@1 on COCO.")
     recall = [m for m in ex.mentions if m.key == "metric:recall-1"]
     assert recall and "R1" not in recall[0].aliases
+
+
+def test_a_new_name_a_comparison_points_at_is_a_baseline_even_beside_our_method():
+    ex = extract("On Complex Lighting scenes, our method surpasses OmniRe by 1.18 dB PSNR.")
+    assert by_name(ex)["OmniRe"].roles == [Role.COMPARES_WITH]
+    ex = extract("We propose OmniRe, which outperforms prior work.")
+    assert by_name(ex)["OmniRe"].roles == [Role.PROPOSES]
+
+
+def test_the_plural_of_a_defined_name_is_that_name():
+    ex = extract(
+        "We propose a Metadata-aware Mixture-of-Experts Masked Autoencoder (MoE-MAE) with 2.5M "
+        "parameters. Compact MoE-MAEs are an efficient step toward EO foundation models."
+    )
+    names = by_name(ex)
+    assert names["MoE-MAEs"] is names["MoE-MAE"]
+
+
+def test_the_words_after_a_name_type_it_up_to_a_preposition():
+    ex = extract("We evaluate on MERIT, a new benchmark for document understanding.")
+    assert by_name(ex)["MERIT"].type == NodeType.DATASET
+    ex = extract("We pretrain FooNet on the BigEarthNet-Landsat dataset.")
+    assert by_name(ex)["FooNet"].type != NodeType.DATASET
+    assert by_name(ex)["BigEarthNet-Landsat"].type == NodeType.DATASET
+
+
+def test_hardware_written_after_its_count():
+    ex = extract("Within 12 hours of training on 8xA800 GPUs, our method converges.")
+    assert by_name(ex)["NVIDIA A800"].type == NodeType.HARDWARE
+    ex = extract("We fine-tune Mixtral 8x7B on two nodes.")
+    assert all(m.type != NodeType.HARDWARE for m in ex.mentions)

@@ -619,6 +619,10 @@ class CandidateFinder:
         groups: dict[str, Group] = {}
         for f in found:
             local = local_keys.get(norm(f.surface))
+            if local is None and f.entry is None and PLURAL_ACRONYM.search(f.surface):
+                # `MoE-MAEs` after `... Masked Autoencoder (MoE-MAE)`: the plural of a defined name
+                singular = local_keys.get(norm(f.surface[:-1]))
+                local = singular if singular and singular[0] not in (CLASS_WORD, OTHER_MEANING) else None
             if local and local[0] == CLASS_WORD:
                 local = None
             entry = f.entry

@@ -84,6 +84,11 @@ LOWER_THEN_CAPITAL = re.compile(r"[a-z][A-Z]")
 LOWER_WORD = re.compile(r"[a-z]+")
 LETTER_WORD = re.compile(r"[A-Za-z]+")
 CLAUSE_END = re.compile(r"[.;:()]")
+# prepositions that end what the words after a name say of it (`X on the Y dataset`)
+AFTER_NAME_STOPS = frozenset(
+    {"on", "in", "at", "with", "for", "from", "to", "using", "by", "over", "via", "into", "across"}
+    | {"against", "than", "under", "through"}
+)
 NON_SPACE = re.compile(r"\S+")
 PUNCTUATION = re.compile(r"[(),;:\[\]%]")  # `gains of up to 46% (GPT-4)` expands nothing
 ALNUM = re.compile(r"[A-Za-z0-9]")
@@ -431,6 +436,8 @@ class NameFinder:
         words = LETTER_WORD.findall(clause.lower())[:7]
         found = None
         for word in words:
+            if word in AFTER_NAME_STOPS:
+                break  # `X on the Y dataset` says what Y is, not X
             kind = self.head_type(word)
             if kind is None and found is not None:
                 break

@@ -43,6 +43,8 @@ PROPOSED_OBJECT = CaselessPattern(
     r"\b(?:propose|introduce|present|develop|release|design)[sd]?\s+(?:(?:a|an|the)\s+)?$"
 )
 NOVEL_BEFORE = CaselessPattern(r"\b(?:novel|new|our)\s+(?:\S+\s+){0,2}$")
+# `our new X`, `the proposed X`: right before a name, whatever came before them
+OWN_JUST_BEFORE = CaselessPattern(r"\b(?:novel|new|our|proposed)\s+(?:\S+\s+)?$")
 # `we propose a simple and effective remedy, SGDP`: the name stands in apposition
 PROPOSED_APPOSITION = re.compile(
     r"\b(?:propose|introduce|present|develop|discover)[sd]?\s+(?:(?:a|an|the)\s+)?(?:[\w\-]+\s+){0,5}[\w\-]+,\s+$",
@@ -126,7 +128,13 @@ class RoleCues:
             # proposed (training/README.md)
             return Role.ADDRESSES
         if is_new and proposal:
-            return Role.PROPOSES
+            # `our method surpasses OmniRe`: a new name a comparison cue points at is the baseline
+            # (`surpasses our new X` still proposes X; `our method surpasses X` does not)
+            if not self.compare_cue_before(sentence, offset):
+                return Role.PROPOSES
+            before = sentence[max(0, offset - 40) : offset]
+            if PROPOSED_OBJECT.search(before) or OWN_JUST_BEFORE.search(before):
+                return Role.PROPOSES
         if node_type in (NodeType.HARDWARE, NodeType.METRIC):
             return ROLE_OF_TYPE[node_type]
         if node_type == NodeType.DATASET:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,7 +157,9 @@ class Vocabulary:
         assert self._automaton is not None  # `find` checks
         for end, (length, key) in self._automaton.iter(normalized):
             start = end - length + 1
-            if start and start not in run_ends:  # inside a run, not at its start
+            inside_run = start > 0 and start not in run_ends  # not at the start of a run
+            counted = inside_run and _count_times(normalized[_run_start(nt, start) : start])
+            if inside_run and not counted:
                 continue
             stop = end + 1
             if stop not in run_ends:
@@ -169,7 +172,7 @@ class Vocabulary:
             begin, finish = nt.span(start, stop)
             surface = text[begin:finish]
             entry = self._match(key, surface)
-            if entry is not None:
+            if entry is not None and (not counted or entry.type == NodeType.HARDWARE):
                 candidates.append((begin, finish, entry, surface))
         return candidates
 
@@ -199,13 +202,29 @@ class Vocabulary:
                 last_run = spaced.rfind(" ", begin, end) + 1
                 if finish > end + 1 and end + 1 - last_run < MIN_PLURAL_RUN and text[last_run].islower():
                     continue  # `S was` is no plural of SWA, nor `CLIP is` of CLIP-I
-            if begin and spaced[begin - 1] != " ":  # inside a run, not at its start
+            inside_run = begin > 0 and spaced[begin - 1] != " "  # not at the start of a run
+            counted = inside_run and _count_times(spaced[spaced.rfind(" ", 0, begin) + 1 : begin])
+            if inside_run and not counted:
                 continue
             surface = text[begin:finish]
             entry = self._match(key, surface)
-            if entry is not None:
+            if entry is not None and (not counted or entry.type == NodeType.HARDWARE):
                 candidates.append((begin, finish, entry, surface))
         return candidates
+
+
+COUNT_TIMES = re.compile(r"\d{1,4}x")
+
+
+def _run_start(nt: NormalizedText, at: int) -> int:
+    """Where the run holding the normalized offset `at` starts."""
+    return nt.run_starts[bisect_right(nt.run_starts, at) - 1]
+
+
+def _count_times(run: str) -> bool:
+    """Whether the part of a run before a name is a count of it (`8x` of `8xA800`): then the name
+    inside the run is one, if it names hardware."""
+    return COUNT_TIMES.fullmatch(run) is not None
 
 
 # A plural `s` makes a word of the name's last run: a short lowercase one (`S was`, `CLIP is`) is a
