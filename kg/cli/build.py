@@ -108,12 +108,13 @@ def build(
     if quiet:
         run_build(inputs, out_dir, options)
         return
+    start = time.perf_counter()
     if err.is_terminal:
         with _progress_bar() as bar:
             report = run_build(inputs, out_dir, options, _tracker(bar, inputs), _say_stage(bar))
     else:  # CI, cron, nohup: a line now and then instead of a bar nobody sees
         report = run_build(inputs, out_dir, options, _progress_lines(inputs), _say_stage(None))
-    _print_summary(report, out_dir, update)
+    _print_summary(report, out_dir, update, time.perf_counter() - start)
 
 
 def _progress_bar() -> Progress:
@@ -209,7 +210,9 @@ def _say_stage(bar: Progress | None) -> Callable[[str], None]:
     return say
 
 
-def _print_summary(report: BuildReport, out_dir: Path, update: bool) -> None:
+def _print_summary(report: BuildReport, out_dir: Path, update: bool, seconds: float) -> None:
+    """What the build wrote, with each output's size and time; `seconds` is the whole build's
+    (its stages', and putting the outputs into place)."""
     from kg.build import skipped_summary
 
     if update and report.added == 0:
@@ -217,14 +220,13 @@ def _print_summary(report: BuildReport, out_dir: Path, update: bool) -> None:
             f"nothing new: {report.papers} papers already in {out_dir}/; outputs unchanged", markup=False
         )
     else:
-        total = sum(report.seconds.values())
         verb = (
             f"added {report.added} papers ({report.papers} in all)"
             if update
             else f"built {report.papers} papers"
         )
         err.print(
-            f"{verb} -> {report.nodes:,} nodes, {report.edges:,} edges in {total:.1f} s; "
+            f"{verb} -> {report.nodes:,} nodes, {report.edges:,} edges in {seconds:.1f} s; "
             f"wrote to {out_dir}/:",
             highlight=False,
             markup=False,
