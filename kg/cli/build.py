@@ -236,10 +236,10 @@ def _print_summary(report: BuildReport, out_dir: Path, update: bool, seconds: fl
             size = report.sizes.get(name)
             if size is None and (out_dir / name).is_file():
                 size = (out_dir / name).stat().st_size
-            seconds = report.seconds.get(name)
+            took = report.seconds.get(name)
             err.print(
                 f"  {name:<12} {human_size(size) if size is not None else '':>9}"
-                f"  {f'{seconds:.1f} s' if seconds is not None else ''}",
+                f"  {f'{took:.1f} s' if took is not None else ''}",
                 highlight=False,
                 markup=False,
                 soft_wrap=True,
