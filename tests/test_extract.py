@@ -558,3 +558,9 @@ def test_hardware_written_after_its_count():
     assert by_name(ex)["NVIDIA A800"].type == NodeType.HARDWARE
     ex = extract("We fine-tune Mixtral 8x7B on two nodes.")
     assert all(m.type != NodeType.HARDWARE for m in ex.mentions)
+
+
+def test_a_coined_compound_with_a_size_is_a_model_even_opening_a_sentence():
+    ex = extract("Skywork-Math 7B has achieved accuracies of 51.2% on MATH. Open-Source 7B models lag.")
+    assert by_name(ex)["Skywork-Math 7B"].type == NodeType.MODEL
+    assert not any(m.name.startswith("Open-Source") for m in ex.mentions)

@@ -587,7 +587,8 @@ class NameFinder:
             if shaped is None and following and following.group(1).lower() in not_names:
                 # `Vision-Language Models`: part of a longer class name (`the ETD Dataset` is ETD)
                 continue
-            if shaped is None and (title or start in sentence_starts):
+            opens = title or start in sentence_starts
+            if shaped is None and opens and not self._sized_coinage(text, token, end):
                 continue
             yield Name(start, end, token)
 
@@ -658,6 +659,13 @@ class NameFinder:
 
     def _name_word(self, word: str) -> bool:
         return self._capitalized(word) or self.strong_name(word)
+
+    def _sized_coinage(self, text: str, token: str, end: int) -> bool:
+        """`Skywork-Math 7B has ...`: a compound of capitalized words with a coined part and a size
+        after it names a model, even where it opens a sentence (`Open-Source 7B models` does not)."""
+        if not SIZE_AFTER.match(text, end):
+            return False
+        return any(part.lower() not in self.common_words for part in token.split("-"))
 
     def capitalized_phrases(self, text: str, sentence_starts: set[int]) -> Iterator[Name]:
         """Runs of two to six capitalized words in running text: `Level Set Traversal`.
