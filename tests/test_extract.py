@@ -564,3 +564,18 @@ def test_a_coined_compound_with_a_size_is_a_model_even_opening_a_sentence():
     ex = extract("Skywork-Math 7B has achieved accuracies of 51.2% on MATH. Open-Source 7B models lag.")
     assert by_name(ex)["Skywork-Math 7B"].type == NodeType.MODEL
     assert not any(m.name.startswith("Open-Source") for m in ex.mentions)
+
+
+def test_a_score_closing_its_sentence_is_read_once_and_a_size_is_no_score():
+    ex = extract(
+        "We propose InstaFlow. With an expanded network with 1.7B parameters, we further improve the "
+        "FID to 22.4. It reaches an FID of 23.3 on MS COCO 2017-5k, surpassing progressive "
+        "distillation (37.2 rightarrow 23.3 in FID).",
+        title="InstaFlow: One Step",
+    )
+    by_value = {}
+    for r in ex.results:
+        by_value.setdefault(r.value, []).append(r)
+    assert by_value[22.4][0].metric == "FID"  # the sentence's last word: read
+    assert len(by_value[23.3]) == 1  # said twice, one result
+    assert by_value[1.7][0].unit == "B params" and by_value[1.7][0].metric is None

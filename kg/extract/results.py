@@ -76,7 +76,8 @@ def spelled_count_places(text: str) -> list[int]:
 
 
 SCALE = {"k": 1e3, "m": 1e6, "thousand": 1e3, "million": 1e6, "billion": 1e9}
-DECIMAL = re.compile(r"(\d(?<![\w.]\d)\d*\.\d+)(?![\w.]|\.\d)")  # not inside a word or a longer number
+# not inside a word or a longer number (`3.1.2`); a sentence's closing period may follow
+DECIMAL = re.compile(r"(\d(?<![\w.]\d)\d*\.\d+)(?!\w|\.\d)")
 FROM_TO = re.compile(rf"\bfrom\s+{NUMBER}\s*%?\s+to\s+{NUMBER}", re.I)
 ANY_DIGIT = re.compile(r"\d")
 NUMBER_BEFORE = re.compile(rf"(?<![\w.,]){NUMBER}(?:{RANGE_JOIN}{NUMBER})?\s$")
@@ -259,6 +260,20 @@ class NumberReader:
         return [found[k] for k in sorted(found)]
 
 
+def _once_each(claims: list[ResultClaim]) -> list[ResultClaim]:
+    """Each claim of a sentence once: a sentence that states a score again (`an FID of 23.3 ...
+    (37.2 -> 23.3)`) reports one result, evidenced by its first statement. Two sentences that give
+    the same number say two things (`by up to 2% on ImageNet`, `the previous best by 2%`)."""
+    seen: set[tuple] = set()
+    out = []
+    for c in claims:
+        key = (c.span.sentence_start, c.value, c.unit, c.change, c.metric_key, c.subject, c.dataset)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
 def model_sizes(sentence: str, blocked: list[tuple[int, int]]) -> list[tuple[re.Match[str], bool, bool]]:
     """The sizes of models a sentence states (`MODEL_SIZE`), each list of them whole: each with
     whether a list's gap stands before it, and whether its list stands in parentheses."""
@@ -324,8 +339,10 @@ UNIT_METRIC_WORDS = {  # a number in seconds is not an FID, and "5x" is not an a
     "time": ("s", "ms", "min", "h", "days", "GPU days", "GPU hours"),
     "memory": ("GB", "MB", "TB", "KB"),
     "ratio": ("x",),
+    "parameters": tuple(SIZE_UNITS.values()),  # `1.7B parameters` is no FID either
 }
 METRIC_WORDS = {
+    "parameters": ("param", "size"),
     "time": ("time", "latency", "cost", "speed", "runtime", "budget", "second", "hour", "day"),
     "memory": ("memory", "size", "footprint", "vram", "storage"),
     "ratio": (
@@ -638,6 +655,7 @@ def read_results(
                     ),
                 )
             )
+    claims = _once_each(claims)
     only_units = {
         g.key
         for g in groups.values()
