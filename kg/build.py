@@ -153,6 +153,8 @@ def build(
     store: Store | None = None  # what graph.html is drawn from
     graph_writer: Background | None = None  # an update's graph.json, assembled beside the store
     state_writer: Background | None = None
+    created = not out.exists()  # a folder this build makes goes again if the build fails
+    failed = False
     try:
         out.mkdir(parents=True, exist_ok=True)
         _remove_dead_stages(out)
@@ -232,6 +234,9 @@ def build(
         report.seconds[STATE] = time.perf_counter() - t
         _finish(report, out, stage, written, pending)
         return report
+    except BaseException:
+        failed = True
+        raise
     finally:
         for job in (graph_writer, state_writer):
             if job is not None:
@@ -239,6 +244,9 @@ def build(
         if store is not None:  # an update in place is committed by now, or else rolled back here
             store.close()
         shutil.rmtree(stage, ignore_errors=True)
+        if created and failed:
+            with contextlib.suppress(OSError):  # only if empty: nothing else was put there meanwhile
+                out.rmdir()
 
 
 def _save_state_beside(
@@ -417,4 +425,5 @@ def peak_rss_mb() -> float:
 
 def skipped_summary(report: BuildReport) -> str:
     kinds = ", ".join(f"{n} {k}" for k, n in Counter(report.skipped_by_reason).most_common())
-    return f"skipped {report.skipped} records ({kinds})"
+    records = "record" if report.skipped == 1 else "records"
+    return f"skipped {report.skipped} {records} ({kinds})"

@@ -93,7 +93,17 @@ def test_bad_input_writes_nothing(tmp_path):
     out = tmp_path / "out"
     with pytest.raises(InputError, match=":2:"):
         build([EXAMPLE_DAY, bad], out, BuildOptions(strict=True))
-    assert not out.exists() or not any(out.iterdir())
+    assert not out.exists()  # a folder the failed build made goes with it
+
+
+def test_bad_input_messages_say_what_is_wrong(tmp_path):
+    control = tmp_path / "control.jsonl"
+    control.write_text('{"id": "1", "title": "A", "abstract": "We use\tSDXL."}\n')
+    with pytest.raises(InputError, match=r"control.jsonl:1: invalid JSON \(Invalid control character, col"):
+        build([control], tmp_path / "out", BuildOptions(strict=True))
+    with pytest.raises(InputError, match="a folder, not a file"):
+        build([tmp_path], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 def test_bad_records_are_skipped_and_reported(tmp_path):

@@ -125,6 +125,15 @@ def test_unknown_and_misspelt_names(example_build):
     assert kg_query(out, "papers", "Zzyzx").returncode == 2
 
 
+def test_a_missing_graph_is_one_error_and_a_family_counts_its_papers(example_build, tmp_path):
+    missing = kg_query(tmp_path / "nothing-here", "papers", "A100")
+    assert missing.returncode == 2 and missing.stderr.startswith("error:") and "note:" not in missing.stderr
+    _, _, out = example_build
+    table = kg_query(out, "papers", "LLaMA").stdout  # 6 papers, some by two roles
+    papers = {r["paper"] for r in json.loads(kg_query(out, "papers", "LLaMA", "--json").stdout)}
+    assert f"({len(papers)} papers, " in " ".join(table.split())
+
+
 def test_python_api():
     import kg
 

@@ -36,11 +36,13 @@ def print_rows(
     as_csv: bool = False,
     columns: Sequence[str] | None = None,
     limit: int | None = None,
+    counted: str | None = None,
 ) -> None:
     """`rows` as JSON, as CSV, or as a table titled `TITLE (N)`.
 
     `columns` defaults to the keys of the first row. Lists are joined with `; ` in tables and CSV;
-    `limit` caps the rows of a table (JSON and CSV get them all).
+    `limit` caps the rows of a table (JSON and CSV get them all); `counted` says what N counts
+    where a row is not one thing (`6 papers, 9 rows`).
     """
     if as_json:
         print_json(list(rows))
@@ -55,7 +57,9 @@ def print_rows(
     if not rows:  # an empty table would print nothing at all
         err.print(f"{title}: none found", markup=False, highlight=False, soft_wrap=True)
         return
-    count = f"{len(rows)}" if limit is None or len(rows) <= limit else f"{len(rows)}, the first {limit} shown"
+    count = counted or f"{len(rows)}"
+    if limit is not None and len(rows) > limit:
+        count += f", the first {limit} shown"
     table = Table(title=Text(f"{title} ({count})"))
     shown = flat[:limit]
     for c in columns:

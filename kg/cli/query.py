@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -9,7 +10,7 @@ from rich.markup import escape
 
 from kg.cli.common import GraphArg, data_paths, err, out
 from kg.cli.output import CsvOpt, JsonOpt, print_json, print_rows
-from kg.errors import KgError
+from kg.errors import InputError, KgError
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -40,6 +41,8 @@ def _source(ctx: typer.Context) -> tuple[Any, Any]:
     from kg import queries
     from kg.graph import load
 
+    if not Path(ctx.obj).exists():
+        raise InputError(Path(ctx.obj), "no such file or folder (build one with `kg build`)")
     err.print(
         f"note: no query store (graph.db) of this build beside {ctx.obj}: reading graph.json whole "
         "(`kg index` writes the store)",
@@ -72,7 +75,9 @@ def query_papers(
     source, q = _source(ctx)
     rows = [r.__dict__ for r in q.papers_using(source, name, role)]
     _family_note(source, q, name)
-    print_rows(rows, f"papers naming {name}", as_json, as_csv)
+    papers = len({r["paper"] for r in rows})
+    counted = f"{papers} papers, {len(rows)} rows by role" if papers != len(rows) else None
+    print_rows(rows, f"papers naming {name}", as_json, as_csv, counted=counted)
 
 
 @app.command("papers-using", hidden=True)

@@ -42,11 +42,17 @@ def read_papers(paths: Iterable[Path], fmt: str | None = None, strict: bool = Tr
         yield item
 
 
+def _check_input(path: Path) -> None:
+    if path.is_dir():
+        raise InputError(path, "a folder, not a file (give the files in it: `kg build DIR/*.jsonl`)")
+    if not path.is_file():
+        raise InputError(path, "no such file")
+
+
 def read_records(paths: Iterable[Path], fmt: str | None = None) -> Iterator[Paper | Skipped]:
     """Every paper of every input, in order, and a `Skipped` in place of each unusable record."""
     for path in paths:
-        if not path.is_file():
-            raise InputError(path, "no such file")
+        _check_input(path)
         if fmt is not None and fmt not in READERS:
             raise InputError(path, f"unknown format {fmt!r} (known: {', '.join(READERS)})")
         reader = READERS[fmt] if fmt else detect(path)
@@ -64,8 +70,7 @@ def read_lazily(paths: Iterable[Path], fmt: str | None = None) -> Iterator[Paper
     """Like `read_records`, but JSON Lines records come unparsed (`RawLine.parse()` reads one),
     so that extraction workers parse them in parallel."""
     for path in paths:
-        if not path.is_file():
-            raise InputError(path, "no such file")
+        _check_input(path)
         reader = READERS.get(fmt) if fmt else detect(path)
         if reader is json_records and not json_records.is_array(path):
             try:

@@ -95,7 +95,10 @@ def parse_json(text: str, path: Path, line: int | None = None) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(
-            path, f"invalid JSON ({e.msg}, column {e.colno})", line or e.lineno, Problem.INVALID_JSON
+            path,
+            f"invalid JSON ({e.msg.removesuffix(' at')}, column {e.colno})",  # `Invalid control character at`
+            line or e.lineno,
+            Problem.INVALID_JSON,
         ) from None
     except RecursionError:
         raise InputError(path, "invalid JSON (nested too deeply)", line, Problem.INVALID_JSON) from None
