@@ -579,3 +579,14 @@ def test_a_score_closing_its_sentence_is_read_once_and_a_size_is_no_score():
     assert by_value[22.4][0].metric == "FID"  # the sentence's last word: read
     assert len(by_value[23.3]) == 1  # said twice, one result
     assert by_value[1.7][0].unit == "B params" and by_value[1.7][0].metric is None
+
+
+def test_percentage_points_and_signed_percentages_are_changes_not_levels():
+    ex = extract(
+        "We propose FooNet. On GSM8K, FooNet's accuracy drops -0.13 pp and its recall falls -26.5%, "
+        "while its correlation is -0.875 and its accuracy 95.2%."
+    )
+    change = {r.value: r.change for r in ex.results}
+    assert change[-0.13] and change[-26.5]  # a leaderboard ranks levels only
+    assert not change[95.2]
+    assert not change.get(-0.875, False)

@@ -105,7 +105,8 @@ CHANGE_AFTER = re.compile(
     r"cheaper)\b",
     re.I,
 )
-CHANGE_UNITS = frozenset({"x"})  # `3.2x`: a ratio to something else
+CHANGE_UNITS = frozenset({"x", "pp"})  # `3.2x`: a ratio to something else; `-0.13 pp`: a difference
+SIGNED_CHANGE_UNITS = frozenset({"%"})  # `-26.5%`: a drop (a signed level is rarely a percentage)
 # A model's size stated as a claim (GUIDELINES: "a 7B model trained on ..."): `7B` or `350M` before
 # a word for a model or its parameters (`a 7B model`, `our 4B student`, `at 0.6B and 1.7B scales`),
 # before a name (`the 671B DeepSeek-V3`), or alone in parentheses (`Phi-3.5-Vision (4B)`,
@@ -203,6 +204,7 @@ class NumberReader:
                 value, start, text_start = -value, start - 1, min(text_start, start - 1)
             change = not count and (
                 unit in CHANGE_UNITS
+                or (value < 0 and unit in SIGNED_CHANGE_UNITS)
                 or bool(CHANGE_BEFORE.search(sentence, max(0, text_start - 40), text_start))
                 or bool(CHANGE_AFTER.match(sentence[text_end : text_end + 50]))
             )
