@@ -590,3 +590,10 @@ def test_percentage_points_and_signed_percentages_are_changes_not_levels():
     assert change[-0.13] and change[-26.5]  # a leaderboard ranks levels only
     assert not change[95.2]
     assert not change.get(-0.875, False)
+
+
+def test_a_benchmark_named_after_a_known_name_with_bench_is_one_new_dataset():
+    ex = extract("We set a new state of the art on benchmarks including DeepResearch Bench and DeepConsult.")
+    names = by_name(ex)
+    assert names["DeepResearch Bench"].type == NodeType.DATASET
+    assert "Bench" not in names and "DeepResearch" not in names

@@ -51,6 +51,7 @@ USED_REACH = 40  # characters before a name where USED_BEFORE looks
 BARE_SOURCE = "bare_acronym"  # the `source` of an acronym no rule accepts as a name (`SAMM`)
 LIST_GAP = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*/\s*")  # between two items of a list
 INITIAL_PARTS = re.compile(r"[\s\-]+")  # the words of a name whose initials spell an acronym
+BENCH_WORD = " Bench"  # the last word of a benchmark named after a thing (`DeepResearch Bench`)
 DATASET_WORD = re.compile(r"\b(?:benchmark|dataset|corpus)\b", re.I)
 # `/4B/8B` after `Qwen3-VL-2B`, `/Flash` after `Gemini 2.5 Pro`: other names written as the tail
 # of the name before them
@@ -462,12 +463,12 @@ class CandidateFinder:
         candidates += tokens
         if fname == "abstract":
             # a capitalized phrase that starts with a vocabulary name is that name in context
-            # (`Stable Diffusion v1`); one that ends with it is a more specific name
-            # (`Guidance Distillation`)
+            # (`Stable Diffusion v1`), unless a benchmark's word ends it (`DeepResearch Bench`);
+            # one that ends with it is a more specific name (`Guidance Distillation`)
             candidates += [
                 c
                 for c in self.names.capitalized_phrases(text, starts)
-                if not any(h.start <= c.start < h.end for h in hits)
+                if c.surface.endswith(BENCH_WORD) or not any(h.start <= c.start < h.end for h in hits)
             ]
         candidates += patterns_for_names.variant_names(text, [*candidates, *hits], self.names.variant_tail)
         candidates += patterns_for_names.sized_names(text, [*tokens, *hits])
