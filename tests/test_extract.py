@@ -588,6 +588,8 @@ def test_percentage_points_and_signed_percentages_are_changes_not_levels():
     )
     change = {r.value: r.change for r in ex.results}
     assert change[-0.13] and change[-26.5]  # a leaderboard ranks levels only
+    points = extract("We propose FooNet. FooNet gains up to 45.5%p on MMLU.").results
+    assert [(r.value, r.unit, r.change) for r in points] == [(45.5, "pp", True)]  # `%p`: percent points
     assert not change[95.2]
     assert not change.get(-0.875, False)
 
