@@ -53,6 +53,10 @@ def test_shapes_catch_a_broken_graph(example_build, tmp_path):
         [sys.executable, "-m", "kg.cli", "validate", str(broken)], capture_output=True, text=True
     )
     assert cli.returncode == 1 and "violation" in cli.stdout
+    _, _, out = example_build
+    command = [sys.executable, "-m", "kg.cli", "validate", str(out)]
+    ok = subprocess.run(command, capture_output=True, text=True)
+    assert ok.returncode == 0 and "triples of graph.ttl conform to the SHACL shapes" in ok.stdout
 
 
 def test_papers_with_an_arxiv_id_get_identifier_and_link(tmp_path):

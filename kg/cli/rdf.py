@@ -81,9 +81,18 @@ def validate(
     from kg.exporters.rdf import rdf_of
     from kg.validation import validate as check
 
-    violations = check(rdf_of(rdf_file), shapes or data_paths(ctx).shapes)
+    shapes_file = shapes or data_paths(ctx).shapes
+    graph = rdf_of(rdf_file)
+    violations = check(graph, shapes_file)
     if not violations and not (as_json or as_csv):
-        out.print(f"{rdf_file}: conforms to the shapes", markup=False)
+        checked = rdf_file / "graph.ttl" if rdf_file.is_dir() else rdf_file
+        as_rdf = checked.exists() and checked.suffix != ".json"
+        read = f"of {checked.name}" if as_rdf else "(graph.json as RDF)"
+        out.print(
+            f"{rdf_file}: {len(graph):,} triples {read} conform to the SHACL shapes of {shapes_file.name}",
+            markup=False,
+            soft_wrap=True,
+        )
         return
     rows = [{"focus node": v.focus, "path": v.path, "message": v.message} for v in violations]
     print_rows(
