@@ -78,16 +78,15 @@ def validate(
     as_csv: CsvOpt = False,
 ) -> None:
     """Check RDF against the SHACL shapes; list every violation and exit 1 if there is any."""
-    from kg.exporters.rdf import rdf_of
+    from kg.exporters.rdf import rdf_of, rdf_source
     from kg.validation import validate as check
 
     shapes_file = shapes or data_paths(ctx).shapes
     graph = rdf_of(rdf_file)
     violations = check(graph, shapes_file)
     if not violations and not (as_json or as_csv):
-        checked = rdf_file / "graph.ttl" if rdf_file.is_dir() else rdf_file
-        as_rdf = checked.exists() and checked.suffix != ".json"
-        read = f"of {checked.name}" if as_rdf else "(graph.json as RDF)"
+        source = rdf_source(rdf_file)
+        read = "(graph.json as RDF)" if source.suffix == ".json" else f"of {source.name}"
         out.print(
             f"{rdf_file}: {len(graph):,} triples {read} conform to the SHACL shapes of {shapes_file.name}",
             markup=False,

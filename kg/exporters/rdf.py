@@ -356,12 +356,18 @@ def write_rdf(g: AnyGraph, path: Path, fmt: str = "ttl", pretty: bool = False) -
 # ---- back from RDF ----
 
 
+def rdf_source(path: Path) -> Path:
+    """The file `rdf_of` reads for `path`: a folder's graph.ttl, else its graph.json; a file itself."""
+    path = Path(path)
+    if path.is_dir():
+        return path / "graph.ttl" if (path / "graph.ttl").exists() else path / "graph.json"
+    return path
+
+
 def rdf_of(path: Path) -> Graph:
     """The RDF of a build: a folder (its graph.ttl, else its graph.json), a graph.json, or an RDF
     file."""
-    path = Path(path)
-    if path.is_dir():
-        path = path / "graph.ttl" if (path / "graph.ttl").exists() else path / "graph.json"
+    path = rdf_source(path)
     if path.suffix != ".json":
         return parse_rdf(path)
     from kg.graph import load
