@@ -361,6 +361,32 @@ def test_a_version_or_variant_tail_is_part_of_the_name():
     assert m.type.value == "Model" and m.broader[0] == "model:wavlm"  # a variant of a listed model
 
 
+def test_hyphenated_names_with_joiners_letters_and_capital_codes():
+    # `Hide-and-Seek` and `M-Portal` are names in running text; `E5-V` is a variant of `E5`; a
+    # metric followed by a number is a score, never a version of the metric
+    text = (
+        "We propose Hide-and-Seek, a framework, and test it on M-Portal against E5-V. "
+        "It reaches F1 0.802 there."
+    )
+    candidates = EXTRACTOR.with_model(None, phrases=True).candidates(Paper(id="x", title="A", abstract=text))
+    names = {g.name for g in candidates.groups.values()}
+    assert {"Hide-and-Seek", "M-Portal", "E5-V"} <= names
+    assert "E5" not in names and not [n for n in names if "0.802" in n]
+
+
+def test_robots_and_sensors_are_hardware():
+    ex = extract(
+        "We deploy the policy on a Unitree G1 humanoid and a Franka Emika Panda arm with a RealSense D435i."
+    )
+    types = {m.name: m.type for m in ex.mentions}
+    assert (
+        types["Unitree G1"]
+        == types["Franka Emika Panda"]
+        == types["Intel RealSense D435"]
+        == NodeType.HARDWARE
+    )
+
+
 def test_a_common_word_is_not_a_name_spelled_with_separators():
     # `tokens` is a word, not `token/s`; `Multiple` is not MultiPL-E; `UNet` is still U-Net
     text = "Multiple visual tokens are merged. A UNet decodes 50 tokens/s."

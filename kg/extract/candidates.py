@@ -470,7 +470,10 @@ class CandidateFinder:
                 for c in self.names.capitalized_phrases(text, starts)
                 if c.surface.endswith(BENCH_WORD) or not any(h.start <= c.start < h.end for h in hits)
             ]
-        candidates += patterns_for_names.variant_names(text, [*candidates, *hits], self.names.variant_tail)
+        # a metric followed by a number is a score (`F1 0.802`), never a version of the metric
+        versioned = [h for h in hits if h.entry is None or h.entry.type != NodeType.METRIC]
+        tail = self.names.variant_tail
+        candidates += patterns_for_names.variant_names(text, [*candidates, *versioned], tail)
         candidates += patterns_for_names.sized_names(text, [*tokens, *hits])
         candidates += patterns_for_names.hardware_names(text)
         if fname == "abstract":

@@ -37,6 +37,8 @@ LETTER_VERSION = re.compile(r"[A-Z]\d+(?:\.\d+)*")  # `R1.5` in `Step-Audio-R1.5
 VERSIONISH = re.compile(r"[A-Za-z]?\d+(?:\.\d+)*[a-z]?")  # `2`, `v2`, `1.5`, `4o`
 # words that may stand inside a capitalized name (`Tanks of Temples` no, `Level of Detail` yes)
 CONNECTORS = frozenset({"of", "for"})
+# lowercase words a hyphenated compound of capitalized words may hold: `Hide-and-Seek`, `Best-of-N`
+COMPOUND_JOINERS = frozenset({"and", "of", "to", "in", "the", "for", "on", "or", "as", "by"})
 DIMENSION = re.compile(r"[1-9]D")  # `3D Reference Attention`: a phrase may start with it
 FUNCTION_WORDS = frozenset(
     {
@@ -288,7 +290,8 @@ def variant_tail(variant_words: Iterable[str]) -> re.Pattern[str]:
     words = sorted(variant_words, key=lambda w: (-len(w), w))
     capitalized = "|".join(alternative for w in words for alternative in (w.capitalize(), w.upper()))
     any_case = "|".join(words)
-    piece = rf"(?: (?:{VERSION_PIECE}|{capitalized})|-(?:{VERSION_PIECE}|(?i:{any_case})))"
+    # after a hyphen, a code of one to three capitals is a variant too: `E5-V`, `bert-base-NER`
+    piece = rf"(?: (?:{VERSION_PIECE}|{capitalized})|-(?:{VERSION_PIECE}|[A-Z]{{1,3}}|(?i:{any_case})))"
     # a number before a unit is a quantity, not a version: `GPT-4 2.5 times faster`
     quantity = r"(?!\s?(?:%|×|x\b|times\b|fold\b|points?\b|pp\b|percent\b))"
     return re.compile(rf"(?:{piece}(?![A-Za-z0-9]|-[A-Za-z0-9]))+{quantity}")
@@ -616,10 +619,12 @@ class NameFinder:
         shaped = [
             s
             or self._capitalized(p)
+            or (0 < i < len(parts) - 1 and p in COMPOUND_JOINERS)
+            or (len(p) == 1 and p.isupper())  # `M-Portal`, `X-Cube`
             or bool(VERSIONISH.fullmatch(p))
             or bool(SIZE.fullmatch(p))
             or bool(ROMAN_NUMERAL.fullmatch(p))  # `MIMIC-IV`
-            for s, p in zip(strong, parts, strict=True)
+            for i, (s, p) in enumerate(zip(strong, parts, strict=True))
         ]
         if any(strong):
             # beside a coined part, a short code or an uncommon lowercase word is part of the name
