@@ -486,19 +486,17 @@ class CandidateFinder:
             lowered = c.surface.lower()
             if lowered in not_names or _slash_joined_names(c, hits):
                 continue
-            generic = (
-                self.names.is_generic(c.surface)
-                or lowered in not_entities
-                or lowered.rstrip("s") in not_entities
-                or _is_class_word(c.surface, local_keys)
-            )
+            not_entity = lowered in not_entities or lowered.rstrip("s") in not_entities
+            generic = not_entity or self.names.is_generic(c.surface) or _is_class_word(c.surface, local_keys)
             if generic and not self.phrases:
                 continue
             entry = vocab.lookup(c.surface)
             if c.long_form:
                 local = local_keys.get(norm(c.surface))
                 entry = local[1] if local else entry
-            pattern_found.append(Found(fname, c.start, c.end, c.surface, entry, name=c, generic=generic))
+            pattern_found.append(
+                Found(fname, c.start, c.end, c.surface, entry, name=c, generic=generic, not_entity=not_entity)
+            )
         alternatives = [
             Found(fname, start, end, surface, vocab.lookup(surface), name=Name(start, end, surface))
             for h in hits

@@ -288,6 +288,8 @@ def features(
         name = f.name
         if f.generic:
             add("generic")
+        if f.not_entity:
+            add("not_entity")
         if name is not None:
             if name.long_form:
                 add("acronym_defined")

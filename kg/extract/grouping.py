@@ -24,6 +24,7 @@ class Found:
     key: str = ""
     type: NodeType | None = None
     generic: bool = False  # a word list calls it generic: only a decision model may keep it
+    not_entity: bool = False  # `not_entities` lists it (a sensor, a modality, a unit): generic too
 
 
 @dataclass(slots=True)
