@@ -160,6 +160,8 @@ class Extractor:
                 continue
             if group.entry is not None:
                 fixed = group.entry.type  # the vocabulary's entry: the model only keeps or drops it
+            elif group.family and group.typed:
+                fixed = group.type  # a version or variant of a listed family (`SAM-H`) is of its type
             group.type = fixed or (group.type if label == NONE else NodeType(label))
             # the rules' reading of the paper's own work (title, `we propose`, definitions) is
             # better than the model's: where they say the paper proposes it, that stands

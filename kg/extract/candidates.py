@@ -331,7 +331,7 @@ def _settle_proposals(groups: dict[str, Group]) -> None:
             group.roles.add(group.first_role)
 
 
-VERSION_TAIL = re.compile(r"[-\s]?(?:v?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)?[BM](?:-[A-Za-z]+)?)$")
+VERSION_TAIL = re.compile(r"[-\s]?(?:v?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)?[BM](?:-[A-Za-z]+)?)$|-[A-Z]{1,3}$")
 
 
 @lru_cache(maxsize=1 << 14)  # the same names come back in paper after paper
