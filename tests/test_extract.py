@@ -374,6 +374,15 @@ def test_hyphenated_names_with_joiners_letters_and_capital_codes():
     assert "E5" not in names and not [n for n in names if "0.802" in n]
 
 
+def test_a_new_name_that_ends_with_a_metric_word_is_a_metric():
+    text = (
+        "We report the Fairness Disagreement Index. We propose StructScore, a metric that measures structure."
+    )
+    candidates = EXTRACTOR.with_model(None, phrases=True).candidates(Paper(id="x", title="A", abstract=text))
+    types = {g.name: g.type for g in candidates.groups.values()}
+    assert types["Fairness Disagreement Index"] == types["StructScore"] == NodeType.METRIC
+
+
 def test_robots_and_sensors_are_hardware():
     ex = extract(
         "We deploy the policy on a Unitree G1 humanoid and a Franka Emika Panda arm with a RealSense D435i."

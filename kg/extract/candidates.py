@@ -60,7 +60,7 @@ DIGIT_TAIL = re.compile(r"(?<=[A-Za-z\s\-])\d[\w.]*$")  # `24` of `AIME24`, `2B`
 WORD_TAIL = re.compile(r"(?<=[\s\-])[A-Z][\w.]*$")  # `Pro` of `Gemini 2.5 Pro`, `V2` of `Deepseek V2`
 
 
-TYPE_PRIORITY = (NodeType.DATASET, NodeType.METHOD, NodeType.MODEL, NodeType.TASK)
+TYPE_PRIORITY = (NodeType.DATASET, NodeType.METHOD, NodeType.MODEL, NodeType.TASK, NodeType.METRIC)
 
 
 def _is_class_word(surface: str, local_keys: dict[str, tuple[str, Entry | None, Name]]) -> bool:

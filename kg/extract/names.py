@@ -422,6 +422,8 @@ class NameFinder:
             return NodeType.METHOD
         if words and words[-1] in p.model_heads:
             return NodeType.MODEL
+        if words and words[-1] in p.metric_heads:
+            return NodeType.METRIC
         return None
 
     def written_with(self, text: str, end: int, new_name: bool = False) -> str | None:
@@ -456,6 +458,8 @@ class NameFinder:
             return NodeType.MODEL
         if word in p.method_heads:
             return NodeType.METHOD
+        if word in p.metric_heads:
+            return NodeType.METRIC
         return None
 
     def acronym_definitions(self, text: str) -> Iterator[Name]:

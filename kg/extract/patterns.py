@@ -44,6 +44,7 @@ class Patterns(BaseModel):
     dataset_heads: frozenset[str]
     model_heads: frozenset[str]
     method_heads: frozenset[str]
+    metric_heads: frozenset[str]  # `... Score`, `... Index`: a new name that ends with one is a metric
     phrase_class_words: frozenset[str]  # `a symmetric clipping method`: the words before name a method
     new_name_written_with_heads: frozenset[str]  # `DiffQKV attention`: the same, for new names
     written_with_heads: frozenset[str]  # `the ETD Dataset`: a name with the word after it is a form of it
