@@ -383,6 +383,14 @@ def test_a_new_name_that_ends_with_a_metric_word_is_a_metric():
     assert types["Fairness Disagreement Index"] == types["StructScore"] == NodeType.METRIC
 
 
+def test_an_aside_before_a_list_in_parentheses_is_no_expansion():
+    # the letters of RLHF are inside `regardless of the specific alignment method`, but no word
+    # starts with them: the parentheses list examples, they do not define an acronym
+    text = "This holds regardless of the specific alignment method (RLHF, DPO, or others)."
+    names = {m.name: m for m in extract(text).mentions}
+    assert "RLHF" in names and "regardless of the specific alignment method" not in names["RLHF"].aliases
+
+
 def test_robots_and_sensors_are_hardware():
     ex = extract(
         "We deploy the policy on a Unitree G1 humanoid and a Franka Emika Panda arm with a RealSense D435i."

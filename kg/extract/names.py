@@ -213,6 +213,15 @@ def _crosses_punctuation(candidate: str) -> bool:
     return bool(PUNCTUATION.search(candidate.rstrip(",;:"))) or ". " in candidate
 
 
+def _mostly_marked(short: str, long_form: str) -> bool:
+    """Most of an acronym's letters start a word of its expansion or are written there in capitals
+    (`Full-Rank Updates with GrAdient spLitting`); not an aside that happens to hold its letters
+    (`regardless of the specific alignment method` does not spell RLHF)."""
+    letters = [c.lower() for c in short if c.isalnum()]
+    marked = set(_initials(long_form)) | {c.lower() for c in long_form if c.isupper()}
+    return 2 * sum(c in marked for c in letters) >= len(letters)
+
+
 def _initials(words: str) -> list[str]:
     return [w[0].lower() for w in INITIALS_SPLIT.split(words) if w]
 
@@ -291,7 +300,13 @@ def variant_tail(variant_words: Iterable[str]) -> re.Pattern[str]:
     capitalized = "|".join(alternative for w in words for alternative in (w.capitalize(), w.upper()))
     any_case = "|".join(words)
     # after a hyphen, a code of one to three capitals is a variant too: `E5-V`, `bert-base-NER`
-    piece = rf"(?: (?:{VERSION_PIECE}|{capitalized})|-(?:{VERSION_PIECE}|[A-Z]{{1,3}}|(?i:{any_case})))"
+    # after a space, a lowercase variant word before a model's class word: `Qwen2.5 base models`;
+    # and a shared task's number: `SemEval-2025 Task 10`
+    lower = rf"(?:{any_case})(?= models?\b)"
+    piece = (
+        rf"(?: (?:{VERSION_PIECE}|{capitalized}|{lower}|Task \d+)"
+        rf"|-(?:{VERSION_PIECE}|[A-Z]{{1,3}}|(?i:{any_case})))"
+    )
     # a number before a unit is a quantity, not a version: `GPT-4 2.5 times faster`
     quantity = r"(?!\s?(?:%|×|x\b|times\b|fold\b|points?\b|pp\b|percent\b))"
     return re.compile(rf"(?:{piece}(?![A-Za-z0-9]|-[A-Za-z0-9]))+{quantity}")
@@ -478,6 +493,8 @@ class NameFinder:
                 continue
             if not self.strong_name(short) and sum(w[0].isupper() for w in long_form.split()) < 2:
                 continue
+            if len(long_form.split()) > len(short) and not _mostly_marked(short, long_form):
+                continue  # an aside: `regardless of the specific alignment method (RLHF, DPO)`
             found_at = text.rfind(long_form, max(0, m.start() - 200), m.start())
             long_start = found_at if found_at >= 0 else None
             yield Name(
@@ -501,10 +518,7 @@ class NameFinder:
                 continue
             if inner[0].lower() != letters[0]:
                 continue
-            # most of its letters start a word or are written in capitals (`Full-Rank Updates with
-            # GrAdient spLitting`); not an aside (`RLHF (regardless of the specific method)`)
-            marked = set(_initials(inner)) | {c.lower() for c in inner if c.isupper()}
-            if 2 * sum(c in marked for c in letters) < len(letters):
+            if not _mostly_marked(short, inner):
                 continue
             yield Name(m.start(1), m.end(1), short, long_form=inner, long_start=m.start(2))
 
