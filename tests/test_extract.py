@@ -349,13 +349,13 @@ def test_each_score_gets_its_own_dataset():
 
 def test_a_version_or_variant_tail_is_part_of_the_name():
     text = (
-        "We compare Opus 4.6 with WavLM-large and MobileNetV3 Large on CASME II and HMMT 2026, "
+        "We compare Opus 4.6 with WavLM-large and ShuffleNetV2 Large on CASME II and HMMT 2026, "
         "and GPT-4 is 2.5 times slower."
     )
     # the candidates a decision model sees (undefined acronyms and capitalized words among them)
     candidates = EXTRACTOR.with_model(None, phrases=True).candidates(Paper(id="x", title="A", abstract=text))
     names = {g.name for g in candidates.groups.values()}
-    assert {"Opus 4.6", "WavLM-large", "MobileNetV3 Large", "CASME II", "HMMT 2026"} <= names
+    assert {"Opus 4.6", "WavLM-large", "ShuffleNetV2 Large", "CASME II", "HMMT 2026"} <= names
     assert not [n for n in names if "2.5" in n]  # a number before a unit is no version
     m = by_name(extract(text))["WavLM-large"]
     assert m.type.value == "Model" and m.broader[0] == "model:wavlm"  # a variant of a listed model
