@@ -15,6 +15,12 @@ def extract(abstract: str, title: str = "A paper"):
     return EXTRACTOR.extract(Paper(id="x", title=title, abstract=abstract))
 
 
+def _candidate_names(title: str, abstract: str) -> dict[str, Group]:
+    """The candidate entities a decision model sees, by name."""
+    found = EXTRACTOR.with_model(None, phrases=True).candidates(Paper(id="x", title=title, abstract=abstract))
+    return {g.name: g for g in found.groups.values()}
+
+
 def by_name(ex):
     out = {}
     for m in ex.mentions:
@@ -368,9 +374,8 @@ def test_hyphenated_names_with_joiners_letters_and_capital_codes():
         "We propose Hide-and-Seek, a framework, and test it on M-Portal against E5-V. "
         "It reaches F1 0.802 there."
     )
-    candidates = EXTRACTOR.with_model(None, phrases=True).candidates(Paper(id="x", title="A", abstract=text))
-    names = {g.name for g in candidates.groups.values()}
-    assert {"Hide-and-Seek", "M-Portal", "E5-V"} <= names
+    names = _candidate_names("A", text)
+    assert {"Hide-and-Seek", "M-Portal", "E5-V"} <= names.keys()
     assert "E5" not in names and not [n for n in names if "0.802" in n]
 
 
@@ -378,9 +383,8 @@ def test_a_new_name_that_ends_with_a_metric_word_is_a_metric():
     text = (
         "We report the Fairness Disagreement Index. We propose StructScore, a metric that measures structure."
     )
-    candidates = EXTRACTOR.with_model(None, phrases=True).candidates(Paper(id="x", title="A", abstract=text))
-    types = {g.name: g.type for g in candidates.groups.values()}
-    assert types["Fairness Disagreement Index"] == types["StructScore"] == NodeType.METRIC
+    groups = _candidate_names("A", text)
+    assert groups["Fairness Disagreement Index"].type == groups["StructScore"].type == NodeType.METRIC
 
 
 def test_an_aside_before_a_list_in_parentheses_is_no_expansion():
@@ -438,12 +442,6 @@ def test_counts_in_words_are_found_alike_in_ascii_and_other_text():
     ):
         assert spelled_count_places(text) == [m.start() for m in SPELLED_COUNT.finditer(text)]
     assert spelled_count_places("the often tense attention seven") == []
-
-
-def _candidate_names(title: str, abstract: str) -> dict[str, Group]:
-    """The candidate entities a decision model sees, by name."""
-    found = EXTRACTOR.with_model(None, phrases=True).candidates(Paper(id="x", title=title, abstract=abstract))
-    return {g.name: g for g in found.groups.values()}
 
 
 def test_a_name_written_with_dataset_after_it_has_that_form_too():
