@@ -359,8 +359,7 @@ def test_a_version_or_variant_tail_is_part_of_the_name():
         "and GPT-4 is 2.5 times slower."
     )
     # the candidates a decision model sees (undefined acronyms and capitalized words among them)
-    candidates = EXTRACTOR.with_model(None, phrases=True).candidates(Paper(id="x", title="A", abstract=text))
-    names = {g.name for g in candidates.groups.values()}
+    names = _candidate_names("A", text).keys()
     assert {"Opus 4.6", "WavLM-large", "ShuffleNetV2 Large", "CASME II", "HMMT 2026"} <= names
     assert not [n for n in names if "2.5" in n]  # a number before a unit is no version
     m = by_name(extract(text))["WavLM-large"]
@@ -411,8 +410,7 @@ def test_robots_and_sensors_are_hardware():
 def test_a_common_word_is_not_a_name_spelled_with_separators():
     # `tokens` is a word, not `token/s`; `Multiple` is not MultiPL-E; `UNet` is still U-Net
     text = "Multiple visual tokens are merged. A UNet decodes 50 tokens/s."
-    candidates = EXTRACTOR.with_model(None, phrases=True).candidates(Paper(id="x", title="A", abstract=text))
-    groups = {g.name: g for g in candidates.groups.values()}
+    groups = _candidate_names("A", text)
     assert "MultiPL-E" not in groups and "U-Net" in groups
     assert [text[s.start : s.end] for s in groups["tokens per second"].spans] == ["tokens/s"]
 
