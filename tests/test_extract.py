@@ -415,6 +415,14 @@ def test_a_common_word_is_not_a_name_spelled_with_separators():
     assert [text[s.start : s.end] for s in groups["tokens per second"].spans] == ["tokens/s"]
 
 
+def test_an_acronym_is_never_written_with_spaces_between_its_letters():
+    # `of $t` folds to OFT (Orthogonal Finetuning) and `k to` to KTO: neither is the acronym, and
+    # the name that starts inside them (`$t$-SNE`) is found; names of several words still match
+    vocab = EXTRACTOR.vocabulary
+    found = vocab.find("combines the locality of $t$-SNE with PCA, unlike k to 1 search on MS COCO")
+    assert [h.entry.name for h in found if h.entry] == ["t-SNE", "PCA", "MS COCO"]
+
+
 def test_caseless_pattern_finds_what_ignoring_case_finds():
     """The lowercased search of ASCII text answers as the case-insensitive regex does, and other
     texts and regexes with capitals take the case-insensitive regex itself."""

@@ -172,7 +172,11 @@ class Vocabulary:
             begin, finish = nt.span(start, stop)
             surface = text[begin:finish]
             entry = self._match(key, surface)
-            if entry is not None and (not counted or entry.type == NodeType.HARDWARE):
+            if (
+                entry is not None
+                and (not counted or entry.type == NodeType.HARDWARE)
+                and not spelled_apart_acronym(entry, surface)
+            ):
                 candidates.append((begin, finish, entry, surface))
         return candidates
 
@@ -208,7 +212,11 @@ class Vocabulary:
                 continue
             surface = text[begin:finish]
             entry = self._match(key, surface)
-            if entry is not None and (not counted or entry.type == NodeType.HARDWARE):
+            if (
+                entry is not None
+                and (not counted or entry.type == NodeType.HARDWARE)
+                and not spelled_apart_acronym(entry, surface)
+            ):
                 candidates.append((begin, finish, entry, surface))
         return candidates
 
@@ -270,6 +278,15 @@ def only_spelled_apart(
     matches `token/s` only so, and `Multiple` matches `MultiPL-E` only so (with `str.isalnum`,
     between its letters and digits: `R1` matches `R@1` only so)."""
     return not any(written_together(f.replace(" ", "")) for f in _forms_of_key(entry, norm(surface)))
+
+
+def spelled_apart_acronym(entry: Entry, surface: str) -> bool:
+    """Every form of `entry` that `surface` matches is an acronym (one word of capitals), which
+    `surface` writes with spaces between its letters: `of $t` is not OFT, nor `k to` KTO."""
+    if " " not in surface:
+        return False
+    forms = _forms_of_key(entry, norm(surface))
+    return bool(forms) and all(f.isalpha() and f.isupper() for f in forms)
 
 
 def _case_ok(entry: Entry, surface: str) -> bool:
