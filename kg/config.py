@@ -67,6 +67,10 @@ class DataPaths:
         return self.ontology / "transitive_words.txt"
 
     @property
+    def word_clusters(self) -> Path:
+        return self.ontology / "word_clusters.tsv"
+
+    @property
     def vocabulary(self) -> Path:
         return self.ontology / "vocab"
 

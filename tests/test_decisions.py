@@ -14,6 +14,7 @@ from kg.config import DataPaths
 from kg.errors import InputError
 from kg.extract import Extractor
 from kg.extract.decisions import DecisionModel, LinearModel
+from kg.extract.patterns import read_clusters
 from kg.extract.results import Number
 from kg.schema import NodeType, Paper, Role
 
@@ -53,6 +54,20 @@ def test_a_broken_model_file_is_named(tmp_path: Path):
     path.write_text('{"entity": {"classes": []}}', encoding="utf-8")
     with pytest.raises(InputError, match=r"decisions\.json"):
         DecisionModel.load(path)
+
+
+def test_the_model_reads_the_word_classes_of_a_name(tmp_path: Path):
+    # the shipped classes put words the corpus writes alike together, and the model weighs the
+    # class of a candidate's head word: a word no training paper wrote is read like its class
+    clusters = read_clusters(DataPaths.packaged().word_clusters)
+    assert clusters["outperforms"] == clusters["surpasses"]
+    assert clusters["cifar"] == clusters["imagenet"]
+    model = DecisionModel.load(DataPaths.packaged().decision_model)
+    assert f"name_cl={clusters['benchmark']}" in model.entity.weights
+    broken = tmp_path / "word_clusters.tsv"
+    broken.write_text("# comment\nquantization\t12\npruning 13\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"word_clusters\.tsv:3"):
+        read_clusters(broken)
 
 
 @pytest.mark.slow

@@ -89,7 +89,9 @@ def labelled_candidates(extractor: Extractor, paper: Paper, gold: dict):
         }
         match = next((i for i, g in enumerate(gold_forms) if i not in taken and g & forms), None)
         cues = extractor.patterns.decision_cue_words
-        feats = features(group, candidates.found_by_key[key], candidates.fields, cues)
+        feats = features(
+            group, candidates.found_by_key[key], candidates.fields, cues, extractor.words.clusters
+        )
         if match is None:
             rows.append((feats, NONE, None))
             continue

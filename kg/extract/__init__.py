@@ -150,7 +150,10 @@ class Extractor:
         by_key = candidates.found_by_key
         keys = list(by_key)
         cues = self.patterns.decision_cue_words
-        decisions = self.model.decide([features(groups[k], by_key[k], candidates.fields, cues) for k in keys])
+        clusters = self.words.clusters
+        decisions = self.model.decide(
+            [features(groups[k], by_key[k], candidates.fields, cues, clusters) for k in keys]
+        )
         for key, (label, decided) in zip(keys, decisions, strict=True):
             group = groups[key]
             # a type the form itself gives (`GShard 2.9B` is a model, `RTX 4090` hardware) stands

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, groupby, repeat
@@ -256,12 +256,25 @@ IN_TITLE = _spelled("in_title", NodeType)  # a task named in the title is addres
 
 
 def features(
-    group: Group, founds: list[Found], fields: dict[str, str], cue_words: frozenset[str]
+    group: Group,
+    founds: list[Found],
+    fields: dict[str, str],
+    cue_words: frozenset[str],
+    clusters: Mapping[str, str],
 ) -> list[str]:
     """What the model sees of one candidate entity of a paper. `cue_words` (patterns.json's
-    `decision_cue_words`) are the sentence words it looks at."""
+    `decision_cue_words`) are the sentence words it looks at; `clusters` (`word_clusters.tsv`)
+    the classes of words that the corpus writes in like contexts."""
     out = {RULE[group.type], *_name_features(group.name), MENTIONS[min(len(group.places), 4)]}
     add = out.add
+    if clusters:
+        # the classes of the name's last and first words: a head word no training paper wrote is
+        # read like the words the corpus writes in the same contexts (`sparsification`, `pruning`)
+        name_words = WORD.findall(group.name.lower())
+        if name_words:
+            add(f"name_cl={clusters.get(name_words[-1], '-')}")
+            if len(name_words) > 1:
+                add(f"first_cl={clusters.get(name_words[0], '-')}")
     node_type, entry = group.type, group.entry
     if entry is not None:
         add(VOCAB[entry.type])

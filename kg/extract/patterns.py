@@ -7,6 +7,7 @@ the key's name, instead of as a `KeyError` deep inside extraction.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,10 +82,30 @@ class WordLists:
 
     common: frozenset[str]  # written mostly in lower case: `common_words.txt`
     transitive: frozenset[str]  # take an object, verbs and prepositions: `transitive_words.txt`
+    clusters: Mapping[str, str]  # word -> its class (`c17`) of words written in like contexts
 
     @classmethod
     def load(cls, paths: DataPaths) -> WordLists:
-        return cls(read_words(paths.common_words), read_words(paths.transitive_words))
+        return cls(
+            read_words(paths.common_words),
+            read_words(paths.transitive_words),
+            read_clusters(paths.word_clusters),
+        )
+
+
+def read_clusters(path: Path) -> dict[str, str]:
+    """`word_clusters.tsv` (`ontology/make_word_clusters.py` makes it): `word<TAB>class` a line;
+    lines that start with `#` are comments."""
+    clusters = {}
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            word, tab, cluster = line.rstrip("\n").partition("\t")
+            if not tab or not word or not cluster.isdigit():
+                raise InputError(path, f"expected word<TAB>class number, got {line.strip()!r}", line=number)
+            clusters[word] = f"c{cluster}"  # spelled as the model's features spell it
+    return clusters
 
 
 def read_words(path: Path) -> frozenset[str]:
