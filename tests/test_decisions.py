@@ -13,7 +13,7 @@ from conftest import ROOT
 from kg.config import DataPaths
 from kg.errors import InputError
 from kg.extract import Extractor
-from kg.extract.decisions import DecisionModel, LinearModel
+from kg.extract.decisions import ROLES_ONLY, DecisionModel, LinearModel
 from kg.extract.patterns import read_clusters
 from kg.extract.results import Number
 from kg.schema import NodeType, Paper, Role
@@ -64,6 +64,10 @@ def test_the_model_reads_the_word_classes_of_a_name(tmp_path: Path):
     assert clusters["cifar"] == clusters["imagenet"]
     model = DecisionModel.load(DataPaths.packaged().decision_model)
     assert f"name_cl={clusters['benchmark']}" in model.entity.weights
+    # the classes of the words around a mention are read by the role model only
+    around = f"{ROLES_ONLY}prev_class={clusters['outperforms']}"
+    assert around in model.roles.weights and around not in model.entity.weights
+    assert not any(name.startswith(ROLES_ONLY) for name in model.entity.weights)
     broken = tmp_path / "word_clusters.tsv"
     broken.write_text("# comment\nquantization\t12\npruning 13\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"word_clusters\.tsv:3"):

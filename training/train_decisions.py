@@ -36,7 +36,15 @@ from sklearn.linear_model import LogisticRegression
 
 from kg.config import DataPaths
 from kg.extract import Extractor
-from kg.extract.decisions import DECIDED_ROLES, ENTITY_LABELS, NONE, DecisionModel, LinearModel, features
+from kg.extract.decisions import (
+    DECIDED_ROLES,
+    ENTITY_LABELS,
+    NONE,
+    ROLES_ONLY,
+    DecisionModel,
+    LinearModel,
+    features,
+)
 from kg.extract.grouping import abstract_places
 from kg.extract.results import Number, SubjectOptions, read_results, rule_choice
 from kg.graph import save
@@ -119,11 +127,12 @@ def fit(rows: list, none_shift: float | None = None, c: float | None = None) -> 
     names = vectorizer.get_feature_names_out()
     labels = [label for _, label, _ in rows]
     entity = LogisticRegression(C=c, max_iter=3000)
-    entity.fit(x, labels)
+    for_entity = np.array([not n.startswith(ROLES_ONLY) for n in names])
+    entity.fit(x[:, for_entity], labels)
     classes = tuple(str(c) for c in entity.classes_)
     shift = NONE_SHIFT if none_shift is None else none_shift
     intercept = entity.intercept_ - np.array([shift if c == NONE else 0.0 for c in classes])
-    entity_model = _linear(classes, intercept, entity.coef_, names)
+    entity_model = _linear(classes, intercept, entity.coef_, names[for_entity])
     matched = [i for i, (_, label, _) in enumerate(rows) if label != NONE and rows[i][2] is not None]
     xm = x[matched]
     role_coefs, role_bias = [], []

@@ -35,6 +35,11 @@ ENTITY_LABELS = (NONE, *(str(t) for t in (NodeType.METHOD, NodeType.MODEL, NodeT
                                            NodeType.HARDWARE, NodeType.METRIC, NodeType.TASK)))  # fmt: skip
 # the roles the model decides; the others follow from the type (a metric is measured, ...)
 DECIDED_ROLES = (Role.PROPOSES, Role.USES, Role.COMPARES_WITH, Role.EVALUATED_ON)
+ROLES_ONLY = "roles_only:"  # the prefix of the features the entity model does not read
+ROLES_ONLY_NEIGHBOURS = tuple(
+    tuple(f"{ROLES_ONLY}{name}_class=" for name in side)
+    for side in (("before", "prev", "prev2"), ("after", "next", "next2"))
+)
 CONTEXT_MENTIONS = 3  # the first mentions of a candidate say enough of its context
 WORD = re.compile(r"[A-Za-z][A-Za-z\-]*|\d+")
 
@@ -318,10 +323,12 @@ def features(
             add("vocab_hit")
         text = fields[f.field]
         start = f.start
-        before = WORD.findall(text, max(0, start - 40), start)[-3:]
-        _add_neighbours(add, [w.lower() for w in reversed(before)], "before=", "prev=", "prev2=")
-        after = WORD.findall(text, f.end, f.end + 40)[:3]
-        _add_neighbours(add, [w.lower() for w in after], "after=", "next=", "next2=")
+        before = [w.lower() for w in reversed(WORD.findall(text, max(0, start - 40), start)[-3:])]
+        _add_neighbours(add, before, "before=", "prev=", "prev2=")
+        after = [w.lower() for w in WORD.findall(text, f.end, f.end + 40)[:3]]
+        _add_neighbours(add, after, "after=", "next=", "next2=")
+        if clusters:
+            _add_neighbour_classes(add, before, after, clusters)
         if f.field == "abstract":
             if start < 200:
                 add("early")
@@ -332,6 +339,17 @@ def features(
         at = span.start - span.sentence_start
         out.update(_nearest_cues(span.sentence, at, at + span.end - span.start, cue_words))
     return list(out)  # the order does not matter to the model (see `DecisionModel._scores`)
+
+
+def _add_neighbour_classes(
+    add: Callable[[str], None], before: list[str], after: list[str], clusters: Mapping[str, str]
+) -> None:
+    """The classes of the words on each side of a mention, for the role model only: `surpassing X`
+    reads like `outperforming X`. The entity model does not read them: there they made a name's
+    type vary more from paper to paper (5-fold CV: linking 0.943 -> 0.930)."""
+    classes = ROLES_ONLY_NEIGHBOURS
+    _add_neighbours(add, [clusters.get(w, "-") for w in before], *classes[0])
+    _add_neighbours(add, [clusters.get(w, "-") for w in after], *classes[1])
 
 
 def _add_neighbours(add: Callable[[str], None], words: list[str], each: str, first: str, second: str) -> None:
