@@ -117,7 +117,8 @@ class Vocabulary:
         return out
 
     def _match(self, key: str, surface: str) -> Entry | None:
-        """The first entry of `key` that `surface` may name (case rules apply)."""
+        """The first entry of `key` that `surface` may name (case rules apply, and an acronym is
+        never written with spaces between its letters: `spelled_apart_acronym`)."""
         try:
             return self._matches[key, surface]
         except KeyError:
@@ -126,7 +127,9 @@ class Vocabulary:
         entries = [
             e
             for e in self.by_form[key]
-            if _case_ok(e, surface) and not (plain_word and _only_cased_forms(e, key))
+            if _case_ok(e, surface)
+            and not (plain_word and _only_cased_forms(e, key))
+            and not spelled_apart_acronym(e, surface)
         ]
         entry = entries[0] if entries else None
         if len(self._matches) < LOOKUP_CACHE_SIZE:
@@ -172,11 +175,7 @@ class Vocabulary:
             begin, finish = nt.span(start, stop)
             surface = text[begin:finish]
             entry = self._match(key, surface)
-            if (
-                entry is not None
-                and (not counted or entry.type == NodeType.HARDWARE)
-                and not spelled_apart_acronym(entry, surface)
-            ):
+            if entry is not None and (not counted or entry.type == NodeType.HARDWARE):
                 candidates.append((begin, finish, entry, surface))
         return candidates
 
@@ -212,11 +211,7 @@ class Vocabulary:
                 continue
             surface = text[begin:finish]
             entry = self._match(key, surface)
-            if (
-                entry is not None
-                and (not counted or entry.type == NodeType.HARDWARE)
-                and not spelled_apart_acronym(entry, surface)
-            ):
+            if entry is not None and (not counted or entry.type == NodeType.HARDWARE):
                 candidates.append((begin, finish, entry, surface))
         return candidates
 
