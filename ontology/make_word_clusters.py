@@ -15,7 +15,10 @@ given with --leave-out (their text too: the clusters must not have read them).
         --leave-out training/data/blind_input.jsonl tests/data/heldout_papers.jsonl \\
         tests/data/heldout_arxiv_papers.jsonl examples/daily_papers_sep10.txt
 
-One worker and fixed seeds: the same corpora give the same file (about 4 minutes on one core).
+One worker, one thread for k-means and fixed seeds: the same corpora give the same file (about
+3 minutes on one core).
+Then retrain the decision model (`training/train_decisions.py`): it records the digest of the
+classes it learned with, and kg refuses it with others.
 """
 
 from __future__ import annotations
@@ -51,9 +54,9 @@ def left_out_keys(paths: list[Path]) -> set[str]:
     for path in paths:
         if path.suffix == ".jsonl":
             for r in records(path):
-                keys.update({str(r.get("id", "")), fold(r.get("title", ""))} - {""})
+                keys.update({str(r.get("id") or ""), fold(r.get("title") or "")} - {""})
         else:
-            keys.update(fold(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+            keys.update({fold(line) for line in path.read_text(encoding="utf-8").splitlines()} - {""})
     return keys
 
 
@@ -61,9 +64,9 @@ def texts(corpora: list[Path], left_out: set[str]) -> list[list[str]]:
     out = []
     for path in corpora:
         for r in records(path):
-            if str(r.get("id", "")) in left_out or fold(r.get("title", "")) in left_out:
+            if str(r.get("id") or "") in left_out or fold(r.get("title") or "") in left_out:
                 continue
-            for text in (r.get("title", ""), r.get("abstract", "")):
+            for text in (r.get("title"), r.get("abstract")):
                 if text:
                     out.append(WORD.findall(text.lower()))
     return out
@@ -72,6 +75,7 @@ def texts(corpora: list[Path], left_out: set[str]) -> list[list[str]]:
 def main() -> None:
     from gensim.models import Word2Vec
     from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpora", type=Path, nargs="+")
@@ -83,7 +87,9 @@ def main() -> None:
     model = Word2Vec(
         sentences, vector_size=DIMENSIONS, window=5, min_count=MIN_COUNT, workers=1, seed=SEED, epochs=5
     )
-    classes = KMeans(n_clusters=CLUSTERS, random_state=0, n_init=1).fit(model.wv.get_normed_vectors()).labels_
+    with threadpool_limits(1):  # k-means sums in threads in the order they finish: one thread
+        kmeans = KMeans(n_clusters=CLUSTERS, random_state=0, n_init=1).fit(model.wv.get_normed_vectors())
+    classes = kmeans.labels_
     rows = sorted(zip(model.wv.index_to_key, classes.tolist(), strict=True))
     out = Path(__file__).with_name("word_clusters.tsv")
     out.write_text("\n".join([HEADER, *(f"{w}\t{c}" for w, c in rows)]) + "\n", encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from conftest import ROOT
 from kg.config import DataPaths
 from kg.errors import InputError
 from kg.extract import Extractor
-from kg.extract.decisions import ROLES_ONLY, DecisionModel, LinearModel
+from kg.extract.decisions import ROLES_ONLY, DecisionModel, LinearModel, features
 from kg.extract.patterns import read_clusters
 from kg.extract.results import Number
 from kg.schema import NodeType, Paper, Role
@@ -58,20 +59,46 @@ def test_a_broken_model_file_is_named(tmp_path: Path):
 
 def test_the_model_reads_the_word_classes_of_a_name(tmp_path: Path):
     # the shipped classes put words the corpus writes alike together, and the model weighs the
-    # class of a candidate's head word: a word no training paper wrote is read like its class
-    clusters = read_clusters(DataPaths.packaged().word_clusters)
+    # class of a candidate's last word: a word no training paper wrote is read like its class
+    extractor = Extractor.load()
+    clusters = extractor.words.clusters
     assert clusters["outperforms"] == clusters["surpasses"]
     assert clusters["cifar"] == clusters["imagenet"]
-    model = DecisionModel.load(DataPaths.packaged().decision_model)
+    model = extractor.model
+    assert model is not None and model.word_classes == extractor.words.clusters_digest
     assert f"name_cl={clusters['benchmark']}" in model.entity.weights
     # the classes of the words around a mention are read by the role model only
     around = f"{ROLES_ONLY}prev_class={clusters['outperforms']}"
     assert around in model.roles.weights and around not in model.entity.weights
     assert not any(name.startswith(ROLES_ONLY) for name in model.entity.weights)
+    candidates = extractor.candidates(PAPER)
+    key = next(k for k, g in candidates.groups.items() if g.name == "DiLiGenT")
+    cues = extractor.patterns.decision_cue_words
+    read = features(candidates.groups[key], candidates.found_by_key[key], candidates.fields, cues, clusters)
+    # a word the corpus wrote too seldom has no class (`-`)
+    assert (
+        f"name_cl={clusters.get('diligent', '-')}" in read
+        and f"{ROLES_ONLY}prev_class={clusters['the']}" in read
+    )
+
+
+def test_word_classes_are_checked_where_they_are_read(tmp_path: Path):
     broken = tmp_path / "word_clusters.tsv"
     broken.write_text("# comment\nquantization\t12\npruning 13\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"word_clusters\.tsv:3"):
         read_clusters(broken)
+    broken.write_text("# only a comment\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no word classes"):
+        read_clusters(broken)
+    with pytest.raises(InputError, match="make it with"):
+        read_clusters(tmp_path / "missing.tsv")
+    # a model trained with other classes than the folder's is refused: its class numbers differ
+    ontology = tmp_path / "ontology"
+    shutil.copytree(DataPaths.packaged().ontology, ontology)
+    (ontology / "word_clusters.tsv").write_text("quantization\t1\npruning\t2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="other word classes"):
+        Extractor.load(DataPaths(ontology, DataPaths.packaged().cypher))
+    assert Extractor.load(DataPaths(ontology, DataPaths.packaged().cypher), with_model=False).model is None
 
 
 @pytest.mark.slow

@@ -296,6 +296,7 @@ def main() -> None:
     base = Extractor.load(paths, with_model=False).with_model(None, phrases=True)
     rows = [r for paper, gold in examples for r in labelled_candidates(base, paper, gold)]
     model = with_subjects(fit(rows), examples, paths)
+    model.word_classes = base.words.clusters_digest  # the classes its features were read with
     out = args.out or paths.decision_model
     out.write_text(json.dumps(model.to_json(), separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"{len(examples)} papers, {len(rows)} candidates -> {out} ({len(model.entity.weights)} features)")

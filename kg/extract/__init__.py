@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from kg.config import DataPaths
+from kg.errors import InputError
 from kg.extract.candidates import CandidateFinder
 from kg.extract.comparisons import ComparisonReader
 from kg.extract.decisions import NONE, DecisionModel, features
@@ -122,15 +123,17 @@ class Extractor:
         """The extractor of the data files in `paths` (default: the packaged ones), with the
         decision model there unless `with_model` is False (the rules alone decide then)."""
         paths = paths or DataPaths.packaged()
+        words = WordLists.load(paths)
         model = None
         if with_model and paths.decision_model.exists():
             model = DecisionModel.load(paths.decision_model)
-        return cls(
-            build_vocabulary(paths.vocabulary),
-            Patterns.load(paths.patterns),
-            WordLists.load(paths),
-            model,
-        )
+            if model.word_classes not in (None, words.clusters_digest):
+                raise InputError(
+                    paths.decision_model,
+                    f"trained with other word classes than {paths.word_clusters}: retrain it "
+                    "(training/train_decisions.py) after remaking the classes",
+                )
+        return cls(build_vocabulary(paths.vocabulary), Patterns.load(paths.patterns), words, model)
 
     def with_model(self, model: DecisionModel | None, phrases: bool | None = None) -> Extractor:
         """The same data with another decision model (cross-validation trains several); with no

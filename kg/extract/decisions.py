@@ -4,7 +4,8 @@ and the roles it plays for the paper.
 The rules (vocabulary, name patterns, cue words) propose candidates and a first guess; a linear
 model trained on annotated abstracts (`training/train_decisions.py`, data in `training/data/`)
 decides from features of the candidate: its form, the words around it, what the vocabulary and
-the rules say of it, and the cue words of its sentences. The model is a JSON file of weights by
+the rules say of it, the cue words of its sentences, and the classes of words the corpus writes
+alike (`ontology/word_clusters.tsv`). The model is a JSON file of weights by
 feature name (`ontology/models/decisions.json`), so that it ships as data, loads without
 scikit-learn, and gives the same answer on every machine.
 """
@@ -36,7 +37,7 @@ ENTITY_LABELS = (NONE, *(str(t) for t in (NodeType.METHOD, NodeType.MODEL, NodeT
 # the roles the model decides; the others follow from the type (a metric is measured, ...)
 DECIDED_ROLES = (Role.PROPOSES, Role.USES, Role.COMPARES_WITH, Role.EVALUATED_ON)
 ROLES_ONLY = "roles_only:"  # the prefix of the features the entity model does not read
-ROLES_ONLY_NEIGHBOURS = tuple(
+NEIGHBOUR_CLASS_PREFIXES = tuple(
     tuple(f"{ROLES_ONLY}{name}_class=" for name in side)
     for side in (("before", "prev", "prev2"), ("after", "next", "next2"))
 )
@@ -79,8 +80,12 @@ class DecisionModel:
         roles: LinearModel,
         subjects: LinearModel | None = None,
         results: LinearModel | None = None,
+        word_classes: str | None = None,
     ) -> None:
         self.entity, self.roles, self.subjects, self.results = entity, roles, subjects, results
+        # the digest of the word classes it was trained with (`WordLists.clusters_digest`): their
+        # numbers are arbitrary, so a model read with other classes would read its features wrong
+        self.word_classes = word_classes
         names = sorted(set(entity.weights) | set(roles.weights))
         self.index = {name: i for i, name in enumerate(names)}
         width = len(entity.classes) + len(roles.classes)
@@ -100,16 +105,18 @@ class DecisionModel:
             subjects = LinearModel.from_json(data["subjects"]) if "subjects" in data else None
             results = LinearModel.from_json(data["results"]) if "results" in data else None
             entity, roles = LinearModel.from_json(data["entity"]), LinearModel.from_json(data["roles"])
-            return cls(entity, roles, subjects, results)
+            return cls(entity, roles, subjects, results, data.get("word_classes"))
         except (KeyError, TypeError, ValueError) as e:
             raise InputError(path, f"not a decision model ({e})") from None
 
     def to_json(self) -> dict:
-        out = {"entity": self.entity.to_json(), "roles": self.roles.to_json()}
+        out: dict[str, object] = {"entity": self.entity.to_json(), "roles": self.roles.to_json()}
         if self.subjects is not None:
             out["subjects"] = self.subjects.to_json()
         if self.results is not None:
             out["results"] = self.results.to_json()
+        if self.word_classes is not None:
+            out["word_classes"] = self.word_classes
         return out
 
     def keep_result(self, number: Number, features: list[str]) -> bool:
@@ -273,8 +280,9 @@ def features(
     out = {RULE[group.type], *_name_features(group.name), MENTIONS[min(len(group.places), 4)]}
     add = out.add
     if clusters:
-        # the classes of the name's last and first words: a head word no training paper wrote is
-        # read like the words the corpus writes in the same contexts (`sparsification`, `pruning`)
+        # the classes of the name's last and first words (`WORD` tokens: of `GPT-4`, `gpt-` and
+        # `4`): a word no training paper wrote is read like the words of its class (`cifar`,
+        # `imagenet` and `mnist` share one)
         name_words = WORD.findall(group.name.lower())
         if name_words:
             add(f"name_cl={clusters.get(name_words[-1], '-')}")
@@ -346,10 +354,10 @@ def _add_neighbour_classes(
 ) -> None:
     """The classes of the words on each side of a mention, for the role model only: `surpassing X`
     reads like `outperforming X`. The entity model does not read them: there they made a name's
-    type vary more from paper to paper (5-fold CV: linking 0.943 -> 0.930)."""
-    classes = ROLES_ONLY_NEIGHBOURS
-    _add_neighbours(add, [clusters.get(w, "-") for w in before], *classes[0])
-    _add_neighbours(add, [clusters.get(w, "-") for w in after], *classes[1])
+    type vary more from paper to paper (5-fold CV, 300 classes: linking 0.940 -> 0.930)."""
+    before_prefixes, after_prefixes = NEIGHBOUR_CLASS_PREFIXES
+    _add_neighbours(add, [clusters.get(w, "-") for w in before], *before_prefixes)
+    _add_neighbours(add, [clusters.get(w, "-") for w in after], *after_prefixes)
 
 
 def _add_neighbours(add: Callable[[str], None], words: list[str], each: str, first: str, second: str) -> None:

@@ -7,9 +7,11 @@ the key's name, instead of as a `KeyError` deep inside extraction.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -78,34 +80,40 @@ class Patterns(BaseModel):
 
 @dataclass(frozen=True)
 class WordLists:
-    """Word lists counted on a corpus of abstracts (`ontology/make_common_words.py` makes them)."""
+    """What kg reads of a corpus of abstracts: word lists (`ontology/make_common_words.py` makes
+    them) and word classes (`ontology/make_word_clusters.py`)."""
 
     common: frozenset[str]  # written mostly in lower case: `common_words.txt`
     transitive: frozenset[str]  # take an object, verbs and prepositions: `transitive_words.txt`
     clusters: Mapping[str, str]  # word -> its class (`c17`) of words written in like contexts
+    clusters_digest: str  # of `word_clusters.tsv`: a decision model records the one it learned with
 
     @classmethod
     def load(cls, paths: DataPaths) -> WordLists:
-        return cls(
-            read_words(paths.common_words),
-            read_words(paths.transitive_words),
-            read_clusters(paths.word_clusters),
-        )
+        clusters, digest = read_clusters(paths.word_clusters)
+        return cls(read_words(paths.common_words), read_words(paths.transitive_words), clusters, digest)
 
 
-def read_clusters(path: Path) -> dict[str, str]:
-    """`word_clusters.tsv` (`ontology/make_word_clusters.py` makes it): `word<TAB>class` a line;
-    lines that start with `#` are comments."""
+def read_clusters(path: Path) -> tuple[Mapping[str, str], str]:
+    """`word_clusters.tsv` (`ontology/make_word_clusters.py` makes it): `word<TAB>class` a line,
+    lowercase words; lines that start with `#` are comments. Also the file's digest (SHA-256)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "no such file (make it with ontology/make_word_clusters.py)") from None
     clusters = {}
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            word, tab, cluster = line.rstrip("\n").partition("\t")
-            if not tab or not word or not cluster.isdigit():
-                raise InputError(path, f"expected word<TAB>class number, got {line.strip()!r}", line=number)
-            clusters[word] = f"c{cluster}"  # spelled as the model's features spell it
-    return clusters
+    for number, line in enumerate(data.decode("utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, tab, cluster = line.partition("\t")
+        if not tab or not word or word != word.lower() or not cluster.isdecimal():
+            raise InputError(
+                path, f"expected lowercase word<TAB>class number, got {line.strip()!r}", line=number
+            )
+        clusters[word] = f"c{int(cluster)}"  # spelled as the model's features spell it
+    if not clusters:
+        raise InputError(path, "no word classes (make them with ontology/make_word_clusters.py)")
+    return MappingProxyType(clusters), hashlib.sha256(data).hexdigest()[:16]
 
 
 def read_words(path: Path) -> frozenset[str]:

@@ -278,7 +278,7 @@ def only_spelled_apart(
 def spelled_apart_acronym(entry: Entry, surface: str) -> bool:
     """Every form of `entry` that `surface` matches is an acronym (one word of capitals), which
     `surface` writes with spaces between its letters: `of $t` is not OFT, nor `k to` KTO."""
-    if " " not in surface:
+    if not any(c.isspace() for c in surface):
         return False
     forms = _forms_of_key(entry, norm(surface))
     return bool(forms) and all(f.isalpha() and f.isupper() for f in forms)
