@@ -279,15 +279,14 @@ def features(
     the classes of words that the corpus writes in like contexts."""
     out = {RULE[group.type], *_name_features(group.name), MENTIONS[min(len(group.places), 4)]}
     add = out.add
-    if clusters:
-        # the classes of the name's last and first words (`WORD` tokens: of `GPT-4`, `gpt-` and
-        # `4`): a word no training paper wrote is read like the words of its class (`cifar`,
-        # `imagenet` and `mnist` share one)
-        name_words = WORD.findall(group.name.lower())
-        if name_words:
-            add(f"name_cl={clusters.get(name_words[-1], '-')}")
-            if len(name_words) > 1:
-                add(f"first_cl={clusters.get(name_words[0], '-')}")
+    # the classes of the name's last and first words (`WORD` tokens: of `GPT-4`, `gpt-` and `4`):
+    # a word no training paper wrote is read like the words of its class (`cifar`, `imagenet` and
+    # `mnist` share one)
+    name_words = WORD.findall(group.name.lower())
+    if name_words:
+        add(f"name_cl={clusters.get(name_words[-1], '-')}")
+        if len(name_words) > 1:
+            add(f"first_cl={clusters.get(name_words[0], '-')}")
     node_type, entry = group.type, group.entry
     if entry is not None:
         add(VOCAB[entry.type])
@@ -335,8 +334,7 @@ def features(
         _add_neighbours(add, before, "before=", "prev=", "prev2=")
         after = [w.lower() for w in WORD.findall(text, f.end, f.end + 40)[:3]]
         _add_neighbours(add, after, "after=", "next=", "next2=")
-        if clusters:
-            _add_neighbour_classes(add, before, after, clusters)
+        _add_neighbour_classes(add, before, after, clusters)
         if f.field == "abstract":
             if start < 200:
                 add("early")
