@@ -110,6 +110,24 @@ def test_a_number_written_before_its_metric():
     assert {(r.value, r.metric) for r in ex.results} >= {(2.0, "BLEU"), (4.0, nfe), (8.0, nfe)}
 
 
+def test_each_number_is_a_score_of_the_metric_written_next_to_it():
+    ex = extract(
+        "We propose FooNet. FooNet boosts average accuracy by 9% and BLEU by over 15%. "
+        "It reduces ADE by 40.2%, FDE by 51.7%, and reaches an accuracy of 81.2% and 45.1 F1."
+    )
+    scores = {(r.value, r.metric) for r in ex.results}
+    assert scores >= {(9.0, "accuracy"), (15.0, "BLEU"), (40.2, "ADE"), (51.7, "FDE"), (81.2, "accuracy")}
+    assert (45.1, "F1 score") in scores
+
+
+def test_a_score_at_any_cutoff_is_a_metric_candidate():
+    text = "FooNet reaches 45.2% pass@32, a Hit@5 of 0.81 and avg@16 of 61.0; CoT-Pass@K rises. Mail a@b.com."
+    groups = _candidate_names("A", text)
+    assert {"pass@32", "Hit@5", "avg@16", "CoT-Pass@K"} <= groups.keys()
+    assert {groups[n].type for n in ("pass@32", "Hit@5", "avg@16", "CoT-Pass@K")} == {NodeType.METRIC}
+    assert not [n for n in groups if "@b" in n]
+
+
 def test_from_to_in_a_metric_sentence():
     ex = extract("With HyperAttention, perplexity increases from 5.6 to 6.3 on long contexts.")
     assert {r.value for r in ex.results} >= {5.6, 6.3}

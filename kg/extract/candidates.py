@@ -476,6 +476,7 @@ class CandidateFinder:
         candidates += patterns_for_names.variant_names(text, [*candidates, *versioned], tail)
         candidates += patterns_for_names.sized_names(text, [*tokens, *hits])
         candidates += patterns_for_names.hardware_names(text)
+        candidates += patterns_for_names.metric_cutoff_names(text)
         if fname == "abstract":
             candidates += self.names.described_proposals(text)
             candidates += self.names.headed_datasets(text)

@@ -330,6 +330,21 @@ def hardware_names(text: str) -> Iterator[Name]:
         yield Name(m.start(), m.end(), m.group(0), type=NodeType.HARDWARE)
 
 
+# `pass@32`, `Hit@5`, `avg@16`, `CoT-Pass@K`, `mAP@0.25`: a score at a cutoff is a metric, whatever
+# its base. The vocabulary lists the common ones (`pass@1`); the cutoffs papers choose are many.
+METRIC_AT_CUTOFF = re.compile(
+    r"(?<![\w@.\-])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*@(?:\d{1,5}(?:\.\d+)?|[kKnN]|ALL|all)(?![\w@])"
+)
+METRIC_CUTOFF_SOURCE = "metric_cutoff"
+
+
+def metric_cutoff_names(text: str) -> Iterator[Name]:
+    if "@" not in text:
+        return
+    for m in METRIC_AT_CUTOFF.finditer(text):
+        yield Name(m.start(), m.end(), m.group(0), type=NodeType.METRIC, source=METRIC_CUTOFF_SOURCE)
+
+
 # A word that starts at a word boundary is written `p(?<!\w.)ropose`, not `\bpropose`: a pattern
 # that opens with plain letters lets the regex engine jump from one of them to the next, where `\b`
 # has it try every place of the text. (`(?<!\w.)` after the first letter: no word character before.)

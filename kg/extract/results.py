@@ -552,10 +552,31 @@ def _words_apart(distance: int) -> str:
     return "4-6" if distance <= 6 else "7-12" if distance <= FAR_WORDS else "far"
 
 
-def _nearest(metrics: list[tuple[int, Group]], offset: int) -> Group | None:
-    if not metrics:
+def _nearest(metrics: list[tuple[int, int, Group]], number: Number, sentence: str) -> Group | None:
+    """The metric that the number is a score of: of the metrics its unit fits, the nearest by the
+    gap between them, where a gap that holds another number or, after the number, a separator (`,`,
+    `;`, `and`) counts as far. `average accuracy by 9% and F1 by 15%` gives 9% to accuracy (four
+    characters before it), not to F1, whose first letter is nearer 9's; `ADE by 40.2%, FDE by
+    51.7%` gives 40.2% to ADE; `accuracy ... from 73.44% to 81.35% and 3.87x faster inference
+    time` gives both percentages to accuracy, and 3.87x to inference time."""
+    fitting = [m for m in metrics if _unit_fits(number.unit, m[2].name)]
+    if not fitting:
         return None
-    return min(metrics, key=lambda m: abs(m[0] - offset))[1]
+
+    def distance(metric: tuple[int, int, Group]) -> int:
+        start, end, _ = metric
+        if end <= number.start:  # (the snippet's ends: `4-8 NFE` is one range of NFE)
+            gap = sentence[end : min(number.start, number.text_start)]
+            return len(gap) + (FAR if NUMBER_START.search(gap) else 0)
+        gap = sentence[max(number.end, number.text_end) : start]
+        return len(gap) + (FAR if NUMBER_START.search(gap) or SEPARATOR.search(gap) else 0)
+
+    return min(fitting, key=distance)[2]
+
+
+FAR = 40  # characters: what a number or a separator between a metric and a number adds to the gap
+NUMBER_START = re.compile(r"(?<![\w.\-])\d")  # a number, not a digit of a name (`MobileNet-v2`)
+SEPARATOR = re.compile(r"[,;]|\band\b")
 
 
 def _first(inside: list[tuple[int, int, Group]], node_type: NodeType) -> str | None:
@@ -605,19 +626,17 @@ def read_results(
         # `4,039 tokens per second`: a unit, not a metric the paper reports
         units = [(n.end, n.text_end) for n in found]
         metrics = [
-            (a, g)
+            (a, b, g)
             for a, b, g in inside
             if g.type == NodeType.METRIC and not any(u0 <= a and b <= u1 for u0, u1 in units)
         ]
-        metrics_anywhere.update(g.key for _, g in metrics)
+        metrics_anywhere.update(g.key for _, _, g in metrics)
         datasets = datasets_of_numbers(
             sentence, found, [(a, g.key) for a, _, g in inside if g.type == NodeType.DATASET]
         )
         for number, dataset in zip(found, datasets, strict=True):
             # a count of things (`50,176 tokens`) is measured by no metric: it is no score
-            metric = None if number.count else _nearest(metrics, number.start)
-            if metric is not None and not _unit_fits(number.unit, metric.name):
-                metric = None
+            metric = None if number.count else _nearest(metrics, number, sentence)
             if metric:
                 metrics_with_numbers.add(metric.key)
             before_arrow = ARROW_AFTER.match(sentence, number.text_end) is not None
