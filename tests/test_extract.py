@@ -128,6 +128,20 @@ def test_a_score_at_any_cutoff_is_a_metric_candidate():
     assert not [n for n in groups if "@b" in n]
 
 
+def test_code_links_without_a_scheme_or_split_by_a_line_break():
+    ex = extract(
+        "We propose PersPose. Code is available at: https://github.com/ KenAdamsJoseph/PersPose. "
+        "Data: github.com/wjun0830/SSync, and https://github.com/Medical-Lab/ and huggingface.co/x/y."
+    )
+    assert ex.code_urls == [
+        "https://github.com/KenAdamsJoseph/PersPose",
+        "https://github.com/wjun0830/SSync",
+        "https://github.com/Medical-Lab/",
+        "https://huggingface.co/x/y",
+    ]
+    assert [m.name for m in ex.mentions] == ["PersPose"]  # no name is read inside a link
+
+
 def test_from_to_in_a_metric_sentence():
     ex = extract("With HyperAttention, perplexity increases from 5.6 to 6.3 on long contexts.")
     assert {r.value for r in ex.results} >= {5.6, 6.3}

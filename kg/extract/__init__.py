@@ -14,8 +14,6 @@ a map over papers that any pool of workers can run, each worker with an extracto
 
 from __future__ import annotations
 
-import re
-
 from kg.config import DataPaths
 from kg.errors import InputError
 from kg.extract.candidates import CandidateFinder
@@ -26,10 +24,9 @@ from kg.extract.names import NameFinder
 from kg.extract.patterns import Patterns, WordLists
 from kg.extract.results import NumberReader, read_results, rule_choice, rule_keep
 from kg.extract.roles import RoleCues, combine_roles
+from kg.extract.text import URL, urls
 from kg.extract.vocabulary import Vocabulary, build_vocabulary
 from kg.schema import ROLE_OF_TYPE, ComparisonClaim, Mention, NodeType, Paper, PaperExtraction, Role
-
-URL = re.compile(r"https?://[^\s<>\"'{}|\\^`\]]+")
 
 
 def _mention(group: Group, vocab: Vocabulary) -> Mention:
@@ -82,10 +79,10 @@ def _compare_with_baselines(mentions: list[Mention], comparisons: list[Compariso
 
 def _code_urls(paper: Paper) -> list[str]:
     """The URLs in the abstract, then the record's own `code_url` (the HF API's repository)."""
-    urls = [u.rstrip(".,;:)]}'\"") for u in URL.findall(paper.abstract)]
+    links = [url for _, _, url in urls(paper.abstract)]
     if paper.code_url and URL.fullmatch(paper.code_url):
-        urls.append(paper.code_url)
-    return list(dict.fromkeys(urls))
+        links.append(paper.code_url)
+    return list(dict.fromkeys(links))
 
 
 # types a name's form decides (sized model names, hardware patterns): the model does not change them

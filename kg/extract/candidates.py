@@ -18,11 +18,10 @@ from kg.extract.grouping import Candidates, Found, Group, MentionSpan
 from kg.extract.names import Name, NameFinder
 from kg.extract.patterns import Patterns
 from kg.extract.roles import RoleCues, is_named_apposition, is_proposed_object
-from kg.extract.text import new_key, norm, sentences
+from kg.extract.text import new_key, norm, sentences, urls
 from kg.extract.vocabulary import Entry, Vocabulary, only_spelled_apart
 from kg.schema import NodeType, Paper, Role
 
-URL = re.compile(r"https?://[^\s<>\"'{}|\\^`\]]+")
 # LaTeX that styles a name (`we propose \textbf{Style-Aligned Refinement}`, `$\textit{X}$`): the
 # markup is blanked out, the name kept, so that the name patterns read it as plain text
 LATEX_STYLE = re.compile(
@@ -404,8 +403,9 @@ class CandidateFinder:
     ) -> list[Found]:
         starts = {s for s, _ in spans}
         # URLs are not names: blank them out, keeping every offset
-        if "http" in text:
-            text = URL.sub(lambda m: " " * len(m.group(0)), text)
+        if "http" in text or "www." in text or ".co" in text or ".org/" in text:
+            for start, end, _ in urls(text):
+                text = text[:start] + " " * (end - start) + text[end:]
         if "\\" in text:
             text = LATEX_STYLE.sub(_blank_markup, text)
         hits = [
