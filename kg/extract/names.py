@@ -339,6 +339,7 @@ METRIC_CUTOFF_SOURCE = "metric_cutoff"
 
 
 def metric_cutoff_names(text: str) -> Iterator[Name]:
+    """Each name written `X@k` in `text`, a metric candidate for the model to decide on."""
     if "@" not in text:
         return
     for m in METRIC_AT_CUTOFF.finditer(text):

@@ -36,7 +36,7 @@ ABBREVIATIONS = frozenset(
     ]
 )
 # A link: with its scheme, or a code host's without one (`github.com/foo/bar`, 230 of them in the
-# 113k corpus abstracts). The characters a URL may hold are those of RFC 3986, as written in text.
+# 113k corpus abstracts). It runs to the first space, quote or bracket that text puts around links.
 URL = re.compile(
     r"(?:https?://|(?<![\w@./:\-])(?:www\.|(?:github\.com|gitlab\.com|huggingface\.co|bitbucket\.org)/))"
     r"[^\s<>\"'{}|\\^`\]]+"
