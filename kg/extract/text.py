@@ -48,6 +48,8 @@ SPLIT_CODE_URL = re.compile(
     r"(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co|bitbucket\.org)/(?:[\w.\-]+/)?"
     r"\s+([A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)*)"
 )
+# what every link above holds: text without any of them has none, and is not scanned
+URL_HINTS = ("http", "www.", "github.com/", "gitlab.com/", "huggingface.co/", "bitbucket.org/")
 URL_TRAILING = ".,;:)]}'\""
 # words of a sentence, never the path that a split address goes on with (`.../Lab/ and more`)
 NOT_A_PATH = frozenset({
@@ -59,6 +61,8 @@ NOT_A_PATH = frozenset({
 def urls(text: str) -> list[tuple[int, int, str]]:
     """The links of `text`: where each is written, and the URL (`https://` added where the text
     left it out, the two halves of a split address joined), trailing punctuation left out."""
+    if not any(hint in text for hint in URL_HINTS):
+        return []
     found: list[tuple[int, int, str]] = []
     for m in SPLIT_CODE_URL.finditer(text):
         if m.group(1).rstrip(URL_TRAILING).lower() not in NOT_A_PATH:
