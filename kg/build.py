@@ -200,9 +200,12 @@ def build(
         header = {"format": "kg", "version": FORMAT_VERSION, "build": token}
         lines = writer.entity_lines(header, delta=stage / DELTA if update else None)
         if update:
-            # the base's copy (most of a second for the 103k graph) runs beside the store's update,
-            # which reads only delta.json
-            graph_writer = Background(GRAPH, writer.write, header, lines)
+            # the base's copy (most of a second for the 103k graph), then state.json, run beside
+            # the store's update (which reads only delta.json) and the page
+            started(STATE)
+            graph_writer = Background(
+                GRAPH, _write_graph_and_state, writer, header, lines, resolver, stage / STATE, token
+            )
         else:
             report.nodes, report.edges = writer.write(header, lines)
             state_writer = _save_state_beside(resolver, report, stage / STATE, token, started)
@@ -219,18 +222,18 @@ def build(
             write_store(stage / GRAPH, stage / STORE_FILE)
             store = Store(stage / STORE_FILE)
         report.seconds[STORE_FILE] = time.perf_counter() - t
-        if graph_writer is not None:
-            t = time.perf_counter()
-            report.nodes, report.edges = graph_writer.wait()
-            state_writer = _save_state_beside(resolver, report, stage / STATE, token, started)
-            report.seconds[GRAPH] += time.perf_counter() - t
         written = [GRAPH, STORE_FILE, *([DELTA] if update else [])]
         written += _write_exports(stage, store, options.exports, report.seconds, started)
         if pending is None:
             store.close()
         t = time.perf_counter()
-        assert state_writer is not None  # started once the graph's counts were known
-        state_writer.wait()
+        if graph_writer is not None:
+            report.nodes, report.edges = graph_writer.wait()
+            # what the writer's copy of the resolver got, kept here too
+            resolver.counts, resolver.token = {"nodes": report.nodes, "edges": report.edges}, token
+        else:
+            assert state_writer is not None  # started once the graph's counts were known
+            state_writer.wait()
         report.seconds[STATE] = time.perf_counter() - t
         _finish(report, out, stage, written, pending)
         return report
@@ -259,6 +262,20 @@ def _save_state_beside(
     writer = Background(STATE, resolver.save, path, token)
     resolver.token = token  # what the writer's copy of the resolver got
     return writer
+
+
+def _write_graph_and_state(
+    writer: GraphWriter, header: dict, lines: list[bytes], resolver: Resolver, path: Path, token: str
+) -> tuple[int, int]:
+    """An update's graph.json, then its state.json with graph.json's counts: one job beside the
+    store and the page, which need neither."""
+    nodes, edges = writer.write(header, lines)
+    resolver.counts = {"nodes": nodes, "edges": edges}
+    try:
+        resolver.save(path, token)
+    except Exception as e:  # the job is named for graph.json: say which file failed
+        raise KgError(f"{path.name}: writing it failed ({type(e).__name__}: {e})") from None
+    return nodes, edges
 
 
 def _remove_dead_stages(out: Path) -> None:
