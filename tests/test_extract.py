@@ -233,6 +233,15 @@ def test_a_benchmark_papers_scores_are_measured_on_its_benchmark():
     assert {r.value: r.dataset for r in ex.results} == {45.2: vidbench, 92.1: vidbench}
 
 
+def test_a_generic_metric_stays_where_it_stands_by_a_number_or_in_a_list_of_metrics():
+    # `accuracy` alone, with no number, is mostly the word, not a metric the paper reports
+    alone = extract("XNet achieves high accuracy, outperforming ResNet-50.")
+    assert "accuracy" not in by_name(alone)
+    listed = extract("XNet achieves high accuracy, F1-score, and AUC, outperforming ResNet-50.")
+    assert {"accuracy", "AUC"} <= set(by_name(listed))
+    assert by_name(listed)["accuracy"].type == NodeType.METRIC
+
+
 def test_known_names_joined_by_slashes_are_each_a_name():
     names = {
         m.name
