@@ -242,6 +242,20 @@ def test_a_generic_metric_stays_where_it_stands_by_a_number_or_in_a_list_of_metr
     assert by_name(listed)["accuracy"].type == NodeType.METRIC
 
 
+def test_a_new_acronyms_definition_is_the_papers_own_only_where_no_model_decides():
+    paper = Paper(
+        id="x",
+        title="Variance-reduced slicing",
+        abstract="The Sliced Wasserstein Distance (SWD) offers a scalable alternative, yet it is noisy.",
+    )
+
+    def roles(extractor):
+        return {g.name: g.roles for g in extractor.candidates(paper).groups.values()}["SWD"]
+
+    assert Role.PROPOSES in roles(EXTRACTOR)  # the rules alone
+    assert Role.PROPOSES not in roles(EXTRACTOR.with_model(None, phrases=True))  # left to the model
+
+
 def test_known_names_joined_by_slashes_are_each_a_name():
     names = {
         m.name
