@@ -256,6 +256,22 @@ def test_a_new_acronyms_definition_is_the_papers_own_only_where_no_model_decides
     assert Role.PROPOSES not in roles(EXTRACTOR.with_model(None, phrases=True))  # left to the model
 
 
+def test_a_proposal_sentence_proposes_its_first_new_name_and_the_list_it_opens():
+    def roles(abstract, phrases):
+        paper = Paper(id="x", title="A paper", abstract=abstract)
+        found = EXTRACTOR.with_model(None, phrases=phrases).candidates(paper)
+        return {g.name: g.roles for g in found.groups.values()}
+
+    listed = (
+        "Our approach integrates three core components: Feature Slicer, Operator Grouping, and Step Rehash."
+    )
+    assert all(Role.PROPOSES in r for r in roles(listed, phrases=True).values())
+    later = "We propose FooNet; unlike QuuxNet, it needs no labels."
+    assert Role.PROPOSES in roles(later, phrases=False)["QuuxNet"]  # the rules alone
+    assert Role.PROPOSES not in roles(later, phrases=True)["QuuxNet"]  # left to the model
+    assert Role.PROPOSES in roles(later, phrases=True)["FooNet"]
+
+
 def test_known_names_joined_by_slashes_are_each_a_name():
     names = {
         m.name

@@ -49,6 +49,9 @@ USED_BEFORE = re.compile(
 USED_REACH = 40  # characters before a name where USED_BEFORE looks
 BARE_SOURCE = "bare_acronym"  # the `source` of an acronym no rule accepts as a name (`SAMM`)
 LIST_GAP = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*/\s*")  # between two items of a list
+# between two items of a list, an acronym's parentheses closed before it (`pyramid (SCP), and ...`),
+# or between a name and its acronym
+LIST_MATE_GAP = re.compile(r"\)?(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)|\s*\(")
 INITIAL_PARTS = re.compile(r"[\s\-]+")  # the words of a name whose initials spell an acronym
 BENCH_WORD = " Bench"  # the last word of a benchmark named after a thing (`DeepResearch Bench`)
 DATASET_WORD = re.compile(r"\b(?:benchmark|dataset|corpus)\b", re.I)
@@ -706,6 +709,8 @@ class CandidateFinder:
         title_key = norm(fields["title"])
         sentence_starts = {name: [a for a, _ in spans] for name, spans in sentence_spans.items()}
         sentence_texts: dict[tuple[str, int, int], str] = {}  # one string for all names of a sentence
+        # the first new name a sentence proposes, and where the list it opens has got to
+        sentence_proposal: dict[tuple[str, int, int], tuple[str, int]] = {}
         for f in found:
             group = groups[f.key]
             text = fields[f.field]
@@ -728,17 +733,36 @@ class CandidateFinder:
                     (f.name and f.name.proposed)
                     or (is_new and OUR.search(text[max(0, f.start - 8) : f.start]))
                     or (f.name and f.name.size_of and norm(f.name.size_of) in proposed_bases)
-                    # the cue must come before the name: `we propose X`, not `X ... which we build on`;
-                    # and not `we propose X, a method using Y`
-                    or (self.roles.is_proposal_sentence(text[s0 : f.end]) and not used_here)
+                    or (is_new and is_proposed_object(before))
                 )
+                # A sentence's proposal cue must come before the name: `we propose X`, not `X ...
+                # which we build on`; and not `we propose X, a method using Y`. Where a model decides,
+                # the cue proposes the sentence's first new name and the list it opens (`three
+                # components: A, B, and C`), and leaves a later name to the model (`We propose X;
+                # unlike Y, ...`). 5-fold CV on three splits: proposes +0.004 / +0.004 / +0.003,
+                # compares_with +0.005 / +0.002 / +0.007, core +0.001 / +0.000 / +0.001.
+                if not proposal and not used_here and self.roles.is_proposal_sentence(text[s0 : f.end]):
+                    taken = sentence_proposal.get(place)
+                    proposal = not (
+                        self.phrases
+                        and is_new
+                        and taken is not None
+                        and taken[0] != group.key
+                        and not LIST_MATE_GAP.fullmatch(text, taken[1], f.start)
+                    )
+                if proposal and is_new and not f.surface.islower():  # a phrase does not open a list of names
+                    taken = sentence_proposal.get(place)
+                    if (
+                        taken is None
+                        or taken[0] == group.key
+                        or LIST_MATE_GAP.fullmatch(text, taken[1], f.start)
+                    ):
+                        sentence_proposal[place] = (group.key, f.end)
             defined = bool(f.name and f.name.long_form)
             # `Multi-Matrix Factorization Attention (MFA)` names a thing; a lowercase expansion
             # (`artificial intelligence-generated content (AIGC)`) usually names a concept
             long_form = f.name.long_form if f.name and f.name.long_form else ""
             named_here = defined and sum(w[:1].isupper() for w in long_form.split()) >= 2
-            if is_new and not proposal and is_proposed_object(before):
-                proposal = True
             role = self.roles.role_of_mention(group.type, sentence, f.start - s0, is_new, proposal)
             if _marks_own_work(
                 group, f, before, proposal, defined, named_here, title_key, role, used_here, self.phrases
