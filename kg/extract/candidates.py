@@ -368,7 +368,8 @@ class CandidateFinder:
     """The rules that propose candidates, with what they read: the vocabulary, the patterns, the
     name finder and the role cues. `phrases`: a decision model decides on these candidates, so
     lowercase noun phrases and generic names are candidates too, and the model, not a rule, says
-    whether a new acronym's definition is the paper's own work."""
+    whether a new acronym's definition, or a new name that a proposal sentence writes after the
+    one it proposes, is the paper's own work."""
 
     def __init__(
         self, vocabulary: Vocabulary, patterns: Patterns, names: NameFinder, roles: RoleCues, phrases: bool
