@@ -217,13 +217,14 @@ def _print_summary(report: BuildReport, out_dir: Path, update: bool, seconds: fl
 
     if update and report.added == 0:
         err.print(
-            f"nothing new: {report.papers} papers already in {out_dir}/; outputs unchanged", markup=False
+            f"nothing new: {_count(report.papers, 'paper')} already in {out_dir}/; outputs unchanged",
+            markup=False,
         )
     else:
         verb = (
-            f"added {report.added} papers ({report.papers} in all)"
+            f"added {_count(report.added, 'paper')} ({report.papers:,} in all)"
             if update
-            else f"built {report.papers} papers"
+            else f"built {_count(report.papers, 'paper')}"
         )
         err.print(
             f"{verb} -> {report.nodes:,} nodes, {report.edges:,} edges in {seconds:.1f} s; "
@@ -252,6 +253,11 @@ def _print_summary(report: BuildReport, out_dir: Path, update: bool, seconds: fl
                 soft_wrap=True,
             )
     if report.duplicates:
-        err.print(f"{report.duplicates} records of papers already built were left out", markup=False)
+        err.print(f"{_count(report.duplicates, 'record')} of papers already built left out", markup=False)
     if report.skipped:
         err.print(f"{skipped_summary(report)}: see {out_dir / 'report.json'}", markup=False)
+
+
+def _count(n: int, noun: str) -> str:
+    """`1 paper`, `2 papers`, `103,145 papers`."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
