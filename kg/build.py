@@ -229,8 +229,6 @@ def build(
         t = time.perf_counter()
         if graph_writer is not None:
             report.nodes, report.edges = graph_writer.wait()
-            # what the writer's copy of the resolver got, kept here too
-            resolver.counts, resolver.token = {"nodes": report.nodes, "edges": report.edges}, token
         else:
             assert state_writer is not None  # started once the graph's counts were known
             state_writer.wait()

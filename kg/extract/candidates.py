@@ -48,10 +48,11 @@ USED_BEFORE = re.compile(
 )
 USED_REACH = 40  # characters before a name where USED_BEFORE looks
 BARE_SOURCE = "bare_acronym"  # the `source` of an acronym no rule accepts as a name (`SAMM`)
-LIST_GAP = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*/\s*")  # between two items of a list
+LIST_SEPARATOR = r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+"
+LIST_GAP = re.compile(rf"{LIST_SEPARATOR}|\s*/\s*")  # between two items of a list
 # between two items of a list, an acronym's parentheses closed before it (`pyramid (SCP), and ...`),
 # or between a name and its acronym
-LIST_MATE_GAP = re.compile(r"\)?(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)|\s*\(")
+LIST_MATE_GAP = re.compile(rf"\)?(?:{LIST_SEPARATOR})|\s*\(")
 INITIAL_PARTS = re.compile(r"[\s\-]+")  # the words of a name whose initials spell an acronym
 BENCH_WORD = " Bench"  # the last word of a benchmark named after a thing (`DeepResearch Bench`)
 DATASET_WORD = re.compile(r"\b(?:benchmark|dataset|corpus)\b", re.I)
@@ -226,6 +227,14 @@ def _class_worded_over_known_words(taken: list[Found], phrase: Found) -> list[Fo
         for t in inside
     )
     return [t for t in taken if t not in inside] if inside and known_words else taken
+
+
+def _goes_on(proposed: tuple[str, int] | None, f: Found, text: str) -> bool:
+    """Whether a mention is the first new name its sentence proposes (`proposed`: the key of the
+    one so far, and where the list it opens has got to), that name again, or the next of its list."""
+    return (
+        proposed is None or proposed[0] == f.key or bool(LIST_MATE_GAP.fullmatch(text, proposed[1], f.start))
+    )
 
 
 def _marks_own_work(
@@ -743,22 +752,17 @@ class CandidateFinder:
                 # unlike Y, ...`). 5-fold CV on three splits: proposes +0.004 / +0.004 / +0.003,
                 # compares_with +0.005 / +0.002 / +0.007, core +0.001 / +0.000 / +0.001.
                 if not proposal and not used_here and self.roles.is_proposal_sentence(text[s0 : f.end]):
-                    taken = sentence_proposal.get(place)
-                    proposal = not (
-                        self.phrases
-                        and is_new
-                        and taken is not None
-                        and taken[0] != group.key
-                        and not LIST_MATE_GAP.fullmatch(text, taken[1], f.start)
+                    proposal = not (self.phrases and is_new) or _goes_on(
+                        sentence_proposal.get(place), f, text
                     )
-                if proposal and is_new and not f.surface.islower():  # a phrase does not open a list of names
-                    taken = sentence_proposal.get(place)
-                    if (
-                        taken is None
-                        or taken[0] == group.key
-                        or LIST_MATE_GAP.fullmatch(text, taken[1], f.start)
-                    ):
-                        sentence_proposal[place] = (group.key, f.end)
+                # a phrase does not open a list of names
+                if (
+                    proposal
+                    and is_new
+                    and not f.surface.islower()
+                    and _goes_on(sentence_proposal.get(place), f, text)
+                ):
+                    sentence_proposal[place] = (f.key, f.end)
             defined = bool(f.name and f.name.long_form)
             # `Multi-Matrix Factorization Attention (MFA)` names a thing; a lowercase expansion
             # (`artificial intelligence-generated content (AIGC)`) usually names a concept

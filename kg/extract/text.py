@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 
 from kg.ids import RUN, norm
@@ -58,11 +59,12 @@ NOT_A_PATH = frozenset({
 })  # fmt: skip
 
 
-def urls(text: str) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=8)  # the candidates blank an abstract's links, and its code links are the same
+def urls(text: str) -> tuple[tuple[int, int, str], ...]:
     """The links of `text`: where each is written, and the URL (`https://` added where the text
     left it out, the two halves of a split address joined), trailing punctuation left out."""
     if not any(hint in text for hint in URL_HINTS):
-        return []
+        return ()
     found: list[tuple[int, int, str]] = []
     for m in SPLIT_CODE_URL.finditer(text):
         if m.group(1).rstrip(URL_TRAILING).lower() not in NOT_A_PATH:
@@ -76,7 +78,7 @@ def urls(text: str) -> list[tuple[int, int, str]]:
         if not url.startswith(("http://", "https://")):
             url = "https://" + url
         out.append((start, end, url))
-    return out
+    return tuple(out)
 
 
 # RUN, a run of letters and digits, and `norm`, the key names match on, are in kg.ids: the
