@@ -78,11 +78,12 @@ def _is_proposed_object(before: str) -> bool:
 
 
 def combine_roles(node_type: NodeType, roles: set[Role]) -> list[Role]:
-    """One paper's roles for an entity from all its mentions."""
+    """One paper's roles for an entity from all its mentions: what the paper proposes it only
+    proposes, but a dataset it makes is also evaluated on or trained on where a mention says so."""
     if Role.PROPOSES in roles:
         keep = {Role.PROPOSES}
         if node_type == NodeType.DATASET:
-            keep.add(Role.EVALUATED_ON)
+            keep |= roles & {Role.EVALUATED_ON, Role.USES}
         return sorted(keep)
     return sorted(roles)
 
