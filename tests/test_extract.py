@@ -731,3 +731,17 @@ def test_a_benchmark_named_after_a_known_name_with_bench_is_one_new_dataset():
     names = by_name(ex)
     assert names["DeepResearch Bench"].type == NodeType.DATASET
     assert "Bench" not in names and "DeepResearch" not in names
+
+
+def test_a_score_is_measured_on_the_one_dataset_the_paper_evaluates_on():
+    # the sentence names no dataset, but the paper evaluates on one only; with two, it is unsaid
+    one = extract(
+        "We propose FooNet, a retrieval method. FooNet is evaluated on HotpotQA. It reaches an "
+        "exact match of 61.2%, 4.1 points above the best baseline."
+    )
+    names = {m.key: m.name for m in one.mentions}
+    assert {r.value: names.get(r.dataset or "") for r in one.results} == {61.2: "HotpotQA", 4.1: "HotpotQA"}
+    two = extract(
+        "We propose FooNet. It reaches 61.2% exact match on HotpotQA and 48.0% on MuSiQue. It is 2x faster."
+    )
+    assert next(r for r in two.results if r.value == 2.0).dataset is None

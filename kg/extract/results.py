@@ -607,6 +607,14 @@ def read_results(
     # a benchmark paper's scores are measured on its benchmark where the sentence names no other
     own_datasets = [g.key for g in groups.values() if Role.PROPOSES in g.roles and g.type == NodeType.DATASET]
     own_dataset = own_datasets[0] if len(own_datasets) == 1 else None
+    # else a paper's one dataset, where the paper evaluates on it: its scores are measured there
+    paper_datasets = [g for g in groups.values() if g.type == NodeType.DATASET]
+    only_dataset = (
+        paper_datasets[0].key
+        if len(paper_datasets) == 1 and Role.EVALUATED_ON in paper_datasets[0].roles
+        else None
+    )
+    default_dataset = own_dataset or only_dataset
     # counts in words, for a result model to decide on (the rules read none)
     in_words = [] if keep is rule_keep else spelled_count_places(abstract)
     for s0, s1 in spans:
@@ -651,8 +659,8 @@ def read_results(
                 # one (`the best model reaches only 48.45% on it`)
                 others = [option for option in options if groups[option[0]].type != NodeType.DATASET]
                 dataset, subject = dataset or subject, choose(number, others) if others else None
-            if dataset is None and not number.count and subject != own_dataset:
-                dataset = own_dataset
+            if dataset is None and not number.count and subject != default_dataset:
+                dataset = default_dataset
             claims.append(
                 ResultClaim(
                     value=number.value,
