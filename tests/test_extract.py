@@ -745,3 +745,13 @@ def test_a_score_is_measured_on_the_one_dataset_the_paper_evaluates_on():
         "We propose FooNet. It reaches 61.2% exact match on HotpotQA and 48.0% on MuSiQue. It is 2x faster."
     )
     assert next(r for r in two.results if r.value == 2.0).dataset is None
+
+
+def test_a_dataset_the_paper_reports_a_score_on_is_evaluated_on():
+    ex = extract(
+        "We introduce ZorbBench, a benchmark of 500 agent tasks for web navigation. The best model, "
+        "GPT-4o, reaches an accuracy of 31.2% on it."
+    )
+    bench = by_name(ex)["ZorbBench"]
+    assert next(r for r in ex.results if r.value == 31.2).dataset == bench.key
+    assert set(bench.roles) == {Role.PROPOSES, Role.EVALUATED_ON}
