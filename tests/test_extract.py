@@ -734,9 +734,10 @@ def test_a_benchmark_named_after_a_known_name_with_bench_is_one_new_dataset():
 
 
 def test_a_score_is_measured_on_the_one_dataset_the_paper_evaluates_on():
-    # the sentence names no dataset, but the paper evaluates on one only; with two, it is unsaid
+    # the sentence names no dataset, but the paper evaluates on one only (it trains on another);
+    # with two evaluated on, it is unsaid
     one = extract(
-        "We propose FooNet, a retrieval method. FooNet is evaluated on HotpotQA. It reaches an "
+        "We propose FooNet, trained on the Pile. FooNet is evaluated on HotpotQA. It reaches an "
         "exact match of 61.2%, 4.1 points above the best baseline."
     )
     names = {m.key: m.name for m in one.mentions}

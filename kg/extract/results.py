@@ -607,13 +607,10 @@ def read_results(
     # a benchmark paper's scores are measured on its benchmark where the sentence names no other
     own_datasets = [g.key for g in groups.values() if Role.PROPOSES in g.roles and g.type == NodeType.DATASET]
     own_dataset = own_datasets[0] if len(own_datasets) == 1 else None
-    # else a paper's one dataset, where the paper evaluates on it: its scores are measured there
-    paper_datasets = [g for g in groups.values() if g.type == NodeType.DATASET]
-    only_dataset = (
-        paper_datasets[0].key
-        if len(paper_datasets) == 1 and Role.EVALUATED_ON in paper_datasets[0].roles
-        else None
-    )
+    # else the one dataset the paper evaluates on (it may train on others): its scores are
+    # measured there
+    evaluated = [g for g in groups.values() if g.type == NodeType.DATASET and Role.EVALUATED_ON in g.roles]
+    only_dataset = evaluated[0].key if len(evaluated) == 1 else None
     default_dataset = own_dataset or only_dataset
     # counts in words, for a result model to decide on (the rules read none)
     in_words = [] if keep is rule_keep else spelled_count_places(abstract)
