@@ -104,6 +104,16 @@ def test_counts_of_named_things_and_scale_words():
     assert found == [8_900_000.0, 38_522.0, 140_000.0]
 
 
+def test_a_result_model_is_shown_setup_counts_and_bare_scores_the_rules_drop():
+    numbers = EXTRACTOR.numbers.numbers
+    s = "GRADE has 520 samples across 10 academic domains, from 1,925 repositories."
+    assert [n.value for n in numbers(s, [], metric_starts=[])] == [520.0, 1925.0]  # `1,925` is no year
+    assert [n.value for n in numbers(s, [], [], setup_counts=True)] == [520.0, 10.0, 1925.0]
+    s = "It lifts Qwen on T2I-CompBench from 82.18 to 88.37."
+    assert numbers(s, [], metric_starts=[]) == []
+    assert [n.value for n in numbers(s, [], [], bare_scores=True)] == [82.18, 88.37]
+
+
 def test_a_number_written_before_its_metric():
     ex = extract("We propose FooNet. FooNet improves the baseline by over 2 BLEU and needs only 4-8 NFE.")
     nfe = "number of function evaluations"  # the vocabulary's name of `NFE`
