@@ -114,6 +114,25 @@ def test_a_result_model_is_shown_setup_counts_and_bare_scores_the_rules_drop():
     assert [n.value for n in numbers(s, [], [], bare_scores=True)] == [82.18, 88.37]
 
 
+def test_counts_of_tokens_and_parameters_in_billions_keep_their_scale_in_the_unit():
+    s = "trained on 12T tokens, then 172 billion tokens; 28 billion activated parameters; a 10B-token corpus"
+    found = [(n.value, n.unit) for n in EXTRACTOR.numbers.numbers(s, [], metric_starts=[])]
+    assert found == [(12.0, "T tokens"), (172.0, "B tokens"), (28.0, "B params"), (10.0, "B tokens")]
+
+
+def test_a_score_takes_the_dataset_of_its_own_clause():
+    from kg.extract.results import datasets_of_numbers
+
+    s = "boosting it on T2I-CompBench from 82.18 to 88.37 and on T2I-ReasonBench from 43.82 to 46.75."
+    numbers = EXTRACTOR.numbers.numbers(s, [], [], bare_scores=True)
+    named = [(s.index("T2I-CompBench"), "compbench"), (s.index("T2I-ReasonBench"), "reasonbench")]
+    assert datasets_of_numbers(s, numbers, named) == ["compbench", "compbench", "reasonbench", "reasonbench"]
+    s = "FooNet gains +18.6 on HardMatch, +29.5 on WxBS."
+    numbers = EXTRACTOR.numbers.numbers(s, [], [], bare_scores=True)
+    named = [(s.index("HardMatch"), "hardmatch"), (s.index("WxBS"), "wxbs")]
+    assert datasets_of_numbers(s, numbers, named) == ["hardmatch", "wxbs"]
+
+
 def test_a_number_written_before_its_metric():
     ex = extract("We propose FooNet. FooNet improves the baseline by over 2 BLEU and needs only 4-8 NFE.")
     nfe = "number of function evaluations"  # the vocabulary's name of `NFE`

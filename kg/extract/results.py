@@ -33,10 +33,14 @@ def _plain_lower(word: str) -> bool:
 # names among them (`38,522 QA pairs`, `8.9 million 3D assets`; results 0.828 -> 0.839). A scale word
 # is tried before plain digits, so that `140 thousand projects` is 140,000.
 # `(?<![\w.,]\d)` after the first digit: no letter, digit, dot or comma before the number.
-COUNT = re.compile(
-    r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+|\d*(?:\.\d+)?(?:[KkM]|\s(?:thousand|million|billion))|\d{1,}))"
+_COUNT = (
+    r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+|\d*(?:\.\d+)?(?:[KkM]|\s(?:thousand|million|billion))|\d{%s,}))"
     r"\+?\s+(?:[A-Za-z0-9][A-Za-z0-9\-]*\s+){0,3}?([a-z][a-z\-]*[a-rt-z]s)\b"
 )
+COUNT = re.compile(_COUNT % 1)
+# with one digit too (`7 regimes and 30 subtasks`): the rules leave them out as the setup's (`3
+# seeds`), a result model judges them
+ANY_COUNT = re.compile(_COUNT % 0)
 # `across six classes`, `four languages`: counts in words. Most are the setup (`two stages`, `three
 # benchmarks`), so the rules keep none of them and a model trained on annotated abstracts decides.
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -122,6 +126,12 @@ SIZED_THING = re.compile(
 SIZE_CLOSES = re.compile(r"\s*(?:models?\s*)?\)")  # `(4B)`, `(111B model)`
 OPENS_BEFORE = re.compile(r"\(\s*$")
 SIZE_UNITS = {"B": "B params", "M": "M params"}
+# `trained on 12T tokens`, `a 10B-token corpus`, `28 billion activated parameters`: a count of tokens
+# or parameters in billions or trillions, which annotators write as `12` with the unit `T tokens`
+TOKEN_COUNT = re.compile(
+    r"(\d(?<![\w.,]\d)\d*(?:\.\d+)?)\s?([BT]|billion|trillion)(?:\s|-)(?:[a-z\-]+\s)?(tokens?|param(?:eter)?s)\b"
+)
+SCALE_LETTERS = {"billion": "B", "trillion": "T"}
 
 
 @dataclass(frozen=True)
@@ -187,7 +197,8 @@ class NumberReader:
     ) -> list[Number]:
         """Reported numbers in a sentence, outside the `blocked` spans (entity names), where the
         sentence names metrics at `metric_starts`; with `words`, counts in words too (`six classes`);
-        with `setup_counts`, counts after a word of the setup too (`across 10 academic domains`),
+        with `setup_counts`, counts after a word of the setup and counts of one digit too (`across
+        10 academic domains`, `7 regimes`),
         and with `bare_scores`, numbers without a unit as if a metric stood in the sentence (`on
         T2I-CompBench from 82.18 to 88.37`), for a result model to decide on."""
         if not words and not ANY_DIGIT.search(sentence):
@@ -242,7 +253,12 @@ class NumberReader:
             if free(size.start(1), size.end(2), in_list, enclosed):
                 unit = SIZE_UNITS[size.group(2)]
                 add(size.start(1), size.end(1), unit, size.start(), size.end(), count=True)
-        for m in COUNT.finditer(sentence):
+        for m in TOKEN_COUNT.finditer(sentence):
+            if free(m.start(1), m.end(1)):
+                scale = SCALE_LETTERS.get(m.group(2), m.group(2))
+                things = "tokens" if m.group(3).startswith("token") else "params"
+                add(m.start(1), m.end(1), f"{scale} {things}", m.start(), m.end(), count=True)
+        for m in (ANY_COUNT if setup_counts else COUNT).finditer(sentence):
             if not free(m.start(1), m.end(1)) or _year(m.group(1)):
                 continue
             previous = WORD_BEFORE.search(sentence, max(0, m.start() - 20), m.start())
@@ -313,6 +329,7 @@ def model_sizes(sentence: str, blocked: list[tuple[int, int]]) -> list[tuple[re.
 
 
 RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+CLAUSE_BREAK = re.compile(r";|,\s|\sand\s")
 
 
 def datasets_of_numbers(
@@ -344,10 +361,16 @@ def datasets_of_numbers(
     for i in scores:
         # else the first dataset after the number (`83.2 on InfoVQA and 34.5 on ScreenSpot-Pro`),
         # else the last one before it (`on MMLU, X reaches 71.3`)
-        end = numbers[i].text_end
-        after = next((key for at, key in datasets if at >= end), None)
-        before = [key for at, key in datasets if at < numbers[i].start]
-        out[i] = after or (before[-1] if before else first)
+        start, end = numbers[i].start, numbers[i].text_end
+        after = next(((at, key) for at, key in datasets if at >= end), None)
+        before = [(at, key) for at, key in datasets if at < start]
+        # the dataset after stands in another clause (`on A from 82.18 to 88.37 and on B from 43.82
+        # to 46.75`): the one before, unless a `;` parts it from the number too
+        other_clause = after is not None and CLAUSE_BREAK.search(sentence, end, after[0])
+        if other_clause and before and ";" not in sentence[before[-1][0] : start]:
+            out[i] = before[-1][1]
+            continue
+        out[i] = after[1] if after is not None else (before[-1][1] if before else first)
     return out
 
 
