@@ -108,6 +108,10 @@ def test_a_result_model_is_shown_setup_counts_and_bare_scores_the_rules_drop():
     numbers = EXTRACTOR.numbers.numbers
     s = "GRADE has 520 samples across 10 academic domains, from 1,925 repositories."
     assert [n.value for n in numbers(s, [], metric_starts=[])] == [520.0, 1925.0]  # `1,925` is no year
+    assert [n.value for n in numbers("2K prompts, 2 thousand images and 2024 papers", [], [])] == [
+        2000.0,
+        2000.0,
+    ]
     assert [n.value for n in numbers(s, [], [], setup_counts=True)] == [520.0, 10.0, 1925.0]
     s = "It lifts Qwen on T2I-CompBench from 82.18 to 88.37."
     assert numbers(s, [], metric_starts=[]) == []
@@ -118,6 +122,11 @@ def test_counts_of_tokens_and_parameters_in_billions_keep_their_scale_in_the_uni
     s = "trained on 12T tokens, then 172 billion tokens; 28 billion activated parameters; a 10B-token corpus"
     found = [(n.value, n.unit) for n in EXTRACTOR.numbers.numbers(s, [], metric_starts=[])]
     assert found == [(12.0, "T tokens"), (172.0, "B tokens"), (28.0, "B params"), (10.0, "B tokens")]
+    assert [(n.value, n.unit) for n in EXTRACTOR.numbers.numbers("a 1T-parameter MoE", [], [])] == [
+        (1.0, "T params")
+    ]
+    rate = EXTRACTOR.numbers.numbers("at 1.5 billion tokens per second", [], [])
+    assert all(n.unit != "B tokens" for n in rate)  # a rate, not a count of tokens
 
 
 def test_a_score_takes_the_dataset_of_its_own_clause():
@@ -131,6 +140,11 @@ def test_a_score_takes_the_dataset_of_its_own_clause():
     numbers = EXTRACTOR.numbers.numbers(s, [], [], bare_scores=True)
     named = [(s.index("HardMatch"), "hardmatch"), (s.index("WxBS"), "wxbs")]
     assert datasets_of_numbers(s, numbers, named) == ["hardmatch", "wxbs"]
+    # a dataset after another score's break is still this score's: two scores, then their datasets
+    s = "Trained on C4, FooNet reaches 71.3 and 80.1 on MMLU and GSM8K."
+    numbers = EXTRACTOR.numbers.numbers(s, [], [], bare_scores=True)
+    named = [(s.index("C4"), "c4"), (s.index("MMLU"), "mmlu"), (s.index("GSM8K"), "gsm8k")]
+    assert "c4" not in datasets_of_numbers(s, numbers, named)
 
 
 def test_a_number_written_before_its_metric():

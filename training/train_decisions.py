@@ -10,9 +10,10 @@ match labels it `none`, a match to an `optional` entity leaves it out of trainin
 scikit-learn logistic regressions learn from them: the entity label (multinomial), and each
 role (one binary model per role, on the matched candidates). A third one learns whose number a
 reported result is (`subject_questions`): with the first two in place, each number the extractor
-reads that the gold reports with a subject is matched by value, and each of its possible subjects
-is labelled with whether it is the gold's. A fourth one learns which numbers the rules read are
-results at all (`result_rows`: each number, counts in words too, labelled with whether the gold
+reads that the gold reports with a subject is matched by value, and it learns from the gold's
+subject against each other possible one (`fit_subjects`). A fourth one learns which numbers the
+rules read are results at all (`result_rows`: each number the rules read for a model, counts in
+words, of the setup and of one digit and bare decimals too, labelled with whether the gold
 reports its value). Their weights are written as JSON, rounded, with
 features sorted: the same data and versions give the same file, byte for byte.
 
@@ -119,9 +120,9 @@ NONE_SHIFT = 0.7  # subtracted from the `none` class's bias: > 0 keeps more cand
 
 
 ROLE_SHIFT = 0.5  # added to every role's bias: > 0 says yes to a role more often
-C = 1.0  # inverse regularization strength of both regressions (5-fold CV: 0.2 to 4 tried)
-# of the subject model, trained on pairs of options (5-fold CV, three splits, attributed: 1.0
-# 0.700 / 0.701 / 0.692, 0.3 0.701 / 0.701 / 0.693)
+C = 1.0  # inverse regularization of the entity, role and result regressions (5-fold CV: 0.2 to 4 tried)
+# of the subject model, trained on pairs of options: a tie by 5-fold CV on three splits (attributed
+# with 1.0: 0.700 / 0.701 / 0.692, with 0.3: 0.701 / 0.701 / 0.693); the shipped model has 0.3
 SUBJECT_C = 0.3
 
 
@@ -218,6 +219,10 @@ def fit_subjects(questions: list[Question], c: float | None = None) -> LinearMod
         yes = [i for i, (_, gold) in enumerate(question) if gold]
         no = [i for i, (_, gold) in enumerate(question) if not gold]
         rows += [x[i] - x[j] for i in yes for j in no]
+    if not rows:
+        raise ValueError("no number has both the gold's subject and another among its options")
+    # each pair both ways round, so that the classes balance with no intercept; with no intercept
+    # this is the same fit as the pairs one way at twice the C, so taking it out changes the model
     pairs = sparse.vstack(rows + [-r for r in rows]).tocsr()
     labels = np.array([True] * len(rows) + [False] * len(rows))
     model = LogisticRegression(C=SUBJECT_C if c is None else c, max_iter=3000, fit_intercept=False)

@@ -126,10 +126,12 @@ SIZED_THING = re.compile(
 SIZE_CLOSES = re.compile(r"\s*(?:models?\s*)?\)")  # `(4B)`, `(111B model)`
 OPENS_BEFORE = re.compile(r"\(\s*$")
 SIZE_UNITS = {"B": "B params", "M": "M params"}
-# `trained on 12T tokens`, `a 10B-token corpus`, `28 billion activated parameters`: a count of tokens
-# or parameters in billions or trillions, which annotators write as `12` with the unit `T tokens`
+# `trained on 12T tokens`, `a 10B-token corpus`, `28 billion activated parameters`, `a 1T-parameter
+# MoE`: a count of tokens or parameters in billions or trillions, which annotators write as `12`
+# with the unit `T tokens`; not a rate (`1.5 billion tokens per second`)
 TOKEN_COUNT = re.compile(
-    r"(\d(?<![\w.,]\d)\d*(?:\.\d+)?)\s?([BT]|billion|trillion)(?:\s|-)(?:[a-z\-]+\s)?(tokens?|param(?:eter)?s)\b"
+    r"(\d(?<![\w.,]\d)\d*(?:\.\d+)?)\s?([BT]|billion|trillion)(?:\s|-)(?:[a-z\-]+\s)?"
+    r"(tokens?|param(?:eter)?s?)\b(?!\s*(?:per\b|/))"
 )
 SCALE_LETTERS = {"billion": "B", "trillion": "T"}
 
@@ -150,8 +152,9 @@ class Number:
 
 
 def _year(text: str) -> bool:
-    """`2024 papers` counts no papers; `1,925 repositories` is no year."""
-    return "," not in text and 1900 <= _value(text) <= 2100
+    """`2024 papers` counts no papers; `1,925 repositories`, `2K prompts` and `2 thousand images`
+    are no years."""
+    return text.isdigit() and len(text) == 4 and 1900 <= int(text) <= 2100
 
 
 def _value(text: str) -> float:
@@ -196,11 +199,11 @@ class NumberReader:
         bare_scores: bool = False,
     ) -> list[Number]:
         """Reported numbers in a sentence, outside the `blocked` spans (entity names), where the
-        sentence names metrics at `metric_starts`; with `words`, counts in words too (`six classes`);
-        with `setup_counts`, counts after a word of the setup and counts of one digit too (`across
-        10 academic domains`, `7 regimes`),
-        and with `bare_scores`, numbers without a unit as if a metric stood in the sentence (`on
-        T2I-CompBench from 82.18 to 88.37`), for a result model to decide on."""
+        sentence names metrics at `metric_starts`; with `words`, counts in words too (`six classes`).
+        For a result model to judge, what the rules alone leave out: with `setup_counts`, counts
+        after a word of the setup and counts of one digit (`across 10 academic domains`, `7
+        regimes`); with `bare_scores`, decimals and `from X to Y` without a unit, as if a metric
+        stood in the sentence (`on T2I-CompBench from 82.18 to 88.37`)."""
         if not words and not ANY_DIGIT.search(sentence):
             return []  # every pattern below starts with a digit
         units = self.units
@@ -342,7 +345,8 @@ def datasets_of_numbers(
     - lists in parallel give the i-th score the i-th dataset: `scores of 41.1%, 75.8% and 53.3% on
       A, B and C`, `on A, B and C ... 41.1%, 75.8% and 53.3%, respectively`;
     - else a score takes the first dataset after it (`+18.6 on HardMatch, +29.5 on WxBS`), else the
-      last one before it.
+      last one before it; and the one before it where the one after stands in another clause (`on A
+      from 82.18 to 88.37 and on B ...`).
     """
     keys = list(dict.fromkeys(key for _, key in datasets))
     first = keys[0] if keys else None
@@ -358,20 +362,29 @@ def datasets_of_numbers(
             for i, key in zip(scores, keys, strict=True):
                 out[i] = key
             return out
+    score_starts = [numbers[i].start for i in scores]
     for i in scores:
         # else the first dataset after the number (`83.2 on InfoVQA and 34.5 on ScreenSpot-Pro`),
         # else the last one before it (`on MMLU, X reaches 71.3`)
         start, end = numbers[i].start, numbers[i].text_end
         after = next(((at, key) for at, key in datasets if at >= end), None)
         before = [(at, key) for at, key in datasets if at < start]
-        # the dataset after stands in another clause (`on A from 82.18 to 88.37 and on B from 43.82
-        # to 46.75`): the one before, unless a `;` parts it from the number too
-        other_clause = after is not None and CLAUSE_BREAK.search(sentence, end, after[0])
+        # the dataset after stands in another clause, with no score of its own before it (`on A from
+        # 82.18 to 88.37 and on B from 43.82 to 46.75`, not `reaches 71.3 and 80.1 on B and C`): the
+        # one before, unless a `;` parts it from the number too
+        other_clause = after is not None and _clause_of_its_own(sentence, end, after[0], score_starts)
         if other_clause and before and ";" not in sentence[before[-1][0] : start]:
             out[i] = before[-1][1]
             continue
         out[i] = after[1] if after is not None else (before[-1][1] if before else first)
     return out
+
+
+def _clause_of_its_own(sentence: str, end: int, dataset_at: int, score_starts: list[int]) -> bool:
+    """Whether a clause break (`;`, `, `, ` and `) stands between a score ending at `end` and the
+    dataset named at `dataset_at`, with no other score between the last break and the dataset."""
+    breaks = list(CLAUSE_BREAK.finditer(sentence, end, dataset_at))
+    return bool(breaks) and not any(breaks[-1].end() <= at < dataset_at for at in score_starts)
 
 
 UNIT_METRIC_WORDS = {  # a number in seconds is not an FID, and "5x" is not an accuracy
@@ -480,8 +493,9 @@ def rule_choice(number: Number, options: SubjectOptions) -> str | None:
 
 
 # The learned choice of which numbers are results: the rules read every number with a unit, a
-# count or a score next to a metric; a filter sees each with features and keeps it or not. Without
-# a model every number the rules read is kept but counts in words (`rule_keep`).
+# count or a score next to a metric, and for a model also counts of the setup, counts of one digit
+# and bare decimals; a filter sees each with features and keeps it or not. Without a model every
+# number the rules read is kept but counts in words (`rule_keep`).
 ResultFilter = Callable[[Number, list[str]], bool]
 DATASET_WORDS = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|suite)\b", re.I)
 MAGNITUDES = (("<1", 1), ("<10", 10), ("<100", 100), ("<1000", 1000))
@@ -636,7 +650,8 @@ def read_results(
     each stands, `abstract_places`); also the metrics that stand next to a number, and those that
     only ever stand as a number's unit. `choose` picks each number's subject among its options
     (`subject_options`): by default the rules' choice; `keep` says which numbers are results
-    (`result_features`): by default all but counts in words."""
+    (`result_features`): by default all but counts in words. Any other `keep` is a model's, and
+    the rules then read more numbers for it to judge (`NumberReader.numbers`)."""
     place_starts = [p[0] for p in places]
     claims: list[ResultClaim] = []
     metrics_with_numbers: set[str] = set()
@@ -668,7 +683,9 @@ def read_results(
         # a model decides: the rules read more for it to judge (5-fold CV on three splits: counts
         # after a setup word, results +0.005; bare numbers in any sentence, +0.010 more)
         learned = keep is not rule_keep
-        found = reader.numbers(sentence, blocked, metric_starts, words, learned, learned)
+        found = reader.numbers(
+            sentence, blocked, metric_starts, words, setup_counts=learned, bare_scores=learned
+        )
         if learned:  # each number described to the model
             metric_named = bool(metric_starts)
             found = [
