@@ -42,9 +42,11 @@ def roles_asked(role: str | None) -> set[str]:
     roles = {r.value for r in Role}
     if role is None:
         return roles
-    if role.upper() not in roles:
+    # `compares-with` as the verb `compared-with` spells it, `compares_with` as the edge does
+    asked = role.strip().upper().replace("-", "_").replace(" ", "_")
+    if asked not in roles:
         raise KgError(f"unknown role {role!r} (known: {', '.join(sorted(r.lower() for r in roles))})")
-    return {role.upper()}
+    return {asked}
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,10 @@ def test_bad_input_messages_say_what_is_wrong(tmp_path):
     control.write_text('{"id": "1", "title": "A", "abstract": "We use\tSDXL."}\n')
     with pytest.raises(InputError, match=r"control.jsonl:1: invalid JSON \(Invalid control character, col"):
         build([control], tmp_path / "out", BuildOptions(strict=True))
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text('{"id": "1", "title": "A", "abstract": "We use SDXL."\n')  # the `}` is missing
+    with pytest.raises(InputError, match=r"cut.jsonl:1: invalid JSON \(Expecting ',' delimiter, column 53\)"):
+        build([cut], tmp_path / "out", BuildOptions(strict=True))
     with pytest.raises(InputError, match="a folder, not a file"):
         build([tmp_path], tmp_path / "out")
     assert not (tmp_path / "out").exists()
@@ -147,6 +151,7 @@ def test_failed_rebuild_keeps_previous_outputs(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_two_workers_build_the_same_graph(tmp_path):
     from conftest import DATA
 
@@ -187,6 +192,7 @@ def canonical(out):
     return nodes, edges
 
 
+@pytest.mark.slow
 def test_update_equals_a_full_rebuild_and_is_idempotent(tmp_path):
     from conftest import DATA
 

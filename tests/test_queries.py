@@ -37,6 +37,13 @@ def test_papers_by_role_and_aliases(example_build):
     _, _, out = example_build
     rows = json.loads(kg_query(out, "papers", "SD 1.5", "--role", "uses", "--json").stdout)
     assert SPO in {r["title"] for r in rows} and {r["role"] for r in rows} == {"USES"}
+    # a role as the verb spells it (`compared-with`) or as the edge does: the same rows
+    hyphen, underscore = (
+        kg_query(out, "papers", "Diffusion-DPO", "--role", role, "--json")
+        for role in ("compares-with", "COMPARES_WITH")
+    )
+    assert hyphen.returncode == 0 and hyphen.stdout == underscore.stdout
+    assert {r["role"] for r in json.loads(hyphen.stdout)} == {"COMPARES_WITH"}
 
 
 def test_compared_with(example_build):

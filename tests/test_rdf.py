@@ -25,6 +25,7 @@ def canonical(g: nx.MultiDiGraph) -> tuple:
     return nodes, edges
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_every_syntax_parses_and_round_trips_exactly(example_build, tmp_path, fmt):
     g, _, _ = example_build
@@ -35,11 +36,13 @@ def test_every_syntax_parses_and_round_trips_exactly(example_build, tmp_path, fm
     assert canonical(read_rdf(parse_rdf(path))) == canonical(g)
 
 
+@pytest.mark.slow
 def test_build_output_conforms_to_the_shapes(example_build):
     _, _, out = example_build
     assert validate(parse_rdf(out / "graph.ttl")) == []
 
 
+@pytest.mark.slow
 def test_shapes_catch_a_broken_graph(example_build, tmp_path):
     g, _, _ = example_build
     rdf = to_rdf(g)
@@ -149,6 +152,7 @@ def test_sparql_queries_agree_with_the_python_queries(example_build):
     assert rows and [(r["title"], r["hardware"]) for r in rows] == queries.hardware_per_paper(g)
 
 
+@pytest.mark.slow
 def test_import_rdf_cli_writes_the_same_graph(example_build, tmp_path):
     g, _, out = example_build
     cli = subprocess.run(

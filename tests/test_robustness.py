@@ -175,6 +175,7 @@ def kg_cli(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", KILL_POINTS)
 def test_an_update_killed_at_each_step_leaves_consistent_outputs(tmp_path, point):
     from kg.store import STORE_FILE, journal_of, store_beside
@@ -224,6 +225,7 @@ def test_an_update_killed_at_each_step_leaves_consistent_outputs(tmp_path, point
     assert graph_without_sources(out) == graph_without_sources(full)
 
 
+@pytest.mark.slow
 def test_a_journal_left_by_a_killed_update_never_meets_another_store(tmp_path, monkeypatch):
     import kg.store
     from kg.store import STORE_FILE, journal_of, store_beside
@@ -297,6 +299,7 @@ def test_an_update_killed_at_any_moment_leaves_consistent_outputs(tmp_path):
     assert store_tables(out / STORE_FILE) == store_tables(tmp_path / "full" / STORE_FILE)
 
 
+@pytest.mark.slow
 def test_an_update_kept_from_committing_by_a_reader_changes_neither_store_nor_graph(tmp_path, monkeypatch):
     import kg.store.writer
     from kg.errors import KgError

@@ -89,6 +89,7 @@ def test_every_question_has_the_same_answer_on_1000_hf_papers(tmp_path):
     assert assert_same_answers(tmp_path / "out", entities=150, papers=40) > 900
 
 
+@pytest.mark.slow
 def test_an_update_gives_the_store_of_a_full_build(tmp_path):
     build([DATA / "heldout_papers.jsonl", EXAMPLE_DAY], tmp_path / "full", BuildOptions(exports=NO_EXPORTS))
     build([DATA / "heldout_papers.jsonl"], tmp_path / "inc", BuildOptions(exports=NO_EXPORTS))
@@ -150,6 +151,13 @@ def test_a_name_that_matches_nothing_gets_did_you_mean(example_build):
         store_queries.find_entity(store_beside(out), "SDXLL")
 
 
+def test_a_store_opens_from_a_path_written_as_a_string(example_build, monkeypatch):
+    _, _, out = example_build
+    monkeypatch.chdir(out)  # as the README writes it: `Store("out/graph.db")`, relative
+    store = Store(STORE_FILE)
+    assert store.path.is_file() and store_queries.find_entity(store, "SDXL") == "model:sdxl"
+
+
 def test_path_names_the_relation_at_each_step(example_build):
     _, _, out = example_build
     steps = store_queries.path(store_beside(out), "SDXL", "LoRA")
@@ -182,6 +190,7 @@ def kg_cli(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_a_store_of_another_build_is_not_used(tmp_path):
     build([EXAMPLE_DAY], tmp_path / "a", BuildOptions(exports=NO_EXPORTS))
     build([DATA / "heldout_papers.jsonl"], tmp_path / "b", BuildOptions(exports=NO_EXPORTS))
@@ -203,6 +212,7 @@ def test_a_broken_store_is_a_clear_error(tmp_path):
         store_beside(tmp_path)
 
 
+@pytest.mark.slow
 def test_commands_say_what_they_wrote(tmp_path):
     """Without a terminal (CI, cron): stage lines, then each output with its size and time."""
     res = kg_cli("build", str(EXAMPLE_DAY), "--out", str(tmp_path / "out"))

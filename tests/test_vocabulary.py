@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import pytest
+
 from kg.config import DataPaths
 from kg.extract.text import norm
 from kg.extract.vocabulary import build_vocabulary, read_vocabulary_files
@@ -42,6 +44,7 @@ def test_generic_class_words_are_not_entries():
         assert vocab.lookup(word) is None, word
 
 
+@pytest.mark.slow
 def test_vocabulary_compiles_to_skos_with_the_graph_iris(tmp_path):
     import rdflib
     from rdflib.namespace import SKOS

@@ -75,10 +75,10 @@ def build(
     strict: Strict = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Build the graph of INPUTS into OUT: graph.json, graph.db, graph.html and report.json.
+    """Build the graph of INPUTS into OUT: graph.json, graph.db, graph.html, state.json, report.json.
 
-    graph.db is the query store `kg query` answers from (SQLite). OUT also gets state.json,
-    which `--update` needs to add papers later; an update writes delta.json too (only what
+    graph.db is the query store `kg query` answers from (SQLite); state.json is what
+    `--update` needs to add papers later; an update writes delta.json too (only what
     changed, for `kg neo4j load` and `kg export rdf OUT/delta.json`). graph.html of a graph of
     many papers is entity-centred: entities linked by the papers they share, an entity's papers
     shown when you focus it (`kg html OUT --papers` draws papers too). graph.ttl and neo4j/ are

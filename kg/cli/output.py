@@ -62,11 +62,15 @@ def print_rows(
         count += f", the first {limit} shown"
     table = Table(title=Text(f"{title} ({count})"))
     shown = flat[:limit]
+    width = {c: max([len(c), *(len(str(row[c] or "")) for row in shown)]) for c in columns}
+    # a column empty in every row says nothing in a table; the short columns (roles, numbers,
+    # names, ids) come first, so that none stands after a cut sentence
+    columns = [c for c in columns if any(row[c] not in (None, "") for row in shown)]
+    columns.sort(key=lambda c: width[c] > LONG_TEXT)
     for c in columns:
         # one line a row: long text (titles, sentences) is cut with an ellipsis, short values
-        # (roles, numbers, names) are never squeezed out; --json and --csv give everything whole
-        width = max([len(c), *(len(str(row[c] or "")) for row in shown)])
-        if width > LONG_TEXT:  # shares what the short columns leave of the terminal's width
+        # are never squeezed out; --json and --csv give every column, whole
+        if width[c] > LONG_TEXT:  # shares what the short columns leave of the terminal's width
             table.expand = True
             table.add_column(Text(c), overflow="ellipsis", no_wrap=True, ratio=1, min_width=12)
         else:

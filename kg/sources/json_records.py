@@ -76,7 +76,9 @@ def _record(path: Path, raw: bytes, lineno: int) -> object | Skipped:
     """One line's JSON value (`null` too: it is skipped as not an object, not as a blank line);
     a `Skipped` when the line is not valid JSON text."""
     try:
-        return parse_json(raw.decode("utf-8"), path, lineno)
+        # without its line end, so that an error at the end of the line gives its column, not
+        # `column 1` of the line after
+        return parse_json(raw.decode("utf-8").rstrip("\r\n"), path, lineno)
     except UnicodeDecodeError as e:
         reason = f"not UTF-8 text ({e.reason} at column {e.start + 1})"
         return Skipped(str(path), lineno, None, reason, Problem.NOT_UTF8)

@@ -71,7 +71,8 @@ class Store:
     """A graph.db opened read-only; or, given `db`, the store that connection writes, as it stands
     in its open transaction (`kg build` draws graph.html from an update before committing it)."""
 
-    def __init__(self, path: Path, db: sqlite3.Connection | None = None) -> None:
+    def __init__(self, path: Path | str, db: sqlite3.Connection | None = None) -> None:
+        path = Path(path)  # a string too, as a user types it: `Store("out/graph.db")`
         self.path = path
         if db is not None:
             self.db = db
