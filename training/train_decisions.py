@@ -212,13 +212,14 @@ def fit_subjects(questions: list[Question], c: float | None = None) -> LinearMod
     gold's. The extractor takes the best-scoring option of each number, so only the differences
     between options matter, and the model learns from nothing else."""
     vectorizer = DictVectorizer(sparse=True)
-    vectorizer.fit([dict.fromkeys(f, 1) for question in questions for f, _ in question])
+    x = vectorizer.fit_transform([dict.fromkeys(f, 1) for question in questions for f, _ in question]).tocsr()
     rows = []
+    first = 0  # the row of the question's first option
     for question in questions:
-        x = vectorizer.transform([dict.fromkeys(f, 1) for f, _ in question])
-        yes = [i for i, (_, gold) in enumerate(question) if gold]
-        no = [i for i, (_, gold) in enumerate(question) if not gold]
+        yes = [first + i for i, (_, gold) in enumerate(question) if gold]
+        no = [first + i for i, (_, gold) in enumerate(question) if not gold]
         rows += [x[i] - x[j] for i in yes for j in no]
+        first += len(question)
     if not rows:
         raise ValueError("no number has both the gold's subject and another among its options")
     # each pair both ways round, so that the classes balance with no intercept; with no intercept
