@@ -10,7 +10,6 @@ rebuild would give.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import resource
 import shutil
@@ -34,7 +33,7 @@ from kg.errors import InputError, KgError
 from kg.extract.vocabulary import build_vocabulary
 from kg.graph import FORMAT_VERSION, GraphFile
 from kg.graph.writer import GraphWriter
-from kg.io import move_into_place
+from kg.io import move_into_place, no_gc
 from kg.resolve import Resolver
 from kg.sources import Skipped, read_lazily
 from kg.store import STORE_FILE, Store, forget, store_beside
@@ -169,22 +168,20 @@ def build(
         writer = GraphWriter(stage / GRAPH, resolver, vocab, base=out / GRAPH if update else None)
         # The merge state is millions of small objects without cycles: the cyclic collector
         # would only rescan them again and again (about 7% of this process's time).
-        gc.disable()
         try:
-            for part in extract_parts(
-                items, options.paths, options.workers, options.engine, options.scheduler
-            ):
-                if isinstance(part, Skipped):
-                    if options.strict:
-                        raise part.error()
-                    report.skip(part)
-                elif not writer.add(part):  # a paper the graph has: the first record wins
-                    report.duplicates += 1
+            with no_gc():
+                for part in extract_parts(
+                    items, options.paths, options.workers, options.engine, options.scheduler
+                ):
+                    if isinstance(part, Skipped):
+                        if options.strict:
+                            raise part.error()
+                        report.skip(part)
+                    elif not writer.add(part):  # a paper the graph has: the first record wins
+                        report.duplicates += 1
         except BaseException:
             writer.discard()
             raise
-        finally:
-            gc.enable()
         report.added = len(resolver.papers) - known_papers
         report.papers = len(resolver.papers)
         report.seconds["read+extract+resolve"] = time.perf_counter() - t0

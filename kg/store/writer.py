@@ -25,7 +25,7 @@ from kg.graph import GraphFile
 from kg.graph import format as fmt
 from kg.ids import norm
 from kg.schema import ENTITY_TYPES, EdgeType, NodeType
-from kg.store import PAPER_EDGES, STORE_VERSION
+from kg.store import MMAP_BYTES, PAPER_EDGES, STORE_VERSION
 
 SCHEMA = files("kg.store").joinpath("schema.sql").read_text(encoding="utf-8")
 # the schema's tables, then its indexes: rows go in before the indexes are built (faster)
@@ -81,6 +81,7 @@ def update_store(path: Path, delta: Path) -> sqlite3.Connection:
         db.execute("PRAGMA journal_mode = DELETE")  # the rollback journal: the default, said out loud
         db.execute("PRAGMA synchronous = FULL")  # the journal is on disk before the store is written
         db.execute(f"PRAGMA cache_size = {CACHE_KB}")  # room for every changed page: none spill early
+        db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")  # reads out of the page cache read ahead
         db.execute("BEGIN IMMEDIATE")  # one writer: a second update waits, then fails clearly
     except sqlite3.OperationalError as e:
         raise KgError(f"{path}: cannot update the query store ({e}); is another build writing it?") from None
