@@ -155,15 +155,25 @@ def from_store(store: Store, types: list[str], limit: int) -> tuple[nx.MultiDiGr
     store.db.execute("CREATE TEMP TABLE IF NOT EXISTS kg_chosen (node INTEGER PRIMARY KEY)")
     store.db.execute("DELETE FROM kg_chosen")
     store.db.executemany("INSERT INTO kg_chosen VALUES (?)", ((rowid,) for rowid in index))
-    # the chosen entities' papers: each (paper, entity) link once, as rowids
-    found = store.rows(
-        """SELECT DISTINCT l.a, l.b FROM links l JOIN kg_chosen c ON c.node = l.b
-           WHERE l.a IN (SELECT rowid FROM nodes WHERE type = ?)""",
-        (str(NodeType.PAPER),),
+    # the chosen entities' links, as rowids in one string (SQLite joins it in C; 300k rows as
+    # tuples took twice as long), then each (paper, entity) link once
+    text = store.value(
+        "SELECT group_concat(l.a || ',' || l.b, ',') FROM links l JOIN kg_chosen c ON c.node = l.b"
     )
     store.db.execute("DELETE FROM kg_chosen")
-    papers = np.array([p for p, _ in found], dtype=np.int64)
-    named = np.array([index[n] for _, n in found], dtype=np.int64)
+    links = np.fromstring(text or "", dtype=np.int64, sep=",").reshape(-1, 2)
+    paper_rows = np.array(
+        [r for (r,) in store.rows("SELECT rowid FROM nodes WHERE type = ?", (str(NodeType.PAPER),))],
+        dtype=np.int64,
+    )
+    links = links[np.isin(links[:, 0], paper_rows)]
+    width = int(links[:, 1].max(initial=0)) + 1
+    once = np.unique(links[:, 0] * width + links[:, 1])
+    papers, entity_rows = once // width, once % width
+    position = np.zeros(width, dtype=np.int64)
+    for rowid, i in index.items():
+        position[rowid] = i
+    named = position[entity_rows]
     nodes: dict[str, dict] = {}
     for chunk in chunks([node for _, node, _ in chosen], 400):
         inner = ",".join("?" * len(chunk))
