@@ -1,8 +1,9 @@
 """Work a build runs beside itself, in a forked process: writing state.json, or assembling an
 updated graph.json while the query store and the page are written.
 
-Both are pure Python that holds the interpreter lock for a second or two on the 103k graph, a
-tenth or more of a daily update, while one of the machine's two cores would otherwise be idle.
+Both hold the interpreter lock for a fraction of a second to a second on the 103k graph (the
+copy of an update's graph.json most), a tenth of a daily update, while one of the machine's two
+cores would otherwise be idle.
 A fork starts with the parent's memory as it is (copy on write), so nothing is pickled but the
 result. Where the platform does not fork, or this process runs other threads (a fork copies
 only the calling thread, and locks another thread holds stay held), the work runs at once,

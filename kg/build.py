@@ -10,6 +10,7 @@ rebuild would give.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import resource
 import shutil
@@ -160,6 +161,13 @@ def build(
         stage = Path(tempfile.mkdtemp(prefix=f".kg-build.{os.getpid()}.", dir=out))
     except OSError as e:
         raise KgError(f"{out}: cannot write the outputs there ({e.strerror})") from None
+    # The merge state, and an update's loaded state: millions of objects that live as long as the
+    # build and hold no cycles. Frozen, the cyclic collector no longer scans them at each of its
+    # collections for the rest of the build (0.6 s of a daily update of the 103k graph), and
+    # forked writers do not copy their pages.
+    frozen = update
+    if frozen:
+        gc.freeze()
     try:
         vocab = build_vocabulary(options.paths.vocabulary)
         items = read_lazily(inputs, options.fmt)
@@ -179,6 +187,8 @@ def build(
                         report.skip(part)
                     elif not writer.add(part):  # a paper the graph has: the first record wins
                         report.duplicates += 1
+                gc.freeze()  # the merge state (see `frozen` above)
+                frozen = True
         except BaseException:
             writer.discard()
             raise
@@ -236,6 +246,8 @@ def build(
         failed = True
         raise
     finally:
+        if frozen:
+            gc.unfreeze()
         for job in (graph_writer, state_writer):
             if job is not None:
                 job.stop()
@@ -251,7 +263,8 @@ def _save_state_beside(
     resolver: Resolver, report: BuildReport, path: Path, token: str, started: Callable[[str], None]
 ) -> Background:
     """Start writing state.json beside the rest of the build, once graph.json's counts are known
-    (the state keeps them). Encoding it is 1 to 2 s of pure Python for the 103k graph."""
+    (the state keeps them). Saving it takes 0.2 s for the 103k graph (orjson; the json module
+    took 1 to 2 s, when the fork paid most)."""
     started(STATE)
     resolver.counts = {"nodes": report.nodes, "edges": report.edges}
     writer = Background(STATE, resolver.save, path, token)

@@ -31,11 +31,6 @@ PAPER_EDGES = frozenset(
     {*(str(r) for r in Role), str(EdgeType.REPORTS), str(EdgeType.STATES), str(EdgeType.HAS_CODE)}
 )
 SQLITE_READONLY_ROLLBACK = 776  # a read-only connection met a hot journal
-# Read the store through a memory map (SQLite caps the size at its own limit, 2 GB by default).
-# Out of the page cache (a daily job, a first query), a page fault reads ahead of the page asked
-# for, where SQLite's own reads fetch one page each: the daily update's page of the 103k graph
-# took 4.1 to 4.5 s this way against 6.1 to 6.6 s; from the cache it makes no difference.
-MMAP_BYTES = 1 << 31
 
 
 def journal_of(path: Path) -> Path:
@@ -104,7 +99,6 @@ class Store:
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
             self.meta = dict(db.execute("SELECT key, value FROM meta"))
         except BaseException:
             db.close()
