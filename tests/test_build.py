@@ -224,6 +224,7 @@ def test_update_refuses_a_state_that_does_not_match_the_graph(tmp_path):
     with pytest.raises(InputError, match=r"does not match graph\.json"):
         build([EXAMPLE_DAY], tmp_path / "a", BuildOptions(update=True))
 
+
 @pytest.mark.parametrize("damage", ["cut short", "not UTF-8"])
 def test_update_refuses_a_damaged_state_and_changes_nothing(tmp_path, damage):
     from conftest import DATA
@@ -236,7 +237,6 @@ def test_update_refuses_a_damaged_state_and_changes_nothing(tmp_path, damage):
     with pytest.raises(InputError, match=r"state\.json: build state is unreadable"):
         build([EXAMPLE_DAY], out, BuildOptions(update=True))
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
-
 
 
 def test_a_build_without_exports_removes_the_old_ones(tmp_path):
