@@ -165,7 +165,9 @@ def build(
     # build and hold no cycles. Frozen, the cyclic collector no longer scans them at each of its
     # collections for the rest of the build (0.6 s of a daily update of the 103k graph), and
     # forked writers do not copy their pages.
-    frozen = update
+    # A caller's own frozen objects (a pre-fork server's) are left as they are: freezing does not nest.
+    may_freeze = gc.get_freeze_count() == 0
+    frozen = update and may_freeze
     if frozen:
         gc.freeze()
     try:
@@ -187,8 +189,9 @@ def build(
                         report.skip(part)
                     elif not writer.add(part):  # a paper the graph has: the first record wins
                         report.duplicates += 1
-                gc.freeze()  # the merge state (see `frozen` above)
-                frozen = True
+                if may_freeze:
+                    gc.freeze()  # the merge state (see `frozen` above)
+                    frozen = True
         except BaseException:
             writer.discard()
             raise

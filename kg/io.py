@@ -1,4 +1,5 @@
-"""Atomic writes: every output appears whole or not at all."""
+"""Files in and out: atomic writes (every output appears whole or not at all), JSON read with
+a clear error or fast, and the garbage collector paused while a parse makes millions of objects."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
+
+import orjson
 
 from kg.errors import InputError, KgError
 
@@ -36,6 +39,16 @@ def atomic_file(path: Path, mode: str = "w", encoding: str | None = "utf-8") -> 
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def parse_json(text: str | bytes) -> Any:
+    """A JSON value, parsed by orjson (a third of the json module's time), or by the json module
+    where orjson refuses what json accepts: a lone surrogate escape (`"\\ud800"`), which a
+    graph.json written elsewhere can hold."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 @contextmanager

@@ -315,3 +315,20 @@ def test_a_state_writer_that_fails_fails_the_update_and_changes_nothing(tmp_path
         build([day], out, BuildOptions(update=True))
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert not list(out.glob(".kg-build.*"))
+
+
+def test_a_build_leaves_the_callers_garbage_collector_as_it_found_it(tmp_path):
+    import gc
+
+    from conftest import DATA
+
+    build([DATA / "heldout_papers.jsonl"], tmp_path / "out", BuildOptions(exports=NO_EXPORTS))
+    build([EXAMPLE_DAY], tmp_path / "out", BuildOptions(exports=NO_EXPORTS, update=True))
+    assert gc.get_freeze_count() == 0 and gc.isenabled()  # what the build froze, it let go
+    gc.freeze()  # a caller's own frozen heap (a pre-fork server's) stays frozen
+    try:
+        frozen = gc.get_freeze_count()
+        build([EXAMPLE_DAY], tmp_path / "again", BuildOptions(exports=NO_EXPORTS))
+        assert gc.get_freeze_count() > frozen // 2  # frozen objects may still be freed: a few were
+    finally:
+        gc.unfreeze()

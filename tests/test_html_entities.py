@@ -3,14 +3,18 @@ from a networkx graph and from the query store, and the default above BIG_GRAPH_
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
 from kg.exporters import html_entities
 from kg.exporters.html import HtmlView, select_from_store, select_view, write_html
 from kg.exporters.html_entities import CO_OCCURS, count_pairs, strongest_links
+from kg.graph import load
 from kg.schema import ENTITY_TYPES
 from kg.store import Store
+from kg.store.writer import write_store
 
 
 def edges(h) -> list[tuple]:
@@ -77,3 +81,39 @@ def test_the_paper_view_has_no_focus_papers(example_build, tmp_path, papers):
     g, _, _ = example_build
     write_html(g, tmp_path / "p.html", HtmlView(papers=papers))
     assert '"fp":' not in (tmp_path / "p.html").read_text(encoding="utf-8")
+
+
+def _graph_file(path, nodes, edges):
+    header = {"format": "kg", "version": 1, "build": "0" * 32}
+    path.write_text(
+        json.dumps({"directed": True, "multigraph": True, "graph": header, "nodes": nodes, "edges": edges}),
+        encoding="utf-8",
+    )
+
+
+def test_an_entity_whose_only_use_comes_from_another_entity_is_left_out_from_the_store_too(tmp_path):
+    # a graph.json from elsewhere: method:b is used by a method, not a paper, yet a paper edge
+    # type counts it in the store's `papers`; the store's view must still be the graph's
+    nodes = [{"id": "paper:p1", "type": "Paper", "name": "P1"}]
+    nodes += [{"id": f"method:{x}", "type": "Method", "name": x} for x in "acb"]  # b last in the store
+    links = [
+        {"source": "paper:p1", "target": "method:a", "type": "USES"},
+        {"source": "paper:p1", "target": "method:c", "type": "USES"},
+        {"source": "method:a", "target": "method:b", "type": "USES"},
+    ]
+    _graph_file(tmp_path / "graph.json", nodes, links)
+    write_store(tmp_path / "graph.json", tmp_path / "graph.db")
+    view = HtmlView(papers=False)
+    h, _ = select_view(load(tmp_path / "graph.json"), view)
+    s, _ = select_from_store(Store(tmp_path / "graph.db"), view)
+    assert set(s) == set(h) == {"method:a", "method:c"} and edges(s) == edges(h)
+
+
+def test_evidence_with_a_lone_surrogate_escape_still_draws_the_page(example_build, tmp_path):
+    # `\\ud800` is valid JSON that orjson refuses; a graph.json from elsewhere can hold it
+    _, _, out = example_build
+    text = (out / "graph.json").read_bytes().replace(b'"sentence":"', b'"sentence":"\\ud800 ')
+    (tmp_path / "graph.json").write_bytes(text)
+    write_store(tmp_path / "graph.json", tmp_path / "graph.db")
+    write_html(Store(tmp_path / "graph.db"), tmp_path / "page.html", HtmlView(papers=False))
+    assert "\\ud800" in (tmp_path / "page.html").read_text(encoding="utf-8")

@@ -109,6 +109,7 @@ body > .card { flex: 1 1 auto; min-height: 0; position: relative; width: 100%; }
 """
 FULL_DATE = re.compile(r"\d{4}-\d\d-\d\d$")
 NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z\u0370-\u03ff]+")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # in a str, every surrogate is a lone one
 REMOTE_TAGS = re.compile(r"<(link|script)\b[^>]*https?://[^>]*>(\s*</script>)?", re.S)
 SCRIPT = (Path(__file__).with_name("html_page.js")).read_text(encoding="utf-8")
 
@@ -258,8 +259,10 @@ def short_label(data: dict, node: str) -> str:
 
 def _json_for_script(data: object) -> str:
     """JSON to sit in a <script type="application/json">: no '<', '>' or '&' (what Jinja's
-    tojson does), so no string from a paper can close the element or open a comment."""
+    tojson does), so no string from a paper can close the element or open a comment; and a lone
+    surrogate (a graph.json from elsewhere can hold one) escaped, as UTF-8 cannot write it."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
