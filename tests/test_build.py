@@ -99,7 +99,9 @@ def test_bad_input_writes_nothing(tmp_path):
 def test_bad_input_messages_say_what_is_wrong(tmp_path):
     control = tmp_path / "control.jsonl"
     control.write_text('{"id": "1", "title": "A", "abstract": "We use\tSDXL."}\n')
-    with pytest.raises(InputError, match=r"control.jsonl:1: invalid JSON \(Invalid control character, col"):
+    with pytest.raises(
+        InputError, match=r"control.jsonl:1: invalid JSON \(Invalid control character at column \d+\)"
+    ):
         build([control], tmp_path / "out", BuildOptions(strict=True))
     cut = tmp_path / "cut.jsonl"
     cut.write_text('{"id": "1", "title": "A", "abstract": "We use SDXL."\n')  # the `}` is missing

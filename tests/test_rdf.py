@@ -166,6 +166,19 @@ def test_import_rdf_cli_writes_the_same_graph(example_build, tmp_path):
     assert canonical(load(tmp_path / "graph.json")) == canonical(g)
 
 
+def test_import_rdf_refuses_a_build_folder(example_build, tmp_path):
+    _, _, out = example_build
+    (tmp_path / "state.json").write_text("{}", encoding="utf-8")  # a build's folder, as `kg build` leaves it
+    (tmp_path / "graph.json").write_text("the build's graph", encoding="utf-8")
+    cli = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "import", "rdf", str(out / "graph.ttl"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert cli.returncode == 2 and "holds a `kg build` (state.json)" in cli.stderr, cli.stderr
+    assert (tmp_path / "graph.json").read_text(encoding="utf-8") == "the build's graph"
+
+
 def test_cli_sparql_named_query_and_bad_query(example_build):
     _, _, out = example_build
     ok = subprocess.run(

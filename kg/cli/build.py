@@ -247,7 +247,9 @@ def _print_summary(report: BuildReport, out_dir: Path, update: bool, seconds: fl
             )
         if report.removed:
             err.print(
-                f"removed {', '.join(report.removed)}: they described the previous graph "
+                f"removed {', '.join(report.removed)}: "
+                + ("they" if len(report.removed) > 1 else "it")
+                + " described the previous graph "
                 "(write them again with --exports)",
                 markup=False,
                 soft_wrap=True,

@@ -24,7 +24,8 @@ LimitOpt = Annotated[int, typer.Option(min=1, help="How many rows.")]
 
 @app.callback()
 def query(ctx: typer.Context, graph: GraphArg) -> None:
-    """Ask questions of a built graph: `kg query GRAPH VERB ...`; no server needed."""
+    """Ask questions of a built graph: `kg query GRAPH VERB ...`; no server needed. A verb's own
+    options: `kg query GRAPH VERB --help` (`kg query out papers --help`)."""
     ctx.obj = graph
 
 

@@ -35,8 +35,8 @@ def sparql(
 ) -> None:
     """Run SPARQL on a built graph in an embedded store (pyoxigraph); no server needed.
 
-    GRAPH is a build folder (its graph.ttl), a graph.json, or an RDF file. Give the query as
-    QUERY, --file or --query (with --param for its parameters). Examples:
+    GRAPH is a build folder (its graph.ttl, else its graph.json), a graph.json, or an RDF file.
+    Give the query as QUERY, --file or --query (with --param for its parameters). Examples:
 
     * `kg sparql out 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'`
     * `kg sparql out -q papers_using -p name=SDXL`
@@ -109,12 +109,22 @@ def validate(
 @import_app.command("rdf")
 def import_rdf(
     rdf_file: Annotated[Path, typer.Argument(help="RDF written by kg: .ttl, .nt or .jsonld.")],
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for graph.json.")] = Path("out"),
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for graph.json: not a `kg build` folder.")
+    ],
 ) -> None:
-    """Turn RDF written by `kg` back into graph.json (the same nodes, edges and attributes)."""
+    """Turn RDF written by `kg` back into graph.json (the same nodes, edges and attributes).
+
+    The folder must not hold a build (its state.json): the imported graph.json would replace the
+    build's, and leave its state.json, graph.db and page describing another graph."""
     from kg.exporters.rdf import parse_rdf, read_rdf
     from kg.graph import save
 
+    if (out_dir / "state.json").exists():
+        raise KgError(
+            f"{out_dir}: holds a `kg build` (state.json); importing would replace its graph.json: "
+            "choose another --out"
+        )
     g = read_rdf(parse_rdf(rdf_file))
     save(g, out_dir / "graph.json")
     err.print(

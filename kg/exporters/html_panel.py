@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from kg.io import parse_json
+from kg.io import fast_json_loads
 from kg.schema import EdgeType, NodeType, Role
 from kg.store import Store, chunks
 
@@ -260,7 +260,7 @@ def _load_nodes(store: Store, ctx: nx.MultiDiGraph) -> None:
             chunk,
         ):
             node = {f: v for f, v in zip(PANEL_FIELDS, values, strict=True) if v is not None}
-            node["aliases"] = parse_json(aliases) if aliases and aliases != "[]" else []
+            node["aliases"] = fast_json_loads(aliases) if aliases and aliases != "[]" else []
             ctx.add_node(node_id, type=kind, name=name, **node)
 
 
@@ -273,7 +273,7 @@ EDGE = f"source, target, type, CASE WHEN type IN ({ROLE_LIST}) THEN json_extract
 def _add_edges(ctx: nx.MultiDiGraph, rows: Iterable[tuple[str, str, str, str | None]]) -> None:
     for source, target, kind, found in rows:
         if found:
-            ctx.add_edge(source, target, key=kind, type=kind, evidence=parse_json(found))
+            ctx.add_edge(source, target, key=kind, type=kind, evidence=fast_json_loads(found))
         else:
             ctx.add_edge(source, target, key=kind, type=kind)
 

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from kg.errors import InputError, Problem
 from kg.ids import slug
+from kg.io import json_error_text
 from kg.schema import Paper
 
 # The archive name is bounded (the longest, `cond-mat`, has 8 letters): unbounded, searching a
@@ -96,7 +97,7 @@ def parse_json(text: str, path: Path, line: int | None = None) -> Any:
     except json.JSONDecodeError as e:
         raise InputError(
             path,
-            f"invalid JSON ({e.msg.removesuffix(' at')}, column {e.colno})",  # `Invalid control character at`
+            f"invalid JSON ({json_error_text(e)})",
             line or e.lineno,
             Problem.INVALID_JSON,
         ) from None
