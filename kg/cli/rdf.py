@@ -117,10 +117,11 @@ def import_rdf(
 
     The folder must not hold a build (its state.json): the imported graph.json would replace the
     build's, and leave its state.json, graph.db and page describing another graph."""
+    from kg.build import STATE
     from kg.exporters.rdf import parse_rdf, read_rdf
     from kg.graph import save
 
-    if (out_dir / "state.json").exists():
+    if (out_dir / STATE).exists():
         raise KgError(
             f"{out_dir}: holds a `kg build` (state.json); importing would replace its graph.json: "
             "choose another --out"

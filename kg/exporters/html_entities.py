@@ -170,9 +170,8 @@ def from_store(store: Store, types: list[str], limit: int) -> tuple[nx.MultiDiGr
     width = max(int(links[:, 1].max(initial=0)), max(index, default=0)) + 1  # every chosen rowid
     once = np.unique(links[:, 0] * width + links[:, 1])
     papers, entity_rows = once // width, once % width
-    position = np.zeros(width, dtype=np.int64)
-    for rowid, i in index.items():
-        position[rowid] = i
+    position = np.zeros(width, dtype=np.int64)  # rowid -> the entity's index
+    position[list(index)] = list(index.values())
     named = position[entity_rows]
     nodes: dict[str, dict] = {}
     for chunk in chunks([node for _, node, _ in chosen], 400):
