@@ -1,6 +1,6 @@
 """How fast kg extracts, builds and exports a real corpus, and how much memory each step takes.
 
-    .venv/bin/python benchmarks/scale.py [--corpus hf|arxiv|PATH] [--limit N] [--workers 2]
+    .venv/bin/python benchmarks/scale.py [--corpus hf|arxiv|PATH] [--limit N] [--workers N]
                                          [--out DIR] [--timeout 900] [--skip-spacy] [--no-save]
 
 `hf` is the 9,877-paper Hugging Face corpus (the default) and `arxiv` the 103,145-paper arXiv cs
@@ -228,10 +228,10 @@ def size_mb(path: Path) -> float:
     return path.stat().st_size / MB if path.exists() else 0.0
 
 
-def run_steps(inputs: Inputs, out: Path, workers: int, timeout: float) -> tuple[list[Step], dict]:
+def run_steps(inputs: Inputs, out: Path, workers: int | None, timeout: float) -> tuple[list[Step], dict]:
     """Build, update, ask and export as subprocesses; the steps and the final report.json."""
     kg, base, day, nt = kg_command(), str(inputs.base), str(inputs.day), str(out / "graph.nt")
-    build = [*kg, "build", base, "--out", str(out), "--workers", str(workers), "--quiet"]
+    build = [*kg, "build", base, "--out", str(out), *workers_option(workers), "--quiet"]
     update = [*kg, "build", day, "--out", str(out), "--update", "--quiet"]
     steps: list[Step] = []
 
@@ -246,7 +246,7 @@ def run_steps(inputs: Inputs, out: Path, workers: int, timeout: float) -> tuple[
 
     if run(
         [
-            (f"kg build ({inputs.n_base:,} records, --workers {workers}, default outputs)", build),
+            (f"kg build ({inputs.n_base:,} records, {workers_text(workers)}, default outputs)", build),
             (f"kg build --update (+{inputs.n_day:,} records, default outputs)", update),
         ]
     ):
@@ -358,7 +358,15 @@ def resolve_corpus(name: str) -> Path:
 # ---------------------------------------------------------------- report
 
 
-def machine_lines(corpus: Path, papers: int, limit: int | None, workers: int) -> list[str]:
+def workers_option(workers: int | None) -> list[str]:
+    return [] if workers is None else ["--workers", str(workers)]
+
+
+def workers_text(workers: int | None) -> str:
+    return "default --workers" if workers is None else f"--workers {workers}"
+
+
+def machine_lines(corpus: Path, papers: int, limit: int | None, workers: int | None) -> list[str]:
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -375,7 +383,7 @@ def machine_lines(corpus: Path, papers: int, limit: int | None, workers: int) ->
         f"- date: {datetime.now().astimezone().isoformat(timespec='seconds')}",
         f"- corpus: {corpus.name}, {papers:,} papers"
         + (f" (--limit {limit:,})" if limit else "")
-        + f"; build --workers {workers}",
+        + f"; build with {workers_text(workers)}",
     ]
 
 
@@ -451,7 +459,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default="hf", help="hf, arxiv or a path (default: hf)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N papers")
-    parser.add_argument("--workers", type=int, default=2, help="kg build --workers (default: 2)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="kg build --workers (default: kg build's own default)"
+    )
     parser.add_argument("--out", type=Path, default=None, help="build folder to keep (default: a temp one)")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per subprocess (default: 900)")
     parser.add_argument("--skip-spacy", action="store_true", help="no spaCy baseline")

@@ -116,7 +116,9 @@ class BuildOptions:
     """How `build` reads, extracts and writes; the defaults are those of `kg build`."""
 
     fmt: str | None = None  # force a reader (daily-page, jsonl, hf-api, arxiv-atom); None: by content
-    workers: int = 1  # processes (or Dask workers) for extraction
+    # processes (or Dask workers) for extraction; None: this process for a small input, else one
+    # per core (`kg.engines.default_workers`)
+    workers: int | None = None
     exports: frozenset[Export] = DEFAULT_EXPORTS  # besides graph.json, state.json and graph.db
     update: bool = False  # add the inputs to the build already in `out`
     strict: bool = False  # stop at the first bad record instead of skipping it

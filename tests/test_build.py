@@ -163,6 +163,30 @@ def test_two_workers_build_the_same_graph(tmp_path):
     assert body(tmp_path / "one") == body(tmp_path / "two")
 
 
+@pytest.mark.slow
+def test_the_default_extracts_a_small_input_here_and_a_large_one_with_a_worker_per_core():
+    import multiprocessing
+
+    from kg.config import DataPaths
+    from kg.engines import SMALL_INPUT, default_workers, extract_parts
+    from kg.sources import read_papers
+
+    paths = DataPaths.packaged()
+    day = list(read_papers([EXAMPLE_DAY]))
+    small = extract_parts(day, paths)
+    next(small)
+    assert multiprocessing.active_children() == []  # no worker started for 78 papers
+    assert len([next(small), *small]) == len(day) - 1
+
+    large = day * (SMALL_INPUT // len(day) + 1)
+    in_this_process = list(extract_parts(large, paths, workers=1))
+    by_default = extract_parts(large, paths)
+    first = next(by_default)
+    if default_workers() > 1:  # a machine of one core extracts here whatever the input
+        assert multiprocessing.active_children()
+    assert [first, *by_default] == in_this_process
+
+
 def body(out):
     """graph.json without its header line, which names the build."""
     return (out / "graph.json").read_bytes().split(b"\n", 1)[1]

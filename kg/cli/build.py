@@ -39,7 +39,14 @@ Update = Annotated[
         "equals a full rebuild of all inputs.",
     ),
 ]
-Workers = Annotated[int, typer.Option(min=1, max=256, help="Processes (or Dask workers) for extraction.")]
+Workers = Annotated[
+    str,
+    typer.Option(
+        metavar="N|auto",
+        help="Processes (or Dask workers) for extraction. auto: this process alone for up to 400 "
+        "papers, else one per CPU core it may use, at most 8.",
+    ),
+]
 Engine = Annotated[
     str, typer.Option(help="Where extraction runs: local (processes) or dask (needs mlkg[dask]).")
 ]
@@ -67,7 +74,7 @@ def build(
     out_dir: OutDir = Path("out"),
     fmt: Format = None,
     update: Update = False,
-    workers: Workers = 1,
+    workers: Workers = "auto",
     engine: Engine = "local",
     scheduler: Scheduler = None,
     exports: Exports = "html",
@@ -97,7 +104,7 @@ def build(
 
     options = BuildOptions(
         fmt=fmt,
-        workers=workers,
+        workers=_workers(workers),
         exports=frozenset() if no_exports else parse_exports(exports),
         update=update,
         strict=strict,
@@ -115,6 +122,21 @@ def build(
     else:  # CI, cron, nohup: a line now and then instead of a bar nobody sees
         report = run_build(inputs, out_dir, options, _progress_lines(inputs), _say_stage(None))
     _print_summary(report, out_dir, update, time.perf_counter() - start)
+
+
+def _workers(value: str) -> int | None:
+    """`--workers`: None for auto, else a number of processes from 1 to 256."""
+    if value.strip().lower() == "auto":
+        return None
+    try:
+        workers = int(value)
+    except ValueError:
+        workers = 0
+    if not 1 <= workers <= 256:
+        raise typer.BadParameter(
+            f"{value!r} is neither auto nor a number from 1 to 256", param_hint="--workers"
+        )
+    return workers
 
 
 def _progress_bar() -> Progress:
