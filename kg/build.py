@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 
 from kg.background import Background
 from kg.config import DataPaths
-from kg.engines import extract_parts
+from kg.engines import extract_parts, plan_workers
 from kg.errors import InputError, KgError
 from kg.extract.vocabulary import build_vocabulary
 from kg.graph import FORMAT_VERSION, GraphFile
@@ -101,6 +101,7 @@ class BuildReport(BaseModel):
     sizes: dict[str, int] = Field(default_factory=dict, description="bytes of each output written")
     removed: list[str] = Field(default_factory=list, description="exports of the previous graph removed")
     peak_rss_mb: float = Field(0, description="this process; workers report their own")
+    workers: int = Field(1, description="local processes that extracted (1: this one; 0: Dask's workers)")
     outputs: list[str] = Field(default_factory=list)
 
     def skip(self, item: Skipped) -> None:
@@ -177,12 +178,12 @@ def build(
         items = read_lazily(inputs, options.fmt)
         if progress is not None:
             items = progress(items)
+        items, workers = plan_workers(items, options.workers, options.engine)
+        report.workers = workers if options.engine == "local" else 0
         writer = GraphWriter(stage / GRAPH, resolver, vocab, base=out / GRAPH if update else None)
         try:
             with no_gc():
-                for part in extract_parts(
-                    items, options.paths, options.workers, options.engine, options.scheduler
-                ):
+                for part in extract_parts(items, options.paths, workers, options.engine, options.scheduler):
                     if isinstance(part, Skipped):
                         if options.strict:
                             raise part.error()

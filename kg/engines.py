@@ -63,17 +63,22 @@ def _extract(item: Item, extractor: Extractor) -> PaperPart | Skipped:
 def default_workers() -> int:
     """One worker per core this process may run on, at most `MAX_DEFAULT_WORKERS`."""
     try:
-        cores = len(os.sched_getaffinity(0))  # a container's or `taskset`'s share of the machine
+        cores = len(os.sched_getaffinity(0))  # the cores `taskset` or a cpuset leaves this process
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
     return max(1, min(cores, MAX_DEFAULT_WORKERS))
 
 
-def _is_small(papers: Iterable[Item]) -> tuple[Iterator[Item], bool]:
-    """The same stream, and whether it holds at most `SMALL_INPUT` items (read ahead to know)."""
+def plan_workers(papers: Iterable[Item], workers: int | None, engine: str) -> tuple[Iterator[Item], int]:
+    """How many workers extract `papers` (`None`: this process alone for a small local input, else
+    `default_workers()`), and the same stream of papers: the plan reads ahead to count them."""
+    if workers is not None:
+        return iter(papers), workers
+    if engine != "local":
+        return iter(papers), default_workers()
     iterator = iter(papers)
     head = list(itertools.islice(iterator, SMALL_INPUT + 1))
-    return itertools.chain(head, iterator), len(head) <= SMALL_INPUT
+    return itertools.chain(head, iterator), 1 if len(head) <= SMALL_INPUT else default_workers()
 
 
 def extract_parts(
@@ -83,15 +88,11 @@ def extract_parts(
     engine: str = "local",
     scheduler: str | None = None,
 ) -> Iterator[PaperPart | Skipped]:
-    """Each paper's part (or the reason its record was skipped), in input order. `workers=None`
-    extracts a small input in this process and a larger one with `default_workers()`."""
+    """Each paper's part (or the reason its record was skipped), in input order, extracted by
+    `workers` processes (`None`: see `plan_workers`)."""
     if engine not in ENGINES:
         raise KgError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
-    if workers is None:
-        small = False
-        if engine == "local":
-            papers, small = _is_small(papers)
-        workers = 1 if small else default_workers()
+    papers, workers = plan_workers(papers, workers, engine)
     if engine == "dask":
         yield from _dask(papers, paths, workers, scheduler)
     elif workers <= 1:

@@ -17,7 +17,7 @@ from kg.graph import load
 
 def test_graph_json_is_the_scorer_contract(example_build):
     _g, report, out = example_build
-    assert report.papers == 78
+    assert report.papers == 78 and report.workers == 1
     data = json.loads((out / "graph.json").read_text())
     assert "edges" in data
     papers = [n for n in data["nodes"] if n["type"] == "Paper"]
@@ -161,6 +161,15 @@ def test_two_workers_build_the_same_graph(tmp_path):
     build(inputs, tmp_path / "one", BuildOptions(exports=RDF_NEO4J))
     build(inputs, tmp_path / "two", BuildOptions(workers=2, exports=RDF_NEO4J))
     assert body(tmp_path / "one") == body(tmp_path / "two")
+
+
+def test_the_default_plans_one_process_for_a_small_input_and_one_per_core_beyond():
+    from kg.engines import SMALL_INPUT, default_workers, plan_workers
+
+    for n, expected in ((SMALL_INPUT, 1), (SMALL_INPUT + 1, default_workers())):
+        items, workers = plan_workers(iter(range(n)), None, "local")
+        assert workers == expected and list(items) == list(range(n))  # nothing lost to reading ahead
+    assert plan_workers([], 3, "local")[1] == 3
 
 
 @pytest.mark.slow

@@ -248,6 +248,8 @@ def _print_summary(report: BuildReport, out_dir: Path, update: bool, seconds: fl
             if update
             else f"built {_count(report.papers, 'paper')}"
         )
+        if report.workers > 1:
+            verb += f" with {report.workers} worker processes"
         err.print(
             f"{verb} -> {report.nodes:,} nodes, {report.edges:,} edges in {seconds:.1f} s; "
             f"wrote to {out_dir}/:",
