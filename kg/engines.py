@@ -8,6 +8,7 @@ parts back in input order. Memory stays bounded whatever the corpus size.
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -61,7 +62,11 @@ def _extract(item: Item, extractor: Extractor) -> PaperPart | Skipped:
 
 
 def default_workers() -> int:
-    """One worker per core this process may run on, at most `MAX_DEFAULT_WORKERS`."""
+    """One worker per core this process may run on, at most `MAX_DEFAULT_WORKERS`; none beside
+    this process inside a daemonic one (a worker of a `multiprocessing` pool), which may not start
+    processes of its own."""
+    if multiprocessing.current_process().daemon:
+        return 1
     try:
         cores = len(os.sched_getaffinity(0))  # the cores `taskset` or a cpuset leaves this process
     except AttributeError:  # not on Linux

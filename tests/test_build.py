@@ -172,6 +172,20 @@ def test_the_default_plans_one_process_for_a_small_input_and_one_per_core_beyond
     assert plan_workers([], 3, "local")[1] == 3
 
 
+def _default_workers_in_a_pool_worker(_: int) -> int:
+    from kg.engines import default_workers
+
+    return default_workers()
+
+
+def test_the_default_starts_no_processes_inside_a_pool_worker():
+    import multiprocessing
+
+    # a daemonic process may not start children: a library user's pool worker builds in itself
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.map(_default_workers_in_a_pool_worker, [0]) == [1]
+
+
 @pytest.mark.slow
 def test_the_default_extracts_a_small_input_here_and_a_large_one_with_a_worker_per_core():
     import multiprocessing
