@@ -126,17 +126,12 @@ def build(
 
 def _workers(value: str) -> int | None:
     """`--workers`: None for auto, else a number of processes from 1 to 256."""
-    if value.strip().lower() == "auto":
+    text = value.strip().lower()
+    if text == "auto":
         return None
-    try:
-        workers = int(value)
-    except ValueError:
-        workers = 0
-    if not 1 <= workers <= 256:
-        raise typer.BadParameter(
-            f"{value!r} is neither auto nor a number from 1 to 256", param_hint="--workers"
-        )
-    return workers
+    if text.isdigit() and 1 <= int(text) <= 256:
+        return int(text)
+    raise typer.BadParameter(f"{value!r} is neither auto nor a number from 1 to 256", param_hint="--workers")
 
 
 def _progress_bar() -> Progress:

@@ -167,7 +167,7 @@ def from_store(store: Store, types: list[str], limit: int) -> tuple[nx.MultiDiGr
         dtype=np.int64,
     )
     links = links[np.isin(links[:, 0], paper_rows)]
-    width = max(int(links[:, 1].max(initial=0)), max(index, default=0)) + 1  # every chosen rowid
+    width = max(index, default=0) + 1  # every chosen rowid: the links end at chosen entities
     once = np.unique(links[:, 0] * width + links[:, 1])
     papers, entity_rows = once // width, once % width
     position = np.zeros(width, dtype=np.int64)  # rowid -> the entity's index
