@@ -40,6 +40,18 @@ def test_acronym_definition_is_one_proposed_entity():
     assert len(m.spans) == 3
 
 
+def test_hyphenated_acronyms_are_one_entity_with_what_they_spell():
+    # capitals joined by hyphens, no part a name alone; and a short form whose part before the
+    # hyphen names what it is for, the rest spelling the words in parentheses
+    ex = extract("We present Time-Dependent Layer Normalization (TD-LN) for diffusion transformers.")
+    assert by_name(ex)["TD-LN"] is by_name(ex)["Time-Dependent Layer Normalization"]
+    ex = extract(
+        "We further introduce GUI-RCPO (Region Consistency Policy Optimization), which transforms "
+        "these consistency patterns into rewards."
+    )
+    assert by_name(ex)["GUI-RCPO"] is by_name(ex)["Region Consistency Policy Optimization"]
+
+
 def test_vocabulary_versions_stay_distinct_and_compare_cue():
     ex = extract(
         "Our experiments with Stable Diffusion v1.5 and SDXL demonstrate that SPO "

@@ -82,6 +82,8 @@ CAPITALIZED_WORD = "capitalized_word"  # the `source` of a plain capitalized wor
 VARIANT_SOURCE = "variant"  # the `source` of a name with a version or variant tail (`variant_names`)
 BARE_ACRONYM = re.compile(r"[A-Z]{2,}s?")
 TWO_OR_THREE_CAPITALS = re.compile(r"[A-Z][a-z]?[A-Z]")
+# an acronym of capitals joined by hyphens: `TD-LN`, `AV-GS`, `RA-DT` (no part a strong name alone)
+HYPHENED_CAPITALS = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)+")
 LOWER_THEN_CAPITAL = re.compile(r"[a-z][A-Z]")
 LOWER_WORD = re.compile(r"[a-z]+")
 LETTER_WORD = re.compile(r"[A-Za-z]+")
@@ -497,7 +499,11 @@ class NameFinder:
         """`Long Name (LN)`: the short form in parentheses and the words before it that spell it."""
         for m in ACRONYM_IN_PARENS.finditer(text):
             short = m.group(1).rstrip(".-")
-            acronym_shaped = self.strong_name(short) or TWO_OR_THREE_CAPITALS.fullmatch(short)
+            acronym_shaped = (
+                self.strong_name(short)
+                or TWO_OR_THREE_CAPITALS.fullmatch(short)
+                or HYPHENED_CAPITALS.fullmatch(short)
+            )
             if not acronym_shaped and not self._capitalized(short):
                 continue
             few_capitals = sum(c.isupper() for c in short) < 2 and not LOWER_THEN_CAPITAL.search(short)
@@ -530,6 +536,12 @@ class NameFinder:
                 continue
             words = inner.split()
             letters = [c.lower() for c in short if c.isalnum()]
+            if inner[0].lower() != letters[0] and "-" in short:
+                # `GUI-RCPO (Region Consistency Policy Optimization)`: the part after the last
+                # hyphen spells the words; the part before names what it is for
+                last = [c.lower() for c in short.rsplit("-", 1)[1] if c.isalnum()]
+                if len(last) >= 3 and sum(c.isupper() for c in short.rsplit("-", 1)[1]) >= 3:
+                    letters = last
             if len(words) > len(letters) + 3 or not _spells(letters, inner):
                 continue
             if inner[0].lower() != letters[0]:
