@@ -199,8 +199,14 @@ def build(
         report.papers = len(resolver.papers)
         report.seconds["read+extract+resolve"] = time.perf_counter() - t0
         if report.papers == 0:
-            why = f"every record was skipped ({report.skipped})" if report.skipped else "the inputs hold none"
-            raise KgError(f"no papers to build: {why}")
+            if not report.skipped:
+                raise KgError("no papers to build: the inputs hold none")
+            first = report.skipped_records[0]
+            where = f"{first.path}:{first.line}" if first.line else first.path
+            raise KgError(
+                f"no papers to build: {skipped_summary(report)}, every record; the first at "
+                f"{where}: {first.reason}"
+            )
         if update and report.added == 0:  # nothing new: leave every file as it is
             report.nodes, report.edges = resolver.counts.get("nodes", 0), resolver.counts.get("edges", 0)
             return report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -145,3 +146,48 @@ def test_python_api():
     import kg
 
     assert callable(kg.load) and callable(kg.queries.papers_using)
+
+
+def test_leaderboard_unknown_metric_lists_the_metrics(example_build):
+    _, _, out = example_build
+    r = kg_query(out, "leaderboard", "MS COCO 2014-30k", "--metric", "no-such-metric")
+    assert r.returncode == 2
+    assert "no result on MS COCO 2014-30k is measured by 'no-such-metric'; its metrics: FID" in r.stderr
+    rows = json.loads(kg_query(out, "leaderboard", "MS COCO 2014-30k", "--json").stdout)
+    assert rows and all("change" not in row for row in rows)  # every row is a score
+
+
+def test_piped_table_keeps_every_cell_whole(example_build):
+    """Without a terminal (a pipe, a file) a table is as wide as its cells: nothing is cut."""
+    _, _, out = example_build
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    r = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "query", str(out), "papers", "A100"],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert r.returncode == 0
+    assert INSTAFLOW in r.stdout and "…" not in r.stdout
+    r = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "query", str(out), "papers", "A100"],
+        capture_output=True, text=True, env={**env, "COLUMNS": "80"},
+    )  # fmt: skip
+    assert "…" in r.stdout and max(map(len, r.stdout.splitlines())) <= 80  # $COLUMNS still bounds it
+
+
+def test_empty_csv_prints_nothing(example_build):
+    _, _, out = example_build
+    r = kg_query(out, "papers", "A100", "--role", "proposes", "--csv")
+    assert r.returncode == 0 and r.stdout == ""
+
+
+def test_closed_pipe_exits_141_quietly(example_build):
+    """`kg stats out | head -1`: the reader goes away; the exit code says so (not 1, a bug)."""
+    _, _, out = example_build
+    p = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "stats", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert p.stdout is not None and p.stderr is not None
+    p.stdout.close()  # before kg has written a line
+    assert p.wait(timeout=120) == 141
+    assert p.stderr.read() == b""

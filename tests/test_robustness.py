@@ -17,7 +17,7 @@ from conftest import DATA, EXAMPLE_DAY, SHARED, store_tables
 
 from kg.build import NO_EXPORTS, BuildOptions, build
 from kg.build import _previous_state as previous_state
-from kg.errors import InputError
+from kg.errors import InputError, KgError
 
 HF = SHARED / "corpora" / "hf_daily_papers.jsonl"
 needs_hf = pytest.mark.skipif(not HF.exists(), reason="no HF corpus in ../shared/corpora")
@@ -72,6 +72,19 @@ def test_strict_stops_at_the_first_bad_record(tmp_path):
     with pytest.raises(InputError, match=r"two.jsonl:2: not UTF-8"):
         build([src], tmp_path / "out", BuildOptions(strict=True))
     assert not (tmp_path / "out" / "graph.json").exists()
+
+
+def test_a_jsonl_file_of_bad_records_names_the_first_one(tmp_path):
+    """A `.jsonl` whose first line is broken is still read as JSON Lines (not `unknown format`),
+    and a build with no usable record says where the first bad one is."""
+    src = tmp_path / "bad.jsonl"
+    src.write_bytes(b"not json\nalso not\n")
+    with pytest.raises(KgError, match=r"skipped 2 records \(2 invalid JSON\).*bad.jsonl:1: invalid JSON"):
+        build([src], tmp_path / "out", BuildOptions())
+    assert not (tmp_path / "out").exists()
+    src.write_bytes(b"not json\n" + b'{"id": "1", "title": "A", "abstract": "We use SDXL."}\n')
+    report = build([src], tmp_path / "out", BuildOptions(exports=NO_EXPORTS))
+    assert (report.papers, report.skipped) == (1, 1)
 
 
 def _outputs_are_whole(out) -> None:

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
 
-
-@pytest.mark.skipif(
-    shutil.which("ruff") is None and not (ROOT / ".venv/bin/ruff").exists(), reason="ruff not installed"
+# on PATH, beside the Python running the tests (a venv that is not activated), or in the repo's .venv
+RUFF = next(
+    (
+        str(c)
+        for c in (shutil.which("ruff"), Path(sys.executable).parent / "ruff", ROOT / ".venv/bin/ruff")
+        if c and Path(c).exists()
+    ),
+    None,
 )
+
+
+@pytest.mark.skipif(RUFF is None, reason="ruff not installed")
 def test_ruff_clean():
-    ruff = shutil.which("ruff") or str(ROOT / ".venv/bin/ruff")
-    result = subprocess.run([ruff, "check", "kg", "tests"], cwd=ROOT, capture_output=True, text=True)
+    assert RUFF is not None
+    result = subprocess.run([RUFF, "check", "kg", "tests"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
 
 

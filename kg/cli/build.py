@@ -97,7 +97,8 @@ def build(
     not at all: on error OUT is left as it was.
 
     Exit codes: 0 built (records may have been skipped: see the summary), 2 bad input or options
-    (the message names the file and line).
+    (the message names the file and line), 1 an unexpected error (a bug in kg: `kg --debug build
+    ...` shows its traceback).
     """
     from kg.build import BuildOptions, parse_exports
     from kg.build import build as run_build

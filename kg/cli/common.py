@@ -3,7 +3,8 @@ errors become a line on stderr and an exit code."""
 
 from __future__ import annotations
 
-import errno
+import os
+import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -15,7 +16,20 @@ from typer.core import TyperGroup
 from kg.config import DataPaths
 from kg.errors import KgError
 
-out = Console()  # results: tables, JSON, CSV
+CLOSED_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a command whose reader went away
+
+
+class PipedConsole(Console):
+    """A console whose reader may go away (`kg query ... | head`): then the exit code is
+    `CLOSED_PIPE`, where rich's own would be 1, the code of a bug in kg."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(CLOSED_PIPE)
+
+
+out = PipedConsole()  # results: tables, JSON, CSV
 err = Console(stderr=True)  # progress, summaries, warnings, errors
 
 GraphArg = Annotated[
@@ -64,10 +78,8 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 def _for_click(e: Exception) -> bool:
-    """An exception click turns into its own message and exit code (usage errors, Exit, a closed pipe)."""
-    return isinstance(e, _CLICK_ERROR | typer.Exit | typer.Abort) or (
-        isinstance(e, OSError) and e.errno == errno.EPIPE
-    )
+    """An exception click turns into its own message and exit code (usage errors, Exit, Abort)."""
+    return isinstance(e, _CLICK_ERROR | typer.Exit | typer.Abort)
 
 
 class KgGroup(TyperGroup):
@@ -83,6 +95,11 @@ class KgGroup(TyperGroup):
             return super().invoke(ctx)
         except KgError as e:
             fail(str(e))
+        except BrokenPipeError:
+            # the reader of the output went away (`kg stats out | head -1`): no message, the exit
+            # code a process killed by SIGPIPE gives, and nothing left to flush at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(CLOSED_PIPE) from None
         except Exception as e:
             if _for_click(e) or ctx.params.get("debug"):
                 raise

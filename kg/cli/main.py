@@ -20,10 +20,11 @@ app = typer.Typer(
         "paper names, links every real-world thing to ONE node, and writes graph.json, a query "
         "store (graph.db) and an interactive HTML page; RDF and Neo4j import files on request "
         "(`kg build --exports`, `kg export`).\n\n"
-        "Start with:  kg build examples/daily_papers_sep10.txt --out out\n\n"
+        "Start with, in a clone of the repository (it holds the example day):  "
+        "kg build examples/daily_papers_sep10.txt --out out\n\n"
         "Errors are one line on stderr, with exit code 2 for bad input, bad options or a server "
-        "that failed, and 1 for an unexpected error (a bug in kg): `kg --debug COMMAND ...` shows "
-        "its traceback."
+        "that failed, 1 for an unexpected error (a bug in kg; `kg --debug COMMAND ...` shows "
+        "its traceback), and 141 when the reader of the output went away (`kg stats out | head -1`)."
     ),
     no_args_is_help=True,
     add_completion=False,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -15,7 +16,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from kg.cli.common import err, out
+from kg.cli.common import PipedConsole, err, out
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
@@ -50,9 +51,10 @@ def print_rows(
     columns = list(columns if columns is not None else rows[0] if rows else [])
     flat = [{c: _flat(row.get(c)) for c in columns} for row in rows]
     if as_csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(flat)
+        if columns:  # with no row and no columns named, there is no header to write
+            writer = csv.DictWriter(sys.stdout, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(flat)
         return
     if not rows:  # an empty table would print nothing at all
         err.print(f"{title}: none found", markup=False, highlight=False, soft_wrap=True)
@@ -67,17 +69,26 @@ def print_rows(
     # names, ids) come first, so that none stands after a cut sentence
     columns = [c for c in columns if any(row[c] not in (None, "") for row in shown)]
     columns.sort(key=lambda c: width[c] > LONG_TEXT)
+    # piped or redirected (no terminal, no $COLUMNS): every cell whole, at the table's own width,
+    # rather than cut to the 80 columns rich assumes
+    whole = not out.is_terminal and "COLUMNS" not in os.environ
     for c in columns:
         # one line a row: long text (titles, sentences) is cut with an ellipsis, short values
         # are never squeezed out; --json and --csv give every column, whole
-        if width[c] > LONG_TEXT:  # shares what the short columns leave of the terminal's width
+        if whole:
+            table.add_column(Text(c), no_wrap=True)
+        elif width[c] > LONG_TEXT:  # shares what the short columns leave of the terminal's width
             table.expand = True
             table.add_column(Text(c), overflow="ellipsis", no_wrap=True, ratio=1, min_width=12)
         else:
             table.add_column(Text(c), overflow="fold")
     for row in shown:
         table.add_row(*(Text("" if row[c] is None else str(row[c])) for c in columns))
-    out.print(table)
+    if whole:  # each column as wide as its widest cell, with a space either side and its rule
+        natural = sum(width[c] for c in columns) + 3 * len(columns) + 1
+        PipedConsole(file=out.file, width=max(natural, len(str(table.title or "")) + 8)).print(table)
+    else:
+        out.print(table)
 
 
 def _flat(value: Any) -> Any:

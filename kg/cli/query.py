@@ -136,16 +136,24 @@ def query_leaderboard(
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
-    """Scores reported on a dataset and its versions: by metric, best first, with paper,
-    subject, value, unit and snippet. Numbers no metric measures (counts, budgets) and changes
-    ("improves accuracy by 5%") are left out here; they stay in the graph as the paper's
-    results."""
+    """Scores reported on a dataset and its versions: by metric, best first, each with the
+    paper's title, its subject (the model or method it belongs to, where the sentence says),
+    value, unit, the number as the paper wrote it (`text`) and the version of the dataset.
+    Numbers no metric measures (counts, budgets) and changes ("improves accuracy by 5%") are
+    left out here; they stay in the graph as the paper's results. A `--metric` that no result
+    on the dataset has is an error that lists the metrics it has."""
     from kg.extract.patterns import Patterns
 
     patterns = Patterns.load(data_paths(ctx).patterns)
     source, q = _source(ctx)
     rows = q.leaderboard(source, dataset, metric, patterns)
+    if metric and not rows:
+        metrics = sorted({r["metric"] for r in q.leaderboard(source, dataset, None, patterns) if r["metric"]})
+        has = f"its metrics: {', '.join(metrics)}" if metrics else "it has no scores"
+        raise KgError(f"no result on {dataset} is measured by {metric!r}; {has}")
     _family_note(source, q, dataset)
+    # every row is a score, never a change: the column would only ever say False
+    rows = [{k: v for k, v in row.items() if k != "change"} for row in rows]
     print_rows(rows, f"results on {dataset}", as_json, as_csv)
 
 

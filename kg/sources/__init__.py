@@ -18,6 +18,7 @@ from kg.sources import arxiv_atom, daily_page, hf_api, json_records
 from kg.sources.base import Reader, Skipped, open_binary, read_head
 from kg.sources.json_records import RawLine
 
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 READERS: dict[str, Reader] = {r.name: r for r in (hf_api, arxiv_atom, json_records, daily_page)}
 
 
@@ -28,6 +29,10 @@ def detect(path: Path) -> Reader:
     for reader in READERS.values():
         if reader.sniff(head):
             return reader
+    if path.name.lower().removesuffix(".gz").endswith(JSON_LINES_SUFFIXES):
+        # the name says JSON Lines though the first record is broken: read it as such, so that
+        # the bad records are skipped and reported by line like any others
+        return json_records
     known = ", ".join(READERS)
     raise InputError(path, f"unknown format (known: {known}; force one with --format)", 1)
 
