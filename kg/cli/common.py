@@ -19,13 +19,21 @@ from kg.errors import KgError
 CLOSED_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a command whose reader went away
 
 
+def _stdout_gone() -> None:
+    """The reader of stdout went away: point stdout at /dev/null, so that nothing is left to
+    fail at exit when Python flushes it."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 class PipedConsole(Console):
     """A console whose reader may go away (`kg query ... | head`): then the exit code is
     `CLOSED_PIPE`, where rich's own would be 1, the code of a bug in kg."""
 
     def on_broken_pipe(self) -> None:
         self.quiet = True
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _stdout_gone()
         raise SystemExit(CLOSED_PIPE)
 
 
@@ -96,9 +104,8 @@ class KgGroup(TyperGroup):
         except KgError as e:
             fail(str(e))
         except BrokenPipeError:
-            # the reader of the output went away (`kg stats out | head -1`): no message, the exit
-            # code a process killed by SIGPIPE gives, and nothing left to flush at exit
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            # written past the consoles (`print_json`), as `PipedConsole.on_broken_pipe` does
+            _stdout_gone()
             raise typer.Exit(CLOSED_PIPE) from None
         except Exception as e:
             if _for_click(e) or ctx.params.get("debug"):

@@ -539,9 +539,9 @@ class NameFinder:
             if inner[0].lower() != letters[0] and "-" in short:
                 # `GUI-RCPO (Region Consistency Policy Optimization)`: the part after the last
                 # hyphen spells the words; the part before names what it is for
-                last = [c.lower() for c in short.rsplit("-", 1)[1] if c.isalnum()]
-                if len(last) >= 3 and sum(c.isupper() for c in short.rsplit("-", 1)[1]) >= 3:
-                    letters = last
+                tail = short.rsplit("-", 1)[1]
+                if sum(c.isupper() for c in tail) >= 3:
+                    letters = [c.lower() for c in tail if c.isalnum()]
             if len(words) > len(letters) + 3 or not _spells(letters, inner):
                 continue
             if inner[0].lower() != letters[0]:
